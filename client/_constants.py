@@ -1,0 +1,27 @@
+"""Every tunable of the client in one place: timeouts, retries, download guards.
+
+Values follow shared/API-NOTES.md: edits take 10-30 s and sometimes minutes, so reads wait long;
+retries back off from 0.5 s to 8 s and honour the server's Retry-After up to a minute.
+"""
+
+DEFAULT_BASE_URL = "https://api.powertokens.ai/v1"
+API_KEY_ENV = "POWERTOKENS_API_KEY"
+BASE_URL_ENV = "POWERTOKENS_BASE_URL"
+
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 300.0
+WRITE_TIMEOUT_S = 120.0
+POOL_TIMEOUT_S = 30.0
+
+MAX_RETRIES = 2
+INITIAL_RETRY_DELAY_S = 0.5
+MAX_RETRY_DELAY_S = 8.0
+MAX_RETRY_AFTER_S = 60.0
+RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+NON_RETRYABLE_CODES = frozenset({"DataInspectionFailed", "Throttling.AllocationQuota", "AccessDenied"})
+
+DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024
+DOWNLOAD_MAX_REDIRECTS = 3
+DOWNLOAD_TIMEOUT_S = 120.0
+DECOMPRESSION_BOMB_PIXELS = 250_000_000
+"""Larger inputs are refused as decompression bombs; a real 200-megapixel photo is still downscaled."""

@@ -1,0 +1,102 @@
+"""The one table of what each model accepts.
+
+Client validation, the UI's controls and the simulator all read these limits from here, so a
+limit changes in one place. Sources: the gateway's seed document and Alibaba's model pages
+(see shared/API-NOTES.md). A model name not in the table is allowed and gets `CUSTOM_MODEL`,
+the seed's general limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PROMPT_MAX_CHARS = 800
+NEGATIVE_PROMPT_MAX_CHARS = 500
+SEED_MAX = 2_147_483_647
+MIN_OUTPUT_PIXELS = 512 * 512
+MAX_OUTPUT_PIXELS = 2048 * 2048
+REQUEST_BODY_MAX_BYTES = 32 * 1024 * 1024
+"""The gateway refuses bodies over about 32 MB with a 413."""
+
+RESPONSE_FORMATS = ("b64_json", "url")
+ENCODINGS = ("json", "multipart")
+EXTRA_KEYS = ("input", "parameters")
+
+SIZE_PRESETS = (
+    "1024*1024",
+    "1280*720",
+    "720*1280",
+    "1152*864",
+    "864*1152",
+    "1536*1024",
+    "1024*1536",
+    "2048*2048",
+    "512*512",
+)
+DEFAULT_SIZE = "1024*1024"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What one model accepts; `max_aspect` is the long side over the short side."""
+
+    name: str
+    label: str
+    max_n: int
+    max_images: int
+    min_side: int
+    max_side: int
+    max_image_bytes: int
+    max_aspect: float | None
+    input_formats: tuple[str, ...]
+    min_images: int = 1
+    min_n: int = 1
+
+
+MB = 1024 * 1024
+
+MODELS: dict[str, ModelSpec] = {
+    "qwen-image-2.0-pro": ModelSpec(
+        name="qwen-image-2.0-pro",
+        label="Qwen Image 2.0 Pro",
+        max_n=6,
+        max_images=3,
+        min_side=384,
+        max_side=3072,
+        max_image_bytes=10 * MB,
+        max_aspect=None,
+        input_formats=("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"),
+    ),
+    "wan2.7-image-pro": ModelSpec(
+        name="wan2.7-image-pro",
+        label="Wan 2.7 Image Pro",
+        max_n=4,
+        max_images=9,
+        min_side=240,
+        max_side=8000,
+        max_image_bytes=20 * MB,
+        max_aspect=8.0,
+        input_formats=("JPEG", "PNG", "BMP", "WEBP"),
+    ),
+}
+
+DEFAULT_MODEL = "qwen-image-2.0-pro"
+
+CUSTOM_MODEL = ModelSpec(
+    name="custom",
+    label="Custom model name",
+    max_n=6,
+    max_images=9,
+    min_side=240,
+    max_side=3072,
+    max_image_bytes=10 * MB,
+    max_aspect=8.0,
+    input_formats=("JPEG", "PNG", "BMP", "WEBP"),
+)
+"""Limits for a model name outside the whitelist: the seed's n of 1..6, and input limits every
+listed model accepts (the smaller side and byte caps, so a prepared image fits them all)."""
+
+
+def model_spec(model: str) -> ModelSpec:
+    """The limits of `model`, or the general ones for a custom model name."""
+    return MODELS.get(model, CUSTOM_MODEL)
