@@ -1,0 +1,108 @@
+"""Starts the app as a user does, `python app.py ...` in its own process, for end-to-end tests.
+
+The process gets a free loopback port and its own HISTORY_DIR; the key variables of the
+developer's shell are removed so a test runs on the built-in simulator unless it sets one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTUP_TIMEOUT_S = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AppProcess:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def app_process(
+    command: list[str] | str,
+    tmp_path: Path,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[AppProcess]:
+    """Runs `command` (argv, or a shell line) from the repo root until the page answers."""
+    port = free_port()
+    child_env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("POWERTOKENS_", "GRADIO_", "HISTORY_", "APP_AUTH"))
+    }
+    child_env.update(
+        GRADIO_SERVER_NAME="127.0.0.1",
+        GRADIO_SERVER_PORT=str(port),
+        HISTORY_DIR=str(tmp_path / "history"),
+        GRADIO_ANALYTICS_ENABLED="False",
+        PYTHONUNBUFFERED="1",
+        **(env or {}),
+    )
+    if isinstance(command, list) and command and command[0] == "python":
+        command = [sys.executable, *command[1:]]
+    log_path = tmp_path / f"app-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=child_env,
+            shell=isinstance(command, str),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = AppProcess(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        wait_until_serving(running)
+        yield running
+    finally:
+        stop(process)
+
+
+def wait_until_serving(running: AppProcess) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if running.process.poll() is not None:
+            raise AssertionError(
+                f"the app exited with {running.process.returncode}:\n{running.log()}"
+            )
+        try:
+            if httpx2.get(running.url + "/", timeout=2).status_code < 500:
+                return
+        except httpx2.TransportError:
+            pass
+        time.sleep(0.25)
+    raise AssertionError(
+        f"the app did not answer within {STARTUP_TIMEOUT_S:.0f} s:\n{running.log()}"
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
