@@ -18,10 +18,12 @@ INITIAL_RETRY_DELAY_S = 0.5
 MAX_RETRY_DELAY_S = 8.0
 MAX_RETRY_AFTER_S = 60.0
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
-NON_RETRYABLE_CODES = frozenset({"DataInspectionFailed", "Throttling.AllocationQuota", "AccessDenied"})
+NON_RETRYABLE_CODES = frozenset(
+    {"DataInspectionFailed", "Throttling.AllocationQuota", "AccessDenied"}
+)
 
 DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024
 DOWNLOAD_MAX_REDIRECTS = 3
 DOWNLOAD_TIMEOUT_S = 120.0
 DECOMPRESSION_BOMB_PIXELS = 250_000_000
-"""Larger inputs are refused as decompression bombs; a real 200-megapixel photo is still downscaled."""
+"""Larger inputs are refused as decompression bombs; a 200-megapixel photo is still downscaled."""

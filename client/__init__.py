@@ -1,0 +1,53 @@
+"""A client for the PowerTokens image-edits API (`POST /v1/images/edits`).
+
+    from client import ImageEditClient
+    with ImageEditClient() as api:          # key from POWERTOKENS_API_KEY
+        result = api.edit(model="qwen-image-2.0-pro", prompt="make it snow", images=["a.jpg"])
+        result.images[0].data               # the exact bytes the service returned
+
+Validation, image preparation, encodings, retries and error mapping are shared by the sync and
+async clients; nothing here imports gradio.
+"""
+
+from .async_client import AsyncImageEditClient
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    ContentPolicyError,
+    ImageEditError,
+    InvalidImageError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTooLargeError,
+    UnsafeURLError,
+    ValidationError,
+)
+from .models import MODELS, ModelSpec, model_spec
+from .results import EditedImage, EditResult
+from .sync_client import ImageEditClient
+from .validation import EditRequest
+
+__all__ = [
+    "MODELS",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncImageEditClient",
+    "AuthenticationError",
+    "ContentPolicyError",
+    "EditRequest",
+    "EditResult",
+    "EditedImage",
+    "ImageEditClient",
+    "ImageEditError",
+    "InvalidImageError",
+    "ModelSpec",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTooLargeError",
+    "UnsafeURLError",
+    "ValidationError",
+    "model_spec",
+]

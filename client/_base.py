@@ -1,0 +1,296 @@
+"""The machinery both clients share: configuration, request preparation, retries, error mapping.
+
+The sync and async clients only do I/O; every decision (what to send, whether and how long to wait
+before a retry, which error a response means, what the result says) is made here, once.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+
+from . import _constants as C
+from .encoding import ENCODERS, EncodedBody
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    ContentPolicyError,
+    ImageEditError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTooLargeError,
+)
+from .images import prepare_image
+from .models import REQUEST_BODY_MAX_BYTES, model_spec
+from .results import EditedImage, EditResult, ParsedResponse, parse_success, shortfall_note
+from .validation import EditRequest, validate_request
+
+logger = logging.getLogger("client")
+
+BODY_OVERHEAD_BYTES = 64 * 1024
+"""Room left in the 32 MB body for the fields and the JSON or multipart framing."""
+
+
+def resolve_api_key(api_key: str | None) -> str:
+    key = api_key if api_key is not None else os.environ.get(C.API_KEY_ENV)
+    if not key or not key.strip():
+        raise ImageEditError(
+            f"No API key: pass api_key=... or set the environment variable {C.API_KEY_ENV}."
+        )
+    return key.strip()
+
+
+def resolve_base_url(base_url: str | None) -> str:
+    return (base_url or os.environ.get(C.BASE_URL_ENV) or C.DEFAULT_BASE_URL).rstrip("/")
+
+
+def default_timeout() -> httpx2.Timeout:
+    return httpx2.Timeout(
+        connect=C.CONNECT_TIMEOUT_S,
+        read=C.READ_TIMEOUT_S,
+        write=C.WRITE_TIMEOUT_S,
+        pool=C.POOL_TIMEOUT_S,
+    )
+
+
+@dataclass(frozen=True)
+class PreparedCall:
+    """A validated request with its images prepared and encoded, ready to send (and resend)."""
+
+    request: EditRequest
+    body: EncodedBody
+    notes: list[str]
+
+
+class ClientCore:
+    """Configuration and decisions of one client; holds the key and never shows it."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float | httpx2.Timeout | None,
+        max_retries: int,
+    ) -> None:
+        self._api_key = resolve_api_key(api_key)
+        self.base_url = resolve_base_url(base_url)
+        self.edits_url = self.base_url + "/images/edits"
+        if timeout is None:
+            self.timeout = default_timeout()
+        elif isinstance(timeout, httpx2.Timeout):
+            self.timeout = timeout
+        else:
+            self.timeout = httpx2.Timeout(timeout, connect=min(timeout, C.CONNECT_TIMEOUT_S))
+        self.max_retries = max_retries
+
+    def __repr__(self) -> str:
+        return f"ClientCore(base_url={self.base_url!r}, api_key='***')"
+
+    def post_kwargs(self, body: EncodedBody) -> dict[str, Any]:
+        """Arguments for one attempt: a fresh copy, so a retried multipart body restarts cleanly."""
+        kwargs = {key: list(v) if isinstance(v, list) else v for key, v in body.kwargs.items()}
+        kwargs["headers"] = {
+            **kwargs.get("headers", {}),
+            "authorization": f"Bearer {self._api_key}",
+        }
+        return kwargs
+
+    def redact(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+    # -- before sending -------------------------------------------------------------------------
+
+    def prepare(self, request: EditRequest) -> PreparedCall:
+        """Validates and encodes; raises ValidationError or InvalidImageError, sends nothing."""
+        validate_request(request)
+        spec = model_spec(request.model)
+        share = (REQUEST_BODY_MAX_BYTES - BODY_OVERHEAD_BYTES) // len(request.images)
+        if request.encoding == "json":
+            share = share * 3 // 4  # base64 grows each image by a third
+        prepared = [
+            prepare_image(source, spec, max_bytes=share, index=position)
+            for position, source in enumerate(request.images, start=1)
+        ]
+        body = ENCODERS[request.encoding](request.form_fields(), prepared)
+        return PreparedCall(request, body, [image.note for image in prepared if image.note])
+
+    # -- retries --------------------------------------------------------------------------------
+
+    def delay_after_error(self, error: httpx2.TransportError, attempt: int) -> float:
+        """Seconds to wait before retrying after a transport error, or raises the final error."""
+        if isinstance(error, httpx2.ReadTimeout):
+            raise APITimeoutError() from None
+        final = isinstance(error, httpx2.TimeoutException)
+        if attempt >= self.max_retries:
+            raise (APITimeoutError() if final else APIConnectionError()) from None
+        logger.info("retrying after %s (attempt %d)", type(error).__name__, attempt + 1)
+        return backoff_delay(attempt)
+
+    def delay_after_response(self, response: httpx2.Response, attempt: int) -> float:
+        """Seconds to wait before retrying an error response, or raises its APIStatusError."""
+        error = self.error_for(response)
+        if attempt >= self.max_retries or not is_retryable(response.status_code, error.code):
+            raise error
+        logger.info(
+            "retrying after HTTP %d %s (attempt %d)",
+            response.status_code,
+            error.code or "",
+            attempt + 1,
+        )
+        return retry_delay(attempt, response.headers)
+
+    # -- after the answer -----------------------------------------------------------------------
+
+    def error_for(self, response: httpx2.Response) -> APIStatusError:
+        body = _json_or_none(response)
+        code, service_message, request_id = read_error_envelope(body)
+        request_id = request_id or response.headers.get("x-request-id")
+        status = response.status_code
+        cls, lead = explain_status(status, code)
+        detail = self.redact(service_message or "").strip()
+        message = lead if not detail else f"{lead} The service said: {detail}"
+        if request_id:
+            message += f" (request id {request_id})"
+        return cls(message, status_code=status, code=code, request_id=request_id, body=body)
+
+    def parse(self, response: httpx2.Response) -> ParsedResponse:
+        body = _json_or_none(response)
+        return parse_success(body, response.status_code, response.headers.get("x-request-id"))
+
+    def finish(
+        self,
+        call: PreparedCall,
+        parsed: ParsedResponse,
+        images: Sequence[EditedImage],
+        download_notes: Sequence[str],
+        started: float,
+    ) -> EditResult:
+        requested = call.request.n
+        notes = [*call.notes, *parsed.notes, *download_notes]
+        shortfall = shortfall_note(len(images), requested)
+        if shortfall:
+            notes.append(shortfall)
+        return EditResult(
+            images=list(images),
+            created=parsed.created,
+            metadata=parsed.metadata,
+            request_id=parsed.request_id,
+            elapsed_s=time.monotonic() - started,
+            requested_n=requested,
+            seed=call.request.seed,
+            notes=notes,
+        )
+
+
+def is_retryable(status: int, code: str | None) -> bool:
+    return status in C.RETRYABLE_STATUSES and code not in C.NON_RETRYABLE_CODES
+
+
+def backoff_delay(attempt: int) -> float:
+    """0.5 s doubling to 8 s, with up to a quarter taken off at random so clients spread out."""
+    delay = min(C.INITIAL_RETRY_DELAY_S * 2**attempt, C.MAX_RETRY_DELAY_S)
+    return delay * (1 - 0.25 * random.random())
+
+
+def retry_delay(attempt: int, headers: httpx2.Headers | dict[str, str]) -> float:
+    """The server's Retry-After (capped at 60 s) when it gives a usable one, else backoff."""
+    after = parse_retry_after(headers)
+    if after is not None:
+        return min(after, C.MAX_RETRY_AFTER_S)
+    return backoff_delay(attempt)
+
+
+def parse_retry_after(headers: httpx2.Headers | dict[str, str]) -> float | None:
+    headers = httpx2.Headers(headers)
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds is not None:
+        try:
+            value = float(milliseconds) / 1000
+        except ValueError:
+            value = -1
+        if value >= 0:
+            return value
+    after = headers.get("retry-after")
+    if after is None:
+        return None
+    try:
+        value = float(after)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(after)
+        if parsed is None:
+            return None
+        value = email.utils.mktime_tz(parsed) - time.time()
+    return max(value, 0.0) if value == value else None  # NaN is garbage
+
+
+def _json_or_none(response: httpx2.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def read_error_envelope(body: Any) -> tuple[str | None, str | None, str | None]:
+    """(code, message, request id) from the gateway's or DashScope's envelope, or Nones."""
+    if not isinstance(body, dict):
+        return None, None, None
+    error = body.get("error")
+    if isinstance(error, dict):
+        code = error.get("code") or error.get("type")
+        return _str_or_none(code), _str_or_none(error.get("message")), None
+    if isinstance(error, str):
+        return None, error, _str_or_none(body.get("request_id"))
+    return (
+        _str_or_none(body.get("code")),
+        _str_or_none(body.get("message")),
+        _str_or_none(body.get("request_id")),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def explain_status(status: int, code: str | None) -> tuple[type[APIStatusError], str]:
+    """The error class and the sentence a person reads for a status and code."""
+    if code == "DataInspectionFailed":
+        return ContentPolicyError, (
+            "The input images or the prompt were blocked by content moderation. "
+            "Change them and try again."
+        )
+    if status == 401:
+        return AuthenticationError, (
+            f"The API key was rejected (401). Check {C.API_KEY_ENV} or the key you pasted."
+        )
+    if status == 403:
+        return PermissionDeniedError, (
+            "Access denied (403): the key has no access to this model, or its quota is used up."
+        )
+    if status == 413:
+        return RequestTooLargeError, (
+            "The inputs are too large for the service (413). Try fewer or smaller images."
+        )
+    if status == 429:
+        if code == "Throttling.AllocationQuota":
+            return RateLimitError, "The key's quota is used up (429). Wait for it to renew."
+        return RateLimitError, (
+            "Too many requests (429): the service is busy. Wait a moment and try again."
+        )
+    if status >= 500:
+        return APIStatusError, (
+            f"The image service failed ({status}). This is usually temporary; try again shortly."
+        )
+    if status == 400:
+        return APIStatusError, "The service refused the request (400)."
+    return APIStatusError, f"The service answered with an error ({status})."

@@ -1,0 +1,135 @@
+"""The asyncio client: the same `edit` as a coroutine, for servers that run many edits at once.
+
+Image preparation and DNS checks are CPU or blocking work, so they run in worker threads and the
+event loop stays free; everything else is the shared core of `_base.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import httpx2
+
+from ._base import ClientCore
+from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
+from .encoding import EncodedBody
+from .errors import ImageEditError, UnsafeURLError
+from .results import EditedImage, EditResult, ResponseItem
+from .sync_client import assemble
+from .validation import EditRequest
+
+
+class AsyncImageEditClient:
+    """The async twin of `ImageEditClient`; close it with `await client.aclose()`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int = MAX_RETRIES,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        resolver: Resolver = resolve_host,
+    ) -> None:
+        self._core = ClientCore(api_key, base_url, timeout, max_retries)
+        self._guard = URLGuard(self._core.base_url, resolver)
+        self._sleep = sleep
+        self._http = httpx2.AsyncClient(transport=transport, timeout=self._core.timeout)
+
+    def __repr__(self) -> str:
+        return f"AsyncImageEditClient(base_url={self._core.base_url!r})"
+
+    async def __aenter__(self) -> AsyncImageEditClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    async def edit(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        images: Sequence[Any],
+        n: int = 1,
+        size: str = "1024*1024",
+        seed: int | None = None,
+        watermark: bool = False,
+        prompt_extend: bool = True,
+        negative_prompt: str | None = None,
+        response_format: str = "b64_json",
+        extra: Mapping[str, Any] | None = None,
+        encoding: str = "json",
+    ) -> EditResult:
+        """Same parameters, checks and result as `ImageEditClient.edit`."""
+        request = EditRequest(
+            model, prompt, list(images), n, size, seed, watermark, prompt_extend,
+            negative_prompt, response_format, extra, encoding,
+        )  # fmt: skip
+        return await self.send(request)
+
+    async def send(self, request: EditRequest) -> EditResult:
+        started = time.monotonic()
+        call = await asyncio.to_thread(self._core.prepare, request)
+        response = await self._post(call.body)
+        parsed = self._core.parse(response)
+        images, notes = await self._collect(parsed.items)
+        return self._core.finish(call, parsed, images, notes, started)
+
+    async def _post(self, body: EncodedBody) -> httpx2.Response:
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.post(
+                    self._core.edits_url, **self._core.post_kwargs(body)
+                )
+            except httpx2.TransportError as error:
+                delay = self._core.delay_after_error(error, attempt)
+            else:
+                if response.is_success:
+                    return response
+                delay = self._core.delay_after_response(response, attempt)
+            await self._sleep(delay)
+            attempt += 1
+
+    async def _collect(self, items: list[ResponseItem]) -> tuple[list[EditedImage], list[str]]:
+        to_fetch = [item.url for item in items if item.data is None]
+        plans = [await asyncio.to_thread(DownloadPlan, url, self._guard) for url in to_fetch]
+        outcomes = await asyncio.gather(*(self._download(plan) for plan in plans))
+        return assemble(items, dict(zip(to_fetch, outcomes, strict=True)))
+
+    async def _download(self, plan: DownloadPlan) -> bytes | ImageEditError:
+        try:
+            while True:
+                request = self._http.build_request("GET", plan.url, timeout=DOWNLOAD_TIMEOUT_S)
+                response = await self._http.send(request, stream=True)
+                try:
+                    location = response.headers.get("location")
+                    if plan.next_url(response.status_code, location):
+                        continue
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        plan.check_length(len(body))
+                finally:
+                    await response.aclose()
+                return await asyncio.to_thread(plan.accept, bytes(body))
+        except UnsafeURLError:
+            raise
+        except ImageEditError as error:
+            return error
+        except httpx2.TransportError as error:
+            return connection_error(error)

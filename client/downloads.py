@@ -1,0 +1,117 @@
+"""Fetches result images from the URLs the service returns, without becoming an open proxy.
+
+A URL is fetched only when it is https to a public address, or on the same origin as the API's
+base URL (so a local simulator works). Redirects are followed by hand, at most three, each checked
+again; the body is capped in size and must decode as an image. A refused URL raises
+UnsafeURLError and is never requested. Signed URLs expire within a day, so the bytes are kept.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+from ._constants import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS
+from .errors import APIConnectionError, APIStatusError, ImageEditError, UnsafeURLError
+from .results import is_decodable_image
+
+Resolver = Callable[[str], list[str]]
+"""Host name → IP addresses; injectable so tests never touch DNS."""
+
+
+def resolve_host(host: str) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    return [info[4][0] for info in infos]
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.scheme, (parts.hostname or "").lower(), parts.port or default_port)
+
+
+class URLGuard:
+    """Decides whether a result URL may be fetched."""
+
+    def __init__(self, base_url: str, resolver: Resolver = resolve_host) -> None:
+        self._trusted_origin = origin_of(base_url)
+        self._resolver = resolver
+
+    def check(self, url: str) -> None:
+        """Raises UnsafeURLError unless `url` may be requested."""
+        scheme, host, _port = origin_of(url)
+        if origin_of(url) == self._trusted_origin:
+            return
+        if scheme != "https":
+            raise UnsafeURLError(
+                f"Refused to download a result from a non-https address ({scheme or 'no'} scheme)."
+            )
+        if not host:
+            raise UnsafeURLError("Refused to download a result from a URL without a host.")
+        addresses = self._resolver(host)
+        if not addresses:
+            raise UnsafeURLError(f"Refused to download a result: the host {host} does not resolve.")
+        for address in addresses:
+            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                raise UnsafeURLError(
+                    f"Refused to download a result from {host}: it points to a private or "
+                    "local network address."
+                )
+
+
+class DownloadPlan:
+    """The steps of one guarded download, shared by the sync and async clients.
+
+    `next_url(response)` returns where to go after a redirect (checked), and `accept(body)` checks
+    a final body; the clients only do the I/O.
+    """
+
+    def __init__(self, url: str, guard: URLGuard) -> None:
+        self.url = url
+        self.guard = guard
+        self.redirects = 0
+        guard.check(url)
+
+    def next_url(self, status_code: int, location: str | None) -> str | None:
+        """The checked redirect target, or None when the response is final."""
+        if status_code not in (301, 302, 303, 307, 308):
+            if status_code >= 400:
+                raise APIStatusError(
+                    f"A result image could not be downloaded (HTTP {status_code}). Result links "
+                    "expire after about a day; run the edit again.",
+                    status_code=status_code,
+                )
+            return None
+        self.redirects += 1
+        if self.redirects > DOWNLOAD_MAX_REDIRECTS or not location:
+            raise UnsafeURLError(
+                f"Refused to follow more than {DOWNLOAD_MAX_REDIRECTS} redirects for a result."
+            )
+        self.url = urljoin(self.url, location)
+        self.guard.check(self.url)
+        return self.url
+
+    @staticmethod
+    def check_length(received: int) -> None:
+        if received > DOWNLOAD_MAX_BYTES:
+            raise ImageEditError(
+                f"A result image was larger than {DOWNLOAD_MAX_BYTES // 1024 // 1024} MB and "
+                "was not downloaded."
+            )
+
+    @staticmethod
+    def accept(body: bytes) -> bytes:
+        if not is_decodable_image(body):
+            raise ImageEditError("A result link returned something that is not an image.")
+        return body
+
+
+def connection_error(error: Exception) -> APIConnectionError:
+    return APIConnectionError(
+        f"A result image could not be downloaded ({type(error).__name__}). Try again."
+    )

@@ -1,0 +1,72 @@
+"""The two wire formats of the edits endpoint, built from one set of fields.
+
+JSON (the safe default): `image` is a string for one input and an array for several, each a data
+URI or an https URL. Multipart: one file part named `image` per input (URLs as form fields of the
+same name), other fields as strings, booleans as `true`/`false`, `extra` as a JSON string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ValidationError
+from .images import PreparedImage
+from .models import REQUEST_BODY_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """Keyword arguments for `httpx2.Client.send`, and the body size checked against the cap."""
+
+    kwargs: dict[str, Any]
+    size: int
+
+
+def encode_json(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
+    uris = [image.data_uri for image in images]
+    body = {**fields, "image": uris[0] if len(uris) == 1 else uris}
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _check_size(len(content))
+    return EncodedBody(
+        {"content": content, "headers": {"content-type": "application/json"}}, len(content)
+    )
+
+
+def encode_multipart(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
+    data: dict[str, Any] = {name: _form_value(value) for name, value in fields.items()}
+    urls = [image.url for image in images if image.url is not None]
+    if urls:
+        data["image"] = urls
+    files = [
+        ("image", (f"image-{position}.{image.filename.rsplit('.', 1)[1]}", image.data, image.mime))
+        for position, image in enumerate(images, start=1)
+        if image.data is not None
+    ]
+    size = sum(len(image.data or b"") for image in images) + sum(len(str(v)) for v in data.values())
+    _check_size(size)
+    return EncodedBody({"data": data, "files": files}, size)
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _check_size(size: int) -> None:
+    if size > REQUEST_BODY_MAX_BYTES:
+        raise ValidationError(
+            "images",
+            "at most 32 MB for the whole request",
+            size,
+            f"The request would be {size / 1024 / 1024:.1f} MB, over the service's 32 MB limit. "
+            "Use fewer or smaller images.",
+        )
+
+
+ENCODERS = {"json": encode_json, "multipart": encode_multipart}

@@ -1,0 +1,153 @@
+"""The blocking client: `ImageEditClient(...).edit(...)` for scripts, the CLI and worker threads."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx2
+
+from ._base import ClientCore
+from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
+from .encoding import EncodedBody
+from .errors import ImageEditError, UnsafeURLError
+from .results import EditedImage, EditResult, ResponseItem
+from .validation import EditRequest
+
+MAX_PARALLEL_DOWNLOADS = 6
+
+
+class ImageEditClient:
+    """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx2.Timeout | None = None,
+        max_retries: int = MAX_RETRIES,
+        *,
+        transport: httpx2.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        resolver: Resolver = resolve_host,
+    ) -> None:
+        self._core = ClientCore(api_key, base_url, timeout, max_retries)
+        self._guard = URLGuard(self._core.base_url, resolver)
+        self._sleep = sleep
+        self._http = httpx2.Client(transport=transport, timeout=self._core.timeout)
+
+    def __repr__(self) -> str:
+        return f"ImageEditClient(base_url={self._core.base_url!r})"
+
+    def __enter__(self) -> ImageEditClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def edit(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        images: Sequence[Any],
+        n: int = 1,
+        size: str = "1024*1024",
+        seed: int | None = None,
+        watermark: bool = False,
+        prompt_extend: bool = True,
+        negative_prompt: str | None = None,
+        response_format: str = "b64_json",
+        extra: Mapping[str, Any] | None = None,
+        encoding: str = "json",
+    ) -> EditResult:
+        """Edits one image or fuses several (paths, bytes, PIL images or https URLs).
+
+        Validates and prepares everything before sending; retries what is safe to retry;
+        downloads URL results at once. Raises an `ImageEditError` subclass on failure.
+        """
+        request = EditRequest(
+            model, prompt, list(images), n, size, seed, watermark, prompt_extend,
+            negative_prompt, response_format, extra, encoding,
+        )  # fmt: skip
+        return self.send(request)
+
+    def send(self, request: EditRequest) -> EditResult:
+        started = time.monotonic()
+        call = self._core.prepare(request)
+        response = self._post(call.body)
+        parsed = self._core.parse(response)
+        images, notes = self._collect(parsed.items)
+        return self._core.finish(call, parsed, images, notes, started)
+
+    def _post(self, body: EncodedBody) -> httpx2.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._http.post(self._core.edits_url, **self._core.post_kwargs(body))
+            except httpx2.TransportError as error:
+                delay = self._core.delay_after_error(error, attempt)
+            else:
+                if response.is_success:
+                    return response
+                delay = self._core.delay_after_response(response, attempt)
+            self._sleep(delay)
+            attempt += 1
+
+    def _collect(self, items: list[ResponseItem]) -> tuple[list[EditedImage], list[str]]:
+        to_fetch = [item.url for item in items if item.data is None]
+        fetched: dict[str, bytes | ImageEditError] = {}
+        if to_fetch:
+            plans = [DownloadPlan(url, self._guard) for url in to_fetch]  # refuses before any I/O
+            workers = min(len(plans), MAX_PARALLEL_DOWNLOADS)
+            with ThreadPoolExecutor(workers) as pool:
+                outcomes = pool.map(self._download, plans)
+                fetched = dict(zip(to_fetch, outcomes, strict=True))
+        return assemble(items, fetched)
+
+    def _download(self, plan: DownloadPlan) -> bytes | ImageEditError:
+        try:
+            while True:
+                with self._http.stream("GET", plan.url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+                    if plan.next_url(response.status_code, response.headers.get("location")):
+                        continue
+                    body = bytearray()
+                    for chunk in response.iter_bytes():
+                        body += chunk
+                        plan.check_length(len(body))
+                    return plan.accept(bytes(body))
+        except UnsafeURLError:
+            raise
+        except ImageEditError as error:
+            return error
+        except httpx2.TransportError as error:
+            return connection_error(error)
+
+
+def assemble(
+    items: list[ResponseItem], fetched: dict[str, bytes | ImageEditError]
+) -> tuple[list[EditedImage], list[str]]:
+    """Result images in the service's order; failed downloads become notes, unless all failed."""
+    images: list[EditedImage] = []
+    notes: list[str] = []
+    failures: list[ImageEditError] = []
+    for position, item in enumerate(items, start=1):
+        data = item.data if item.data is not None else fetched[item.url]
+        if isinstance(data, ImageEditError):
+            failures.append(data)
+            notes.append(f"Result {position} could not be downloaded: {data}")
+            continue
+        images.append(EditedImage(data=data, url=item.url, revised_prompt=item.revised_prompt))
+    if failures and not images:
+        raise failures[0]
+    return images, notes
