@@ -1,0 +1,78 @@
+"""Where edits go: the real API when a key is configured, else a simulator started in-process.
+
+A visitor's own pasted key is kept in a `VisitorKey`, whose repr and str never show it, and used
+only for that visitor's runs against the real API.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from client import ImageEditClient
+from simulator import RunningServer, SimulatorConfig, create_app, serve
+
+from .config import AppConfig
+
+logger = logging.getLogger(__name__)
+
+SIMULATOR_BANNER = (
+    "**Offline simulator.** No `POWERTOKENS_API_KEY` is set, so results come from the built-in "
+    "simulator, not from the model: they are made from your inputs with the prompt written on "
+    "them. Paste a key under *API key* to use the real models for your session."
+)
+
+
+class VisitorKey:
+    """A key a visitor pasted; lives only in their session's server state."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value.strip()
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "VisitorKey(***)"
+
+    __str__ = __repr__
+
+    def __deepcopy__(self, memo: dict) -> VisitorKey:
+        return self
+
+
+@dataclass
+class Backend:
+    name: str
+    """"simulator" or "api": recorded with every run."""
+    client: ImageEditClient
+    api_base_url: str
+    banner: str | None
+    simulator: RunningServer | None = None
+
+    def client_for(self, visitor_key: VisitorKey | None) -> tuple[ImageEditClient, str, bool]:
+        """(client, backend name, whether the caller must close it) for one run."""
+        if visitor_key is None:
+            return self.client, self.name, False
+        return (
+            ImageEditClient(api_key=visitor_key.reveal(), base_url=self.api_base_url),
+            "api",
+            True,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+
+
+def start_backend(config: AppConfig) -> Backend:
+    if config.api_key:
+        client = ImageEditClient(api_key=config.api_key, base_url=config.base_url)
+        return Backend("api", client, config.base_url, banner=None)
+    server = serve(create_app(SimulatorConfig(latency_s=config.simulator_latency_s)))
+    logger.info("no API key set: using the in-process simulator at %s", server.base_url)
+    client = ImageEditClient(api_key="simulator", base_url=server.base_url)
+    return Backend("simulator", client, config.base_url, SIMULATOR_BANNER, server)

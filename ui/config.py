@@ -1,0 +1,158 @@
+"""The app's settings, read once from the environment and the command line.
+
+`python app.py --help` prints every variable and flag with its default, so the README's table and
+the program can be checked against each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from client._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+
+SETTINGS = (
+    (API_KEY_ENV, "unset", "key for the real API; unset: the offline simulator is used"),
+    (BASE_URL_ENV, DEFAULT_BASE_URL, "API base URL (a proxy, or `python -m simulator`)"),
+    ("GRADIO_SERVER_NAME", "127.0.0.1", "address to listen on; 0.0.0.0 for a server"),
+    ("GRADIO_SERVER_PORT", "7860", "port to listen on"),
+    ("MAX_CONCURRENT_RUNS", "16", "edits that run at once; more wait in a bounded queue"),
+    ("HISTORY_DIR", "./data", "where the run history (SQLite + images) lives"),
+    ("HISTORY_SCOPE", "private", "private: each browser sees its own runs; shared: all runs"),
+    ("HISTORY_MAX_RUNS", "unset", "keep at most this many runs, oldest removed first"),
+    ("HISTORY_MAX_BYTES", "unset", "keep history images under this many bytes"),
+    ("HISTORY_SECRET", "generated", "signs visitors' history ids; default: a file in HISTORY_DIR"),
+    ("APP_AUTH", "unset", "password protection: user:password[,user:password] or a file of them"),
+    ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
+    ("GRADIO_MCP_SERVER", "False", "True: also serve the edit as an MCP tool (same as --mcp)"),
+)
+
+MAX_FILE_SIZE = "50mb"
+"""Uploads above this are refused by Gradio before they reach a handler."""
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    api_key: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+    server_name: str = "127.0.0.1"
+    server_port: int = 7860
+    max_concurrent_runs: int = 16
+    history_dir: Path = Path("data")
+    history_scope: str = "private"
+    history_max_runs: int | None = None
+    history_max_bytes: int | None = None
+    history_secret: str | None = None
+    auth: tuple[tuple[str, str], ...] = ()
+    simulator_latency_s: float = 1.0
+    share: bool = False
+    mcp: bool = False
+
+    def __repr__(self) -> str:
+        return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
+
+    @property
+    def queue_size(self) -> int:
+        """Visitors waiting beyond the running ones before new ones are refused."""
+        return self.max_concurrent_runs * 4
+
+    @classmethod
+    def from_env(
+        cls, argv: list[str] | None = None, environ: dict[str, str] | None = None
+    ) -> AppConfig:
+        env = dict(os.environ if environ is None else environ)
+        args = _parser().parse_args(argv)
+        return cls(
+            api_key=(env.get(API_KEY_ENV) or "").strip() or None,
+            base_url=(env.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+            server_name=env.get("GRADIO_SERVER_NAME") or "127.0.0.1",
+            server_port=_int(env, "GRADIO_SERVER_PORT", 7860, low=1),
+            max_concurrent_runs=_int(env, "MAX_CONCURRENT_RUNS", 16, low=1),
+            history_dir=Path(env.get("HISTORY_DIR") or "data"),
+            history_scope=_choice(env, "HISTORY_SCOPE", "private", ("private", "shared")),
+            history_max_runs=_int(env, "HISTORY_MAX_RUNS", None, low=1),
+            history_max_bytes=_int(env, "HISTORY_MAX_BYTES", None, low=1),
+            history_secret=env.get("HISTORY_SECRET") or None,
+            auth=parse_auth(env.get("APP_AUTH") or ""),
+            simulator_latency_s=_float(env, "SIMULATOR_LATENCY", 1.0),
+            share=args.share,
+            mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    lines = [f"  {name:<22} {meaning} (default: {default})" for name, default, meaning in SETTINGS]
+    parser = argparse.ArgumentParser(
+        prog="python app.py",
+        description="Image Edit Playground: edit and fuse images with qwen-image-2.0-pro and "
+        "wan2.7-image-pro.",
+        epilog="environment variables:\n" + "\n".join(lines),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--share", action="store_true", help="also open a temporary public link")
+    parser.add_argument(
+        "--mcp", action="store_true", help="also serve the edit as an MCP tool (/gradio_api/mcp/)"
+    )
+    return parser
+
+
+def parse_auth(value: str) -> tuple[tuple[str, str], ...]:
+    """`user:password` pairs, comma-separated, or the path of a file with one pair per line."""
+    value = value.strip()
+    if not value:
+        return ()
+    path = Path(value)
+    if ":" not in value or path.is_file():
+        if not path.is_file():
+            raise ConfigError(f"APP_AUTH: {value} is neither user:password nor a readable file.")
+        entries = [line.strip() for line in path.read_text().splitlines()]
+    else:
+        entries = [entry.strip() for entry in value.split(",")]
+    pairs = []
+    for entry in entries:
+        if not entry or entry.startswith("#"):
+            continue
+        user, sep, password = entry.partition(":")
+        if not sep or not user or not password:
+            raise ConfigError("APP_AUTH: every entry must be user:password with both parts set.")
+        pairs.append((user, password))
+    if not pairs:
+        raise ConfigError("APP_AUTH is set but holds no user:password pair.")
+    return tuple(pairs)
+
+
+def _int(env: dict[str, str], name: str, default: int | None, *, low: int) -> int | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number; got {raw!r}.") from None
+    if value < low:
+        raise ConfigError(f"{name} must be at least {low}; got {value}.")
+    return value
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = (env.get(name) or "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds; got {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} cannot be negative.")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value

@@ -1,0 +1,31 @@
+"""What every handler of the page needs, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .backend import Backend
+from .config import AppConfig
+from .history_store import HistoryStore
+from .owner import Owner, resolve_owner
+from .runs import Runner
+
+
+@dataclass
+class PageContext:
+    config: AppConfig
+    backend: Backend
+    store: HistoryStore
+    runner: Runner
+    secret: bytes = field(repr=False)
+
+    @property
+    def shared_history(self) -> bool:
+        return self.config.history_scope == "shared"
+
+    def owner(self, request: object) -> Owner:
+        return resolve_owner(request, self.secret)
+
+    def visible_to(self, owner: Owner) -> str | None:
+        """The owner filter for reading history: nobody's in the shared scope, else their own."""
+        return None if self.shared_history else owner.id

@@ -1,0 +1,151 @@
+"""Handlers of the History tab: list, search, open, restore, delete, download.
+
+Every handler works out the owner from the request (signed cookie or login name), never from an
+argument, so calling these endpoints through the API with someone else's run id finds nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import gradio as gr
+
+from client.models import MODELS
+
+from .context import PageContext
+from .editor import restore_values
+from .history_store import RunDetail, RunSummary
+
+PAGE_SIZE = 50
+ALL_MODELS = "All models"
+MODEL_FILTERS = [ALL_MODELS, *MODELS]
+RESTORED_FIELDS = (
+    "model_choice", "custom_model", "prompt", "negative_prompt", "n", "size_choice", "width",
+    "height", "seed", "randomize_seed", "watermark", "prompt_extend", "response_format",
+    "encoding", "extra",
+)  # fmt: skip
+"""Editor controls a restore fills, after the input images, in this order."""
+
+
+def caption(run: RunSummary) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))
+    flag = (
+        "FAILED · " if run.status == "failed" else "partial · " if run.status == "partial" else ""
+    )
+    who = f" · {run.owner_label}" if run.owner_label else ""
+    prompt = run.prompt if len(run.prompt) <= 70 else run.prompt[:67] + "…"
+    return f"{flag}{prompt} · {run.model} · {when}{who}"
+
+
+def _entry(run: RunSummary) -> list[str]:
+    """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session."""
+    return [run.id, str(run.thumbnail_path or ""), caption(run)]
+
+
+def _gallery(shown: list[list[str]]) -> list[tuple[str, str]]:
+    return [(thumbnail, text) for _id, thumbnail, text in shown if thumbnail]
+
+
+def _more_button(runs: list[RunSummary]) -> Any:
+    return gr.update(visible=len(runs) == PAGE_SIZE)
+
+
+def pick_run(shown: list[list[str]], event: gr.SelectData) -> str:
+    index = event.index if isinstance(event.index, int) else 0
+    return shown[index][0] if 0 <= index < len(shown) else ""
+
+
+def detail_markdown(run: RunDetail) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))
+    lines = [f"**{run.status.upper()}** · {run.model} · {when} · {run.backend}"]
+    if run.owner_label:
+        lines[0] += f" · by {run.owner_label}"
+    lines.append(f"**Prompt:** {run.prompt}")
+    if run.negative_prompt:
+        lines.append(f"**Negative prompt:** {run.negative_prompt}")
+    revised = next((text for text in run.revised_prompts if text), None)
+    if revised:
+        lines.append(f"**Revised prompt:** {revised}")
+    timing = f"{run.elapsed_s:.1f} s" if run.elapsed_s is not None else "unknown"
+    lines.append(
+        f"Seed `{run.seed}` · {len(run.output_paths)} of {run.requested_n} images · {timing}"
+        + (f" · request `{run.request_id}`" if run.request_id else "")
+    )
+    if run.error:
+        lines.append(f"**Error:** {run.error}")
+    lines += [f"- {note}" for note in run.notes]
+    return "\n\n".join(lines)
+
+
+class HistoryHandlers:
+    """The History tab's handlers, bound to the page's context."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    def _page(self, request: Any, search: str, model: str, before: str | None):
+        owner = self.ctx.owner(request)
+        return self.ctx.store.list_runs(
+            self.ctx.visible_to(owner),
+            limit=PAGE_SIZE,
+            before=before,
+            search=search or None,
+            model=None if not model or model == ALL_MODELS else model,
+        )
+
+    def list_history(self, search: str, model: str, request: gr.Request) -> tuple:
+        """The newest page of runs for the search and model filter."""
+        runs = self._page(request, search, model, None)
+        shown = [_entry(run) for run in runs]
+        return _gallery(shown), shown, _more_button(runs)
+
+    def more_history(
+        self, search: str, model: str, shown: list[list[str]], request: gr.Request
+    ) -> tuple:
+        """Appends the next page (runs older than the last one shown)."""
+        runs = self._page(request, search, model, shown[-1][0] if shown else None)
+        shown = [*shown, *(_entry(run) for run in runs)]
+        return _gallery(shown), shown, _more_button(runs)
+
+    def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
+        if not run_id:
+            return None
+        return self.ctx.store.get_run(self.ctx.visible_to(self.ctx.owner(request)), run_id.strip())
+
+    def open_run(self, run_id: str, request: gr.Request) -> tuple:
+        """One run: its inputs, results, parameters, timing and error, and a zip to download."""
+        run = self._visible_run(request, run_id)
+        if run is None:
+            return (gr.update(visible=False), "", [], [], {}, None)
+        return (
+            gr.update(visible=True),
+            detail_markdown(run),
+            [str(path) for path in run.input_paths],
+            [str(path) for path in run.output_paths],
+            {"model": run.model, "seed": run.seed, **run.params},
+            str(self.ctx.store.export_zip(self.ctx.visible_to(self.ctx.owner(request)), run.id)),
+        )
+
+    def restore_run(self, run_id: str, request: gr.Request) -> tuple:
+        """Puts a run's inputs and every parameter, seed included, back into the editor."""
+        run = self._visible_run(request, run_id)
+        if run is None:
+            raise gr.Error("That run is not in your history.")
+        values = restore_values(run.params, run.model, run.prompt, run.negative_prompt)
+        values["seed"] = run.seed
+        return (
+            [str(path) for path in run.input_paths],
+            *(values[name] for name in RESTORED_FIELDS),
+            gr.Tabs(selected="edit"),
+        )
+
+    def delete_run(self, run_id: str, search: str, model: str, request: gr.Request):
+        """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
+        owner = self.ctx.owner(request)
+        if not run_id or not self.ctx.store.delete_run(owner.id, run_id.strip()):
+            raise gr.Error(
+                "Only your own runs can be deleted, and this one is not (or no longer) there."
+            )
+        gr.Info("Run deleted.")
+        return (*self.list_history(search, model, request), gr.update(visible=False), "")

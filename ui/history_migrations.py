@@ -1,0 +1,104 @@
+"""The history database's schema, as numbered migrations applied in order on open.
+
+Each migration runs once, in its own transaction, and is recorded in `_migrations`; a database
+from any earlier version opens and upgrades without losing a run. Append, never edit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_runs_and_images(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            owner_label TEXT,
+            created_at REAL NOT NULL,
+            model TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            negative_prompt TEXT,
+            params TEXT NOT NULL,
+            seed INTEGER,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+            error TEXT,
+            elapsed_s REAL,
+            request_id TEXT,
+            backend TEXT NOT NULL,
+            requested_n INTEGER NOT NULL,
+            revised_prompts TEXT NOT NULL DEFAULT '[]',
+            notes TEXT NOT NULL DEFAULT '[]',
+            cover TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX runs_by_owner ON runs (owner, id)")
+    db.execute("CREATE INDEX runs_by_model ON runs (model, id)")
+    db.execute(
+        """CREATE TABLE blobs (
+            digest TEXT PRIMARY KEY,
+            ext TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE run_images (
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('input', 'output')),
+            position INTEGER NOT NULL,
+            digest TEXT NOT NULL REFERENCES blobs (digest),
+            PRIMARY KEY (run_id, role, position)
+        )"""
+    )
+    db.execute("CREATE INDEX run_images_by_digest ON run_images (digest)")
+
+
+def m002_prompt_search(db: sqlite3.Connection) -> None:
+    """Full-text search over prompts, kept in step with `runs` by triggers."""
+    db.execute(
+        "CREATE VIRTUAL TABLE runs_search USING fts5"
+        " (prompt, content='runs', content_rowid='rowid')"
+    )
+    db.execute("INSERT INTO runs_search (rowid, prompt) SELECT rowid, prompt FROM runs")
+    db.execute(
+        """CREATE TRIGGER runs_search_insert AFTER INSERT ON runs BEGIN
+            INSERT INTO runs_search (rowid, prompt) VALUES (new.rowid, new.prompt);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER runs_search_delete AFTER DELETE ON runs BEGIN
+            INSERT INTO runs_search (runs_search, rowid, prompt)
+            VALUES ('delete', old.rowid, old.prompt);
+        END"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_images, m002_prompt_search)
+
+
+def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Applies the migrations this database lacks; returns its version afterwards."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    for version, migration in enumerate(migrations, start=1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            done = db.execute("SELECT 1 FROM _migrations WHERE version = ?", (version,)).fetchone()
+            if not done:
+                migration(db)
+                db.execute(
+                    "INSERT INTO _migrations (version, name) VALUES (?, ?)",
+                    (version, migration.__name__),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return len(migrations)

@@ -1,0 +1,400 @@
+"""The history of runs: one SQLite row per run, its images stored once by keyed content hash.
+
+Design (after simonw/llm): WAL mode, numbered migrations, each run written in one transaction
+after its image files are safely on disk, so a crash at any moment leaves a database that opens
+and no row pointing at a missing file. Every query is filtered by owner (None only in the shared
+scope). Listing reads one indexed table, so the first page stays fast at 10,000 runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sqlite3
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .blobs import BlobStore
+from .history_migrations import migrate
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "history.sqlite3"
+FORBIDDEN_PARAMS = ("api_key", "authorization", "key")
+STATUSES = ("ok", "partial", "failed")
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A finished run as the editor hands it over; never holds an API key."""
+
+    owner: str
+    model: str
+    prompt: str
+    params: dict[str, Any]
+    input_images: Sequence[bytes]
+    output_images: Sequence[bytes]
+    status: str
+    backend: str
+    requested_n: int
+    owner_label: str | None = None
+    negative_prompt: str | None = None
+    revised_prompts: Sequence[str] = ()
+    seed: int | None = None
+    error: str | None = None
+    elapsed_s: float | None = None
+    request_id: str | None = None
+    notes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: str
+    created_at: float
+    model: str
+    prompt: str
+    status: str
+    owner_label: str | None
+    thumbnail_path: Path | None
+
+
+@dataclass(frozen=True)
+class RunDetail(RunSummary):
+    owner: str = ""
+    negative_prompt: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    error: str | None = None
+    elapsed_s: float | None = None
+    request_id: str | None = None
+    backend: str = ""
+    requested_n: int = 0
+    revised_prompts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    input_paths: list[Path] = field(default_factory=list)
+    output_paths: list[Path] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    """Sorts by creation time (milliseconds first) and cannot be guessed (80 random bits)."""
+    return f"{int(time.time() * 1000):013x}{secrets.token_hex(10)}"
+
+
+class HistoryStore:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        max_runs: int | None = None,
+        max_bytes: int | None = None,
+        durable: bool = True,
+    ) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.max_runs = max_runs
+        self.max_bytes = max_bytes
+        self._local = threading.local()
+        self._synchronous = "FULL" if durable else "OFF"
+        db = self._db()
+        migrate(db)
+        self._blobs = BlobStore(self.directory / "blobs", self._blob_key(db), durable=durable)
+        self._sweep()
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.directory / DATABASE_NAME, isolation_level=None, timeout=30.0)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA synchronous={self._synchronous}")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _blob_key(self, db: sqlite3.Connection) -> bytes:
+        db.execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT)")
+        with self._write() as tx:
+            row = tx.execute("SELECT value FROM settings WHERE name = 'blob_key'").fetchone()
+            if row is None:
+                key = secrets.token_hex(32)
+                tx.execute("INSERT INTO settings VALUES ('blob_key', ?)", (key,))
+                return bytes.fromhex(key)
+        return bytes.fromhex(row["value"])
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def save_run(self, run: NewRun) -> str:
+        """Stores the run and its images; returns its id. Enforces the caps afterwards."""
+        if run.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        if any(name in FORBIDDEN_PARAMS for name in run.params):
+            raise ValueError("a run's parameters must never carry a key")
+        images = [("input", position, data) for position, data in enumerate(run.input_images)] + [
+            ("output", position, data) for position, data in enumerate(run.output_images)
+        ]
+        stored = [
+            (role, position, data, *self._blobs.write(data)) for role, position, data in images
+        ]
+        cover = next((s[3] for s in stored if s[0] == "output"), stored[0][3] if stored else None)
+        run_id = new_run_id()
+        with self._write() as db:
+            for _role, _position, data, digest, ext, width, height in stored:
+                self._blobs.ensure(digest, ext, data)
+                db.execute(
+                    "INSERT OR IGNORE INTO blobs (digest, ext, size, width, height)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (digest, ext, len(data), width, height),
+                )
+            db.execute(
+                """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
+                    negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
+                    requested_n, revised_prompts, notes, cover)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    run_id, run.owner, run.owner_label, time.time(), run.model, run.prompt,
+                    run.negative_prompt, json.dumps(run.params), run.seed, run.status, run.error,
+                    run.elapsed_s, run.request_id, run.backend, run.requested_n,
+                    json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
+                ),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO run_images (run_id, role, position, digest) VALUES (?, ?, ?, ?)",
+                [(run_id, role, position, digest) for role, position, _d, digest, *_ in stored],
+            )
+        self._enforce_caps()
+        return run_id
+
+    def delete_run(self, owner: str, run_id: str) -> bool:
+        """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
+        with self._write() as db:
+            digests = [
+                row["digest"]
+                for row in db.execute(
+                    "SELECT DISTINCT i.digest FROM run_images i JOIN runs r ON r.id = i.run_id"
+                    " WHERE r.id = ? AND r.owner = ?",
+                    (run_id, owner),
+                )
+            ]
+            deleted = db.execute(
+                "DELETE FROM runs WHERE id = ? AND owner = ?", (run_id, owner)
+            ).rowcount
+        if deleted:
+            self._drop_unreferenced(digests)
+        return bool(deleted)
+
+    def _drop_unreferenced(self, digests: Sequence[str]) -> None:
+        """Removes blobs no run references, deciding and unlinking under the write lock."""
+        if not digests:
+            return
+        with self._write() as db:
+            for digest in digests:
+                if db.execute("SELECT 1 FROM run_images WHERE digest = ?", (digest,)).fetchone():
+                    continue
+                row = db.execute("SELECT ext FROM blobs WHERE digest = ?", (digest,)).fetchone()
+                db.execute("DELETE FROM blobs WHERE digest = ?", (digest,))
+                if row:
+                    self._blobs.remove(digest, row["ext"])
+
+    def _enforce_caps(self) -> None:
+        while True:
+            db = self._db()
+            if self.max_runs is not None:
+                count = db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+                if count > self.max_runs:
+                    self._delete_oldest(count - self.max_runs)
+                    continue
+            if self.max_bytes is not None:
+                total = self.total_bytes()
+                if total > self.max_bytes and db.execute("SELECT 1 FROM runs").fetchone():
+                    self._delete_oldest(1)
+                    continue
+            return
+
+    def _delete_oldest(self, count: int) -> None:
+        rows = (
+            self._db()
+            .execute("SELECT id, owner FROM runs ORDER BY id LIMIT ?", (count,))
+            .fetchall()
+        )
+        for row in rows:
+            self.delete_run(row["owner"], row["id"])
+
+    def _sweep(self) -> None:
+        """Clears what an interrupted delete or save may have left: unused blobs, stray files."""
+        db = self._db()
+        unused = [
+            row["digest"]
+            for row in db.execute(
+                "SELECT digest FROM blobs WHERE digest NOT IN (SELECT digest FROM run_images)"
+            )
+        ]
+        self._drop_unreferenced(unused)
+        known = {row["digest"] for row in db.execute("SELECT digest FROM blobs")}
+        for path in self._blobs.stray_files(known):
+            path.unlink(missing_ok=True)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def list_runs(
+        self,
+        owner: str | None,
+        *,
+        limit: int = 50,
+        before: str | None = None,
+        search: str | None = None,
+        model: str | None = None,
+    ) -> list[RunSummary]:
+        """Newest first; `before` is the id of the last run of the previous page."""
+        clauses, values = [], []
+        if owner is not None:
+            clauses.append("owner = ?")
+            values.append(owner)
+        if before:
+            clauses.append("id < ?")
+            values.append(before)
+        if model:
+            clauses.append("model = ?")
+            values.append(model)
+        if search and search.strip():
+            clauses.append("rowid IN (SELECT rowid FROM runs_search WHERE runs_search MATCH ?)")
+            values.append(fts_query(search))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db().execute(
+            "SELECT id, created_at, model, prompt, status, owner_label, cover FROM runs"
+            f" {where} ORDER BY id DESC LIMIT ?",
+            (*values, limit),
+        )
+        thumbnail = self._blobs.thumbnail_path
+        return [
+            RunSummary(
+                row["id"],
+                row["created_at"],
+                row["model"],
+                row["prompt"],
+                row["status"],
+                row["owner_label"],
+                thumbnail(row["cover"]) if row["cover"] else None,
+            )
+            for row in rows
+        ]
+
+    def get_run(self, owner: str | None, run_id: str) -> RunDetail | None:
+        """The run if `owner` may see it (any owner when None, the shared scope)."""
+        db = self._db()
+        row = db.execute(
+            "SELECT * FROM runs WHERE id = ? AND (? IS NULL OR owner = ?)", (run_id, owner, owner)
+        ).fetchone()
+        if row is None:
+            return None
+        paths: dict[str, list[Path]] = {"input": [], "output": []}
+        for image in db.execute(
+            "SELECT i.role, i.digest, b.ext FROM run_images i JOIN blobs b USING (digest)"
+            " WHERE i.run_id = ? ORDER BY i.role, i.position",
+            (run_id,),
+        ):
+            paths[image["role"]].append(self._blobs.path(image["digest"], image["ext"]))
+        return RunDetail(
+            id=row["id"],
+            created_at=row["created_at"],
+            model=row["model"],
+            prompt=row["prompt"],
+            status=row["status"],
+            owner_label=row["owner_label"],
+            thumbnail_path=self._blobs.thumbnail_path(row["cover"]) if row["cover"] else None,
+            owner=row["owner"],
+            negative_prompt=row["negative_prompt"],
+            params=json.loads(row["params"]),
+            seed=row["seed"],
+            error=row["error"],
+            elapsed_s=row["elapsed_s"],
+            request_id=row["request_id"],
+            backend=row["backend"],
+            requested_n=row["requested_n"],
+            revised_prompts=json.loads(row["revised_prompts"]),
+            notes=json.loads(row["notes"]),
+            input_paths=paths["input"],
+            output_paths=paths["output"],
+        )
+
+    def export_zip(self, owner: str | None, run_id: str) -> Path | None:
+        """A zip of the run's images and a run.json of its parameters, or None if not visible."""
+        run = self.get_run(owner, run_id)
+        if run is None:
+            return None
+        exports = Path(tempfile.mkdtemp(prefix="history-export-"))
+        archive = exports / f"run-{run.id}.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
+            for role, paths in (("input", run.input_paths), ("output", run.output_paths)):
+                for position, path in enumerate(paths, start=1):
+                    bundle.write(path, f"{role}s/{role}-{position}{path.suffix}")
+            bundle.writestr("run.json", json.dumps(run_record(run), indent=2, ensure_ascii=False))
+        return archive
+
+    def total_bytes(self) -> int:
+        return self._db().execute("SELECT COALESCE(SUM(size), 0) FROM blobs").fetchone()[0]
+
+    def count_runs(self, owner: str | None = None) -> int:
+        return (
+            self._db()
+            .execute("SELECT COUNT(*) FROM runs WHERE ? IS NULL OR owner = ?", (owner, owner))
+            .fetchone()[0]
+        )
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+def run_record(run: RunDetail) -> dict[str, Any]:
+    """What run.json holds: everything needed to run it again, nothing about who ran it."""
+    return {
+        "id": run.id,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(run.created_at)),
+        "model": run.model,
+        "prompt": run.prompt,
+        "negative_prompt": run.negative_prompt,
+        "params": run.params,
+        "seed": run.seed,
+        "status": run.status,
+        "error": run.error,
+        "elapsed_s": run.elapsed_s,
+        "request_id": run.request_id,
+        "backend": run.backend,
+        "requested_n": run.requested_n,
+        "revised_prompts": run.revised_prompts,
+        "notes": run.notes,
+        "inputs": [f"inputs/input-{i}{p.suffix}" for i, p in enumerate(run.input_paths, 1)],
+        "outputs": [f"outputs/output-{i}{p.suffix}" for i, p in enumerate(run.output_paths, 1)],
+    }
+
+
+def fts_query(text: str) -> str:
+    """The user's words as quoted FTS5 terms, the last one a prefix, so any input is safe."""
+    words = [word.replace('"', '""') for word in text.split()]
+    terms = [f'"{word}"' for word in words]
+    if terms:
+        terms[-1] += "*"
+    return " ".join(terms)

@@ -1,0 +1,167 @@
+"""Who owns a history run, decided by the server and never by the caller.
+
+An anonymous visitor gets a random id that the server signs (HMAC-SHA256 with a secret that
+survives restarts) and keeps in an HttpOnly cookie, so neither page scripts nor API callers can
+read or choose someone else's. An unsigned or tampered cookie is a new visitor with an empty
+history. With Gradio auth on, the login name is the owner. Owner ids never travel as event inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+OWNER_COOKIE = "playground_owner"
+COOKIE_MAX_AGE_S = 400 * 24 * 3600
+SECRET_FILE = "history-secret"
+
+
+@dataclass(frozen=True)
+class Owner:
+    id: str
+    label: str | None = None
+
+
+def load_or_create_secret(history_dir: Path, configured: str | None = None) -> bytes:
+    """HISTORY_SECRET when set, else a random secret generated once into `history_dir`."""
+    if configured:
+        return configured.encode("utf-8")
+    history_dir.mkdir(parents=True, exist_ok=True)
+    path = history_dir / SECRET_FILE
+    if not path.exists():
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)  # fails if another process won the race: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink(missing_ok=True)
+    return path.read_text().strip().encode("utf-8")
+
+
+def _signature(secret: bytes, visitor: str) -> str:
+    return hmac.new(secret, visitor.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+
+def issue_owner_token(secret: bytes) -> str:
+    visitor = secrets.token_hex(16)
+    return f"{visitor}.{_signature(secret, visitor)}"
+
+
+def owner_from_token(secret: bytes, token: str | None) -> str | None:
+    """The visitor id a genuine token carries, or None for anything unsigned or tampered."""
+    if not token or token.count(".") != 1:
+        return None
+    visitor, signature = token.split(".")
+    if len(visitor) != 32 or not all(c in "0123456789abcdef" for c in visitor):
+        return None
+    if not hmac.compare_digest(signature, _signature(secret, visitor)):
+        return None
+    return visitor
+
+
+def cookie_from_headers(headers: Any) -> str | None:
+    raw = headers.get("cookie") if headers is not None else None
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed Cookie header is simply no cookie
+        return None
+    morsel = jar.get(OWNER_COOKIE)
+    return morsel.value if morsel else None
+
+
+def resolve_owner(request: Any, secret: bytes) -> Owner:
+    """The owner of whoever sent `request` (a gr.Request or anything with headers/username)."""
+    username = getattr(request, "username", None) if request is not None else None
+    if username:
+        return Owner(f"user:{username}", str(username))
+    headers = getattr(request, "headers", None) if request is not None else None
+    visitor = owner_from_token(secret, cookie_from_headers(headers))
+    if visitor:
+        return Owner(f"anon:{visitor}")
+    return Owner(f"anon:{secrets.token_hex(16)}")
+
+
+class OwnerCookieMiddleware:
+    """Pure ASGI: gives every HTTP request a valid signed owner cookie, issuing one if needed.
+
+    The fresh cookie is added to the request's own headers, so the handler of this very request
+    sees it, and set on the response. HttpOnly always; on https it is SameSite=None; Secure;
+    Partitioned so it works inside a Hugging Face Spaces iframe.
+    """
+
+    def __init__(self, app: Any, secret: bytes) -> None:
+        self.app = app
+        self.secret = secret
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = list(scope.get("headers", []))
+        current = cookie_from_headers(_HeaderView(headers))
+        if owner_from_token(self.secret, current):
+            await self.app(scope, receive, send)
+            return
+        token = issue_owner_token(self.secret)
+        headers = [(k, v) for k, v in headers if k != b"cookie"] + [
+            (b"cookie", _merge_cookie(_HeaderView(headers).get("cookie"), token).encode("latin-1"))
+        ]
+        scope = {**scope, "headers": headers}
+        set_cookie = _set_cookie_header(token, _is_https(scope)).encode("latin-1")
+
+        async def send_with_cookie(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"set-cookie", set_cookie)],
+                }
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+class _HeaderView:
+    def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
+        self._headers = headers
+
+    def get(self, name: str) -> str | None:
+        key = name.encode("latin-1")
+        values = [v.decode("latin-1") for k, v in self._headers if k.lower() == key]
+        return "; ".join(values) if values else None
+
+
+def _merge_cookie(existing: str | None, token: str) -> str:
+    kept = [
+        part.strip()
+        for part in (existing or "").split(";")
+        if part.strip() and not part.strip().startswith(OWNER_COOKIE + "=")
+    ]
+    return "; ".join([*kept, f"{OWNER_COOKIE}={token}"])
+
+
+def _is_https(scope: dict) -> bool:
+    forwarded = _HeaderView(list(scope.get("headers", []))).get("x-forwarded-proto") or ""
+    return scope.get("scheme") == "https" or forwarded.split(",")[0].strip() == "https"
+
+
+def _set_cookie_header(token: str, https: bool) -> str:
+    attributes = f"{OWNER_COOKIE}={token}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; HttpOnly"
+    if https:
+        return attributes + "; SameSite=None; Secure; Partitioned"
+    return attributes + "; SameSite=Lax"
