@@ -57,8 +57,8 @@ def app_process(
         HISTORY_DIR=str(tmp_path / "history"),
         GRADIO_ANALYTICS_ENABLED="False",
         PYTHONUNBUFFERED="1",
-        **(env or {}),
     )
+    child_env.update(env or {})
     if isinstance(command, list) and command and command[0] == "python":
         command = [sys.executable, *command[1:]]
     log_path = tmp_path / f"app-{port}.log"

@@ -19,6 +19,7 @@ def test_app_auth_refuses_a_wrong_password_and_admits_the_right_one(tmp_path):
         page.get_by_text("Incorrect Credentials").wait_for()
         assert page.get_by_label("Prompt", exact=True).count() == 0
 
+        page.get_by_label("username").fill("alice")
         page.get_by_label("password").fill("correct-horse")
         page.get_by_role("button", name="Login").click()
         page.get_by_label("Prompt", exact=True).first.wait_for()
