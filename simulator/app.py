@@ -2,7 +2,7 @@
 
 Handlers are asynchronous and the image work runs in worker threads, so many requests are served
 at once. Latency and scripted faults make the client's waiting, retrying and error paths visible;
-the control routes to script faults exist only when the config enables them.
+the control routes (script faults, read the request log) exist only when the config enables them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import logging
 import random
 import secrets
-import time
 from collections import OrderedDict, deque
+from http import HTTPStatus
 from typing import Any
 
 from starlette.applications import Starlette
@@ -32,6 +32,7 @@ from .wire import APIError, EditCall, check_bearer, parse_edit, read_body
 logger = logging.getLogger(__name__)
 
 RECORDED_REQUESTS = 1000
+FILES_PATH = "/v1/files/"
 
 
 class SimulatorState:
@@ -41,6 +42,7 @@ class SimulatorState:
         self.config = config
         self.faults: deque[Fault] = deque(config.faults)
         self.files: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self.stored_bytes = 0
         self.requests: deque[dict[str, Any]] = deque(maxlen=RECORDED_REQUESTS)
         self.in_flight = 0
         self.max_in_flight = 0
@@ -49,11 +51,30 @@ class SimulatorState:
         return self.faults.popleft() if self.faults else None
 
     def store_file(self, data: bytes, lifetime_s: float) -> str:
+        """Keeps `data` for `lifetime_s`; past the byte budget the oldest files are dropped."""
         token = secrets.token_urlsafe(16)
         self.files[token] = (data, self.config.clock() + lifetime_s)
-        while len(self.files) > self.config.max_stored_urls:
-            self.files.popitem(last=False)
+        self.stored_bytes += len(data)
+        while self.stored_bytes > self.config.max_stored_url_bytes and len(self.files) > 1:
+            _, (dropped, _) = self.files.popitem(last=False)
+            self.stored_bytes -= len(dropped)
         return token
+
+    def file(self, token: str) -> bytes | bool | None:
+        """The bytes of a live file, False once expired, None when unknown."""
+        stored = self.files.get(token)
+        if stored is None:
+            return None
+        data, expires = stored
+        return data if self.config.clock() < expires else False
+
+    def local_file(self, url: str, origin: str) -> bytes | None:
+        """The bytes behind one of this simulator's own live result URLs, else None."""
+        prefix = origin + FILES_PATH
+        if not (url.startswith(prefix) and url.endswith(".png")):
+            return None
+        data = self.file(url[len(prefix) : -len(".png")])
+        return data or None
 
 
 def create_app(config: SimulatorConfig | None = None) -> Starlette:
@@ -61,38 +82,71 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
     state = SimulatorState(config or SimulatorConfig())
     routes = [
         Route("/v1/images/edits", _edits(state), methods=["POST"]),
-        Route("/v1/files/{token}.png", _file(state), methods=["GET"]),
-        Route("/health", lambda request: JSONResponse({"ok": True}), methods=["GET"]),
+        Route(FILES_PATH + "{token}.png", _file(state), methods=["GET"]),
+        Route("/health", _health, methods=["GET"]),
     ]
     if state.config.enable_control:
         routes += [
             Route("/_simulator/faults", _faults(state), methods=["POST", "DELETE"]),
-            Route("/_simulator/requests", _requests(state), methods=["GET"]),
+            Route("/_simulator/requests", _requests(state), methods=["GET", "DELETE"]),
         ]
     app = Starlette(routes=routes, exception_handlers={Exception: _internal_error})
     app.state.simulator = state
     return app
 
 
-def error_response(error: APIError, fault: Fault | None = None) -> Response:
-    headers = {"x-request-id": _request_id()}
+def error_response(
+    error: APIError, request_id: str | None = None, fault: Fault | None = None
+) -> Response:
+    """The error in the gateway's envelope, or as the fault asks (DashScope's, HTML, broken)."""
+    request_id = request_id or _request_id()
+    headers = {"x-request-id": request_id}
     if fault and fault.retry_after is not None:
         headers["retry-after"] = fault.retry_after
     if fault and fault.retry_after_ms is not None:
         headers["retry-after-ms"] = str(fault.retry_after_ms)
     if fault and fault.html_body:
-        page = f"<html><body><h1>{error.status} Bad Gateway</h1></body></html>"
+        phrase = _phrase(error.status)
+        title = f"{error.status} {phrase}"
+        page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
         return HTMLResponse(page, error.status, headers=headers)
     if fault and fault.envelope == "dashscope":
-        body = {"request_id": headers["x-request-id"], "code": error.code, "message": error.message}
+        body: dict[str, Any] = {
+            "request_id": request_id,
+            "code": error.code,
+            "message": error.message,
+        }
     else:
-        body = {"error": {"message": error.message, "type": error.error_type, "code": error.code}}
+        envelope = {"message": error.message, "type": error.error_type, "code": error.code}
+        if error.param:
+            envelope["param"] = error.param
+        body = {"error": envelope}
+    if fault and fault.malformed_json:
+        return _broken_json(body, error.status, headers)
     return JSONResponse(body, error.status, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _broken_json(body: Any, status: int, headers: dict[str, str]) -> Response:
+    text = json.dumps(body)
+    return Response(text[: len(text) // 2], status, media_type="application/json", headers=headers)
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:
     logger.exception("simulator failure on %s", request.url.path, exc_info=error)
-    return error_response(APIError(500, "InternalError", "The simulator failed.", "server_error"))
+    return error_response(
+        APIError(500, "InternalError", "The simulator failed; see its log.", "server_error")
+    )
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"ok": True})
 
 
 def _request_id() -> str:
@@ -102,31 +156,56 @@ def _request_id() -> str:
 def _edits(state: SimulatorState):
     async def edits(request: Request) -> Response:
         fault = state.next_fault()
+        request_id = _request_id()
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
+        record: dict[str, Any] = {"request_id": request_id, "fault": fault is not None}
         try:
-            if fault and fault.delay_s:
-                await asyncio.sleep(fault.delay_s)
-            if fault and fault.status and fault.status >= 400:
-                state.requests.append({"fault": fault.status})
-                return error_response(
-                    APIError(fault.status, fault.code or "InternalError",
-                             fault.message or "Injected failure."),
-                    fault,
-                )  # fmt: skip
-            check_bearer(request, state.config.api_key)
-            call = await parse_edit(request, await read_body(request))
-            state.requests.append(_record(call))
-            return await _answer(state, request, call, fault)
-        except APIError as error:
-            return error_response(error)
+            response = await _handle(state, request, fault, request_id, record)
         finally:
             state.in_flight -= 1
+        record["status"] = response.status_code
+        state.requests.append(record)
+        return response
 
     return edits
 
 
-def _record(call: EditCall) -> dict[str, Any]:
+async def _handle(
+    state: SimulatorState,
+    request: Request,
+    fault: Fault | None,
+    request_id: str,
+    record: dict[str, Any],
+) -> Response:
+    failed = fault is not None and (fault.html_body or (fault.status or 0) >= 400)
+    try:
+        call = None
+        body = await read_body(request)  # read first, so a refused client sees the answer
+        if not failed:
+            check_bearer(request, state.config.api_key)
+        origin = str(request.base_url).rstrip("/")
+        try:
+            call = await parse_edit(request, body, lambda url: state.local_file(url, origin))
+        except APIError:
+            if not failed:
+                raise
+        if call is not None:
+            record.update(_describe(call))
+        if fault and fault.delay_s:
+            await asyncio.sleep(fault.delay_s)
+        if failed:
+            status = fault.status or int(HTTPStatus.BAD_GATEWAY)
+            error_type = "server_error" if status >= 500 else "invalid_request_error"
+            message = fault.message or f"Injected failure ({status} {_phrase(status)})."
+            raise APIError(status, fault.code or _phrase(status), message, error_type)
+        return await _answer(state, origin, call, fault, request_id)
+    except APIError as error:
+        record["code"] = error.code
+        return error_response(error, request_id, fault)
+
+
+def _describe(call: EditCall) -> dict[str, Any]:
     return {
         "model": call.model,
         "prompt": call.prompt,
@@ -136,39 +215,47 @@ def _record(call: EditCall) -> dict[str, Any]:
         "image_count": len(call.images),
         "encoding": call.encoding,
         "response_format": call.response_format,
+        "prompt_extend": call.prompt_extend,
+        "watermark": call.watermark,
     }
 
 
 async def _answer(
-    state: SimulatorState, request: Request, call: EditCall, fault: Fault | None
+    state: SimulatorState, origin: str, call: EditCall, fault: Fault | None, request_id: str
 ) -> Response:
     config = state.config
     await asyncio.sleep(config.latency_s + config.per_image_latency_s * call.n)
     seed = call.seed if call.seed is not None else random.randint(0, SEED_MAX)
-    renders = await asyncio.gather(*(
-        run_in_threadpool(render_result, call.images, call.prompt, seed, index, call.width,
-                          call.height)
-        for index in range(call.n)
-    ))  # fmt: skip
-    request_id = _request_id()
-    if fault and fault.drop_images:
-        renders = renders[: max(0, call.n - fault.drop_images)]
+    kept = call.n - min(call.n, fault.drop_images if fault else 0)
+    renders = await asyncio.gather(
+        *(
+            run_in_threadpool(
+                render_result,
+                call.images,
+                call.prompt,
+                seed,
+                index,
+                call.width,
+                call.height,
+                watermark=call.watermark,
+            )
+            for index in range(kept)
+        )
+    )
     revised = _revised_prompt(call) if call.prompt_extend else ""
     lifetime = 0.0 if fault and fault.expired_url else config.url_lifetime_s
-    origin = str(request.base_url).rstrip("/")
     items = []
-    for data in renders:
+    for position, data in enumerate(renders, start=1):
         item = {"url": "", "b64_json": "", "revised_prompt": revised}
         if call.response_format == "url":
-            item["url"] = f"{origin}/v1/files/{state.store_file(data, lifetime)}.png"
+            item["url"] = f"{origin}{FILES_PATH}{state.store_file(data, lifetime)}.png"
         else:
             encoded = base64.b64encode(data).decode("ascii")
-            item["b64_json"] = (
-                encoded[: len(encoded) // 2] if fault and fault.truncate_b64 else encoded
-            )
+            damaged = fault is not None and fault.truncate_b64 and position == len(renders)
+            item["b64_json"] = encoded[: len(encoded) // 2] if damaged else encoded
         items.append(item)
     body = {
-        "created": int(time.time()),
+        "created": int(config.clock()),
         "data": items,
         "metadata": {
             "request_id": request_id,
@@ -178,8 +265,7 @@ async def _answer(
     }
     headers = {"x-request-id": request_id}
     if fault and fault.malformed_json:
-        text = json.dumps(body)
-        return Response(text[: len(text) // 2], 200, media_type="application/json", headers=headers)
+        return _broken_json(body, 200, headers)
     return JSONResponse(body, headers=headers)
 
 
@@ -193,10 +279,14 @@ def _revised_prompt(call: EditCall) -> str:
 
 def _file(state: SimulatorState):
     async def file(request: Request) -> Response:
-        stored = state.files.get(request.path_params["token"])
-        if stored is None or state.config.clock() >= stored[1]:
-            return error_response(APIError(404, "url_expired", "This result URL has expired."))
-        return Response(stored[0], media_type="image/png")
+        data = state.file(request.path_params["token"])
+        if data is None:
+            return error_response(APIError(404, "not_found", "There is no result at this URL."))
+        if data is False:
+            return error_response(
+                APIError(410, "url_expired", "This result URL has expired; run the edit again.")
+            )
+        return Response(data, media_type="image/png")
 
     return file
 
@@ -208,6 +298,8 @@ def _faults(state: SimulatorState):
             return JSONResponse({"queued": 0})
         try:
             items = await request.json()
+            if not isinstance(items, list):
+                raise TypeError("send a JSON list of faults")
             queued = [Fault.from_dict(item) for item in items]
         except (ValueError, TypeError) as error:
             return error_response(APIError(400, "InvalidParameter", f"Bad fault list: {error}"))
@@ -219,8 +311,15 @@ def _faults(state: SimulatorState):
 
 def _requests(state: SimulatorState):
     async def requests(request: Request) -> Response:
+        if request.method == "DELETE":
+            state.requests.clear()
+            state.max_in_flight = state.in_flight
         return JSONResponse(
-            {"requests": list(state.requests), "max_in_flight": state.max_in_flight}
+            {
+                "requests": list(state.requests),
+                "in_flight": state.in_flight,
+                "max_in_flight": state.max_in_flight,
+            }
         )
 
     return requests

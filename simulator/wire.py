@@ -11,16 +11,18 @@ import base64
 import binascii
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from client.errors import ValidationError
-from client.models import MODELS, REQUEST_BODY_MAX_BYTES, model_spec
+from client.models import MB, MODELS, REQUEST_BODY_MAX_BYTES, ModelSpec, model_spec
 from client.validation import EditRequest, parse_size, validate_request
 
 OTHER_SEED_MODELS = (
@@ -30,19 +32,27 @@ OTHER_SEED_MODELS = (
     "qwen-image-edit",
 )
 ACCEPTED_MODELS = (*MODELS, *OTHER_SEED_MODELS)
+FORMAT_FAMILY = {"MPO": "JPEG"}
+"""Pillow reads many camera JPEGs as MPO (JPEG with a second preview frame); they are JPEGs."""
 
 
 class APIError(Exception):
-    """An error answer: HTTP status, machine code, and a message for the caller."""
+    """An error answer: HTTP status, machine code, a message for the caller, the field at fault."""
 
     def __init__(
-        self, status: int, code: str, message: str, error_type: str = "invalid_request_error"
+        self,
+        status: int,
+        code: str,
+        message: str,
+        error_type: str = "invalid_request_error",
+        param: str | None = None,
     ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.error_type = error_type
+        self.param = param
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,12 @@ def too_large() -> APIError:
     return APIError(413, "request_too_large", "The request body is over the 32 MB limit.")
 
 
-async def parse_edit(request: Request, body: bytes) -> EditCall:
+LocalFiles = Callable[[str], bytes | None]
+"""Result URL → its bytes, when the URL is one of this simulator's own live result files."""
+
+
+async def parse_edit(request: Request, body: bytes, local_files: LocalFiles) -> EditCall:
+    """The checked request in `body`; raises APIError. Image decoding runs in a worker thread."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         fields, sources = await _multipart_fields(request, body)
@@ -98,8 +113,13 @@ async def parse_edit(request: Request, body: bytes) -> EditCall:
         fields, sources = _json_fields(body)
         encoding = "json"
     else:
-        raise APIError(400, "InvalidParameter", f"Unsupported content type: {content_type}.")
-    return _check(fields, sources, encoding)
+        raise APIError(
+            400,
+            "InvalidParameter",
+            f"Unsupported content type {content_type!r}: send application/json or "
+            "multipart/form-data.",
+        )
+    return await run_in_threadpool(_check, fields, sources, encoding, local_files)
 
 
 def _json_fields(body: bytes) -> tuple[dict[str, Any], list[Any]]:
@@ -125,16 +145,24 @@ async def _multipart_fields(request: Request, body: bytes) -> tuple[dict[str, An
         form = await parser.parse()
     except MultiPartException as error:
         raise APIError(400, "InvalidParameter", f"Bad multipart body: {error.message}") from None
-    names = {name for name in ("image", "image[]") if form.getlist(name)}
-    if len(names) > 1:
-        raise APIError(400, "InvalidParameter", "Use either 'image' or 'image[]' parts, not both.")
-    sources: list[Any] = form.getlist(names.pop()) if names else []
-    fields: dict[str, Any] = {}
-    for name, value in form.multi_items():
-        if name in ("image", "image[]") or isinstance(value, UploadFile):
-            continue
-        fields[name] = _form_value(name, value)
-    read = [await item.read() if isinstance(item, UploadFile) else item for item in sources]
+    try:
+        names = [name for name in ("image", "image[]") if form.getlist(name)]
+        if len(names) > 1:
+            raise APIError(
+                400,
+                "InvalidParameter",
+                "Use either 'image' or 'image[]' parts, not both.",
+                param="image",
+            )
+        sources = form.getlist(names[0]) if names else []
+        read = [await item.read() if isinstance(item, UploadFile) else item for item in sources]
+        fields = {
+            name: _form_value(name, value)
+            for name, value in form.multi_items()
+            if name not in ("image", "image[]") and not isinstance(value, UploadFile)
+        }
+    finally:
+        await form.close()
     return fields, read
 
 
@@ -150,18 +178,26 @@ def _form_value(name: str, value: str) -> Any:
         try:
             return json.loads(value)
         except ValueError:
-            raise APIError(400, "InvalidParameter", "extra must be a JSON object.") from None
+            raise APIError(
+                400, "InvalidParameter", "extra must be a JSON object.", param="extra"
+            ) from None
     return value
 
 
-def _check(fields: dict[str, Any], sources: list[Any], encoding: str) -> EditCall:
+def _check(
+    fields: dict[str, Any], sources: list[Any], encoding: str, local_files: LocalFiles
+) -> EditCall:
     model = fields.get("model")
     if model not in ACCEPTED_MODELS:
         raise APIError(
-            400, "model_not_found", f"The model {model!r} does not exist or is not available."
+            400,
+            "model_not_found",
+            f"The model {model!r} does not exist or is not available. Use one of: "
+            f"{', '.join(ACCEPTED_MODELS)}.",
+            param="model",
         )
     if "prompt" not in fields:
-        raise APIError(400, "InvalidParameter", "prompt is required.")
+        raise APIError(400, "InvalidParameter", "prompt is required.", param="prompt")
     request = EditRequest(
         model=model,
         prompt=fields.get("prompt"),
@@ -178,44 +214,109 @@ def _check(fields: dict[str, Any], sources: list[Any], encoding: str) -> EditCal
     try:
         validate_request(request)
     except ValidationError as error:
-        raise APIError(400, "InvalidParameter", str(error)) from None
+        raise APIError(400, "InvalidParameter", str(error), param=error.field) from None
     width, height = parse_size(request.size)
-    images = [_decode(source, position) for position, source in enumerate(sources, start=1)]
     spec = model_spec(model)
-    for position, image in enumerate(images, start=1):
-        if min(image.size) < spec.min_side:
-            raise APIError(
-                400, "InvalidParameter",
-                f"Image {position} is {image.width}x{image.height}; {model} needs at least "
-                f"{spec.min_side} pixels a side.",
-            )  # fmt: skip
+    images = [
+        _decode(source, position, local_files, spec)
+        for position, source in enumerate(sources, start=1)
+    ]
     return EditCall(
-        model, request.prompt, images, request.n, width, height, request.seed,
-        request.response_format, request.prompt_extend, request.watermark, encoding,
-    )  # fmt: skip
+        model,
+        request.prompt,
+        images,
+        request.n,
+        width,
+        height,
+        request.seed,
+        request.response_format,
+        request.prompt_extend,
+        request.watermark,
+        encoding,
+    )
 
 
-def _decode(source: Any, position: int) -> Image.Image:
-    if isinstance(source, str):
-        if source.startswith(("http://", "https://")):
+def _check_image(image: Image.Image, size_bytes: int, position: int, spec: ModelSpec) -> None:
+    """Refuses what the model does not take; runs before the pixels are decoded."""
+    problem = None
+    if FORMAT_FAMILY.get(image.format, image.format) not in spec.input_formats:
+        problem = (
+            f"is {image.format or 'an unknown format'}; {spec.name} reads "
+            f"{', '.join(spec.input_formats)}"
+        )
+    elif size_bytes > spec.max_image_bytes:
+        problem = (
+            f"is {size_bytes / MB:.1f} MB; {spec.name} takes at most "
+            f"{spec.max_image_bytes // MB} MB an image"
+        )
+    elif min(image.size) < spec.min_side:
+        problem = (
+            f"is {image.width}x{image.height}; {spec.name} needs at least {spec.min_side} px a side"
+        )
+    elif max(image.size) > spec.max_side:
+        problem = (
+            f"is {image.width}x{image.height}; {spec.name} takes at most {spec.max_side} px a side"
+        )
+    elif spec.max_aspect and max(image.size) / min(image.size) > spec.max_aspect:
+        problem = (
+            f"is {image.width}x{image.height}; {spec.name} takes aspect ratios up to "
+            f"{spec.max_aspect:g}:1"
+        )
+    if problem:
+        raise APIError(400, "InvalidParameter", f"Image {position} {problem}.", param="image")
+
+
+def _decode(source: Any, position: int, local_files: LocalFiles, spec: ModelSpec) -> Image.Image:
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        data = local_files(source)
+        if data is None:
             raise APIError(
-                400, "InvalidParameter",
-                f"Image {position}: the simulator cannot download URLs; send the image as data.",
-            )  # fmt: skip
+                400,
+                "InvalidParameter",
+                f"Image {position}: the simulator cannot download images from the internet; it "
+                "reads only its own unexpired result URLs. Send the image as data instead.",
+                param="image",
+            )
+        source = data
+    elif isinstance(source, str):
         header, _, payload = source.partition(",")
-        if not header.startswith("data:image/") or ";base64" not in header:
-            raise APIError(400, "InvalidParameter", f"Image {position} is not a data:image URI.")
+        if not header.startswith("data:image/") or not header.endswith(";base64"):
+            raise APIError(
+                400,
+                "InvalidParameter",
+                f"Image {position} is neither an https URL nor a data:image/...;base64, URI.",
+                param="image",
+            )
         try:
             source = base64.b64decode(payload, validate=True)
         except (binascii.Error, ValueError):
-            raise APIError(400, "InvalidParameter", f"Image {position}: bad base64.") from None
+            raise APIError(
+                400,
+                "InvalidParameter",
+                f"Image {position}: the data URI has bad base64.",
+                param="image",
+            ) from None
     if not isinstance(source, bytes):
-        raise APIError(400, "InvalidParameter", f"Image {position} must be a string or a file.")
+        raise APIError(
+            400, "InvalidParameter", f"Image {position} must be a string or a file.", param="image"
+        )
     try:
         image = Image.open(io.BytesIO(source))
+        _check_image(image, len(source), position, spec)
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise APIError(
-            400, "InvalidParameter", f"Image {position} could not be decoded as an image."
+            400,
+            "InvalidParameter",
+            f"Image {position} could not be decoded as an image.",
+            param="image",
         ) from None
     return image
