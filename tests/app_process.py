@@ -33,6 +33,7 @@ class AppProcess:
     url: str
     process: subprocess.Popen
     log_path: Path
+    history_dir: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -72,7 +73,9 @@ def app_process(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    running = AppProcess(f"http://127.0.0.1:{port}", process, log_path)
+    running = AppProcess(
+        f"http://127.0.0.1:{port}", process, log_path, Path(child_env["HISTORY_DIR"])
+    )
     try:
         wait_until_serving(running)
         yield running
