@@ -1,0 +1,97 @@
+"""Issue 5 through the app: a run is in the history when it finishes, after a reload and after a
+restart of the app, and restoring it brings back its exact parameters."""
+
+import httpx2
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+from tests.app_process import app_process
+from tests.chromium import chromium
+from ui.history_store import HistoryStore
+from ui.owner import OWNER_COOKIE
+
+ENV = {"SIMULATOR_LATENCY": "0"}
+
+
+def captions(client: Client) -> list[str]:
+    result = client.predict(search="", model="All models", api_name="/history_list")
+    gallery = result[0] if isinstance(result, tuple) else result
+    return [item["caption"] for item in gallery]
+
+
+def test_a_run_survives_a_restart_and_restores_its_exact_parameters(tmp_path):
+    picture = tmp_path / "photo.png"
+    Image.new("RGB", (700, 500), (90, 60, 200)).save(picture)
+    with app_process(["python", "app.py"], tmp_path, env=ENV) as app:
+        token = httpx2.get(app.url + "/", timeout=10).cookies[OWNER_COOKIE]
+        client = Client(app.url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
+        client.predict(
+            images=[handle_file(str(picture))],
+            prompt="a violet square at dusk",
+            model="wan2.7-image-pro",
+            n=2,
+            size="1280*720",
+            seed=424242,
+            negative_prompt="blur",
+            watermark=True,
+            prompt_extend=False,
+            response_format="url",
+            api_name="/edit",
+        )
+        assert any("a violet square at dusk" in caption for caption in captions(client))
+
+    with app_process(["python", "app.py"], tmp_path, env=ENV) as restarted:
+        client = Client(restarted.url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
+        assert any("a violet square at dusk" in caption for caption in captions(client))
+        store = HistoryStore(restarted.history_dir)
+        run_id = store.list_runs(None, limit=1)[0].id
+        store.close()
+        restored = client.predict(run_id=run_id, api_name="/history_restore")
+
+    inputs, model, custom, prompt, negative, n, size, width, height, seed, randomize, *rest = (
+        restored
+    )
+    watermark, prompt_extend, response_format, encoding, _extra = rest[:5]
+    assert len(inputs) == 1
+    assert (model, custom, prompt, negative) == (
+        "wan2.7-image-pro",
+        "",
+        "a violet square at dusk",
+        "blur",
+    )
+    assert (n, size, width, height) == (2, "1280*720", None, None)
+    assert (seed, randomize) == (424242, False)
+    assert (watermark, prompt_extend, response_format, encoding) == (True, False, "url", "json")
+
+
+@pytest.mark.browser
+def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
+    picture = tmp_path / "photo.png"
+    Image.new("RGB", (640, 640), (20, 140, 160)).save(picture)
+    with app_process(["python", "app.py"], tmp_path, env=ENV) as app, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app.url)
+        page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+        page.locator("#input-images img").first.wait_for()
+        page.get_by_label("Prompt", exact=True).fill("teal tiles under rain")
+        page.get_by_label("Randomize seed").uncheck()
+        page.get_by_label("Seed", exact=True).fill("31337")
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator("#results img").first.wait_for(timeout=60_000)
+
+        page.reload()
+        page.get_by_role("tab", name="History").click()
+        entry = page.locator("#history-gallery").get_by_text("teal tiles under rain")
+        entry.wait_for()
+        page.locator("#history-gallery img").first.click()
+        page.get_by_text("Seed `31337`").or_(page.get_by_text("Seed 31337")).first.wait_for()
+        page.get_by_role("button", name="Restore into editor").click()
+        prompt = page.get_by_label("Prompt", exact=True)
+        page.wait_for_function(
+            "document.querySelector('#prompt textarea').value === 'teal tiles under rain'"
+        )
+        assert prompt.input_value() == "teal tiles under rain"
+        assert page.get_by_label("Seed", exact=True).input_value() == "31337"
+        assert not page.get_by_label("Randomize seed").is_checked()
+        assert page.locator("#input-images img").count() == 1
