@@ -178,6 +178,14 @@ class ClientCore:
     ) -> EditResult:
         requested = call.request.n
         notes = [*call.notes, *parsed.notes, *download_notes]
+        if not images:
+            raise APIStatusError(
+                "The service answered but sent no usable image"
+                + (f" ({' '.join(parsed.notes)})" if parsed.notes else "")
+                + ". Try again.",
+                status_code=200,
+                request_id=parsed.request_id,
+            )
         shortfall = shortfall_note(len(images), requested)
         if shortfall:
             notes.append(shortfall)

@@ -53,7 +53,7 @@ class URLGuard:
             )
         if not host:
             raise UnsafeURLError("Refused to download a result from a URL without a host.")
-        addresses = self._resolver(host)
+        addresses = [host.strip("[]")] if _is_ip_literal(host) else self._resolver(host)
         if not addresses:
             raise UnsafeURLError(f"Refused to download a result: the host {host} does not resolve.")
         for address in addresses:
@@ -62,6 +62,14 @@ class URLGuard:
                     f"Refused to download a result from {host}: it points to a private or "
                     "local network address."
                 )
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 class DownloadPlan:

@@ -219,7 +219,7 @@ def _reencode(
     if animated:
         notes.append("reduced to its first frame")
     fmt = "PNG" if transparent else "JPEG"
-    if fmt != original_format:
+    if original_format is not None and fmt != original_format:
         notes.append(f"re-encoded as {fmt}")
     note = None
     if notes:

@@ -1,0 +1,121 @@
+"""URL results are fetched at once, but only from places a client may safely go."""
+
+import httpx2
+import pytest
+
+from client import APIStatusError, ImageEditError, UnsafeURLError
+from client._constants import DOWNLOAD_MAX_BYTES
+from tests.client.fakes import FakeService, edit_args, make_client, png
+
+
+def url_results(*urls: str) -> httpx2.Response:
+    data = [{"url": url, "b64_json": "", "revised_prompt": "rp"} for url in urls]
+    return httpx2.Response(200, json={"created": 1, "data": data, "metadata": {}})
+
+
+def serving(posted: httpx2.Response, files: dict[str, httpx2.Response]):
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if request.method == "POST":
+            return posted
+        return files[str(request.url)]
+
+    return handler
+
+
+def test_url_results_are_downloaded_in_parallel_keeping_the_exact_bytes():
+    red, blue = png((255, 0, 0)), png((0, 0, 255))
+    first, second = "https://cdn.example.com/a.png", "https://cdn.example.com/b.png"
+    files = {first: httpx2.Response(200, content=red), second: httpx2.Response(200, content=blue)}
+    service = FakeService(serving(url_results(first, second), files))
+    result = make_client(service).edit(**edit_args(n=2, response_format="url"))
+    assert [image.data for image in result.images] == [red, blue]
+    assert [image.url for image in result.images] == [first, second]
+    assert "authorization" not in service.requests[1].headers  # the key stays with the API
+
+
+def test_the_api_own_origin_is_trusted_even_over_http():
+    from client import ImageEditClient
+
+    service = FakeService(
+        serving(url_results("http://127.0.0.1:8000/v1/files/x.png"),
+                {"http://127.0.0.1:8000/v1/files/x.png": httpx2.Response(200, content=png())})
+    )  # fmt: skip
+    client = ImageEditClient(
+        api_key="k", base_url="http://127.0.0.1:8000/v1", transport=httpx2.MockTransport(service)
+    )
+    assert len(client.edit(**edit_args(response_format="url")).images) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://cdn.example.com/a.png",  # not https
+        "https://internal.corp/a.png",  # resolves to 10.0.0.7
+        "https://127.0.0.1/a.png",
+        "https://[::1]/a.png",
+        "https://169.254.169.254/latest/meta-data",
+        "file:///etc/passwd",
+    ],
+)
+def test_unsafe_result_urls_are_refused_and_never_requested(url):
+    service = FakeService(url_results(url))
+    with pytest.raises(UnsafeURLError):
+        make_client(service).edit(**edit_args(response_format="url"))
+    assert [request.method for request in service.requests] == ["POST"]
+
+
+def redirect(location: str) -> httpx2.Response:
+    return httpx2.Response(302, headers={"location": location})
+
+
+def test_redirects_are_followed_and_each_target_checked():
+    start = "https://cdn.example.com/start.png"
+    hop = "https://cdn2.example.com/hop.png"
+    files = {start: redirect(hop), hop: httpx2.Response(200, content=png())}
+    service = FakeService(serving(url_results(start), files))
+    assert len(make_client(service).edit(**edit_args(response_format="url")).images) == 1
+
+    to_private = {start: redirect("https://internal.corp/secret.png")}
+    service = FakeService(serving(url_results(start), to_private))
+    with pytest.raises(UnsafeURLError):
+        make_client(service).edit(**edit_args(response_format="url"))
+    assert not any("internal.corp" in str(request.url) for request in service.requests)
+
+
+def test_more_than_three_redirects_are_refused():
+    hops = [f"https://cdn.example.com/{i}.png" for i in range(5)]
+    files = {hops[i]: redirect(hops[i + 1]) for i in range(4)}
+    service = FakeService(serving(url_results(hops[0]), files))
+    with pytest.raises(UnsafeURLError, match="more than 3 redirects"):
+        make_client(service).edit(**edit_args(response_format="url"))
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "says"),
+    [
+        (b"<html>not an image</html>", ImageEditError, "not an image"),
+        (b"\0" * (DOWNLOAD_MAX_BYTES + 1), ImageEditError, "larger than"),
+    ],
+)
+def test_bodies_that_are_not_images_or_too_large_are_refused(body, error, says):
+    url = "https://cdn.example.com/a.png"
+    service = FakeService(serving(url_results(url), {url: httpx2.Response(200, content=body)}))
+    with pytest.raises(error, match=says):
+        make_client(service).edit(**edit_args(response_format="url"))
+
+
+def test_an_expired_link_among_good_ones_is_a_note_and_a_partial_result():
+    good, gone = "https://cdn.example.com/good.png", "https://cdn.example.com/gone.png"
+    files = {good: httpx2.Response(200, content=png()), gone: httpx2.Response(403)}
+    service = FakeService(serving(url_results(good, gone), files))
+    result = make_client(service).edit(**edit_args(n=2, response_format="url"))
+    assert len(result.images) == 1 and result.partial
+    assert any("Result 2 could not be downloaded" in note for note in result.notes)
+    assert "1 of 2 requested images came back; the service skipped the rest." in result.notes
+
+
+def test_all_links_expired_is_an_error_that_says_to_run_again():
+    url = "https://cdn.example.com/gone.png"
+    service = FakeService(serving(url_results(url), {url: httpx2.Response(404)}))
+    with pytest.raises(APIStatusError, match="run the edit again"):
+        make_client(service).edit(**edit_args(response_format="url"))

@@ -1,0 +1,62 @@
+"""The key never shows in logs, errors or reprs; the async client behaves like the sync one."""
+
+import asyncio
+import logging
+
+import httpx2
+import pytest
+
+from client import AsyncImageEditClient, AuthenticationError, ImageEditClient, ImageEditError
+from tests.client.fakes import BASE_URL, KEY, FakeService, edit_args, make_client, success
+
+
+def test_the_key_is_never_in_logs_errors_or_reprs(caplog):
+    caplog.set_level(logging.DEBUG)
+    service = FakeService(
+        httpx2.Response(503, json={"error": {"message": "busy"}}),
+        httpx2.Response(401, json={"error": {"message": f"key {KEY} rejected"}}),
+    )
+    client = make_client(service)
+    with pytest.raises(AuthenticationError) as caught:
+        client.edit(**edit_args())
+    shown = [caplog.text, str(caught.value), repr(caught.value), repr(client), repr(client._core)]
+    assert all(KEY not in text for text in shown)
+    assert caplog.records, "retries are logged, without the key"
+
+
+def test_a_missing_key_names_the_variable(monkeypatch):
+    monkeypatch.delenv("POWERTOKENS_API_KEY", raising=False)
+    with pytest.raises(ImageEditError, match="POWERTOKENS_API_KEY"):
+        ImageEditClient()
+
+
+def test_key_and_base_url_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("POWERTOKENS_API_KEY", "env-key")
+    monkeypatch.setenv("POWERTOKENS_BASE_URL", "https://proxy.example/v1/")
+    service = FakeService()
+    ImageEditClient(transport=httpx2.MockTransport(service)).edit(**edit_args())
+    request = service.posts[0]
+    assert request.headers["authorization"] == "Bearer env-key"
+    assert str(request.url) == "https://proxy.example/v1/images/edits"
+
+
+def test_the_async_client_sends_the_same_request_and_retries_the_same_way():
+    sync_service = FakeService(httpx2.Response(429, headers={"retry-after": "3"}), success(2))
+    async_service = FakeService(httpx2.Response(429, headers={"retry-after": "3"}), success(2))
+    make_client(sync_service).edit(**edit_args(n=2, seed=5))
+    sleeps = []
+
+    async def record(delay):
+        sleeps.append(delay)
+
+    async def run():
+        async with AsyncImageEditClient(
+            api_key=KEY, base_url=BASE_URL, transport=httpx2.MockTransport(async_service),
+            sleep=record,
+        ) as client:  # fmt: skip
+            return await client.edit(**edit_args(n=2, seed=5))
+
+    result = asyncio.run(run())
+    assert len(result.images) == 2 and result.seed == 5
+    assert sleeps == [3.0]
+    assert async_service.posts[-1].content == sync_service.posts[-1].content
