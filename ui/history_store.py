@@ -83,9 +83,17 @@ class RunDetail(RunSummary):
     output_paths: list[Path] = field(default_factory=list)
 
 
+_last_millisecond = 0
+_id_lock = threading.Lock()
+
+
 def new_run_id() -> str:
-    """Sorts by creation time (milliseconds first) and cannot be guessed (80 random bits)."""
-    return f"{int(time.time() * 1000):013x}{secrets.token_hex(10)}"
+    """Sorts by creation time (milliseconds first, strictly increasing within this process) and
+    cannot be guessed (80 random bits)."""
+    global _last_millisecond
+    with _id_lock:
+        _last_millisecond = max(int(time.time() * 1000), _last_millisecond + 1)
+        return f"{_last_millisecond:013x}{secrets.token_hex(10)}"
 
 
 class HistoryStore:
