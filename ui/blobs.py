@@ -25,6 +25,7 @@ STALE_TEMP_S = 3600.0
 class BlobStore:
     def __init__(self, root: Path, key: bytes, *, durable: bool = True) -> None:
         self.root = root
+        self._root_text = str(root)
         self._key = key
         self._durable = durable
         root.mkdir(parents=True, exist_ok=True)
@@ -37,6 +38,10 @@ class BlobStore:
 
     def thumbnail_path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}.thumb.webp"
+
+    def thumbnail_name(self, digest: str) -> str:
+        """The thumbnail's path as a string, built without Path objects for fast listing."""
+        return f"{self._root_text}/{digest[:2]}/{digest}.thumb.webp"
 
     def write(self, data: bytes) -> tuple[str, str, int, int]:
         """Stores `data` (if new) with its thumbnail; returns (digest, ext, width, height)."""

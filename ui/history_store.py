@@ -55,18 +55,20 @@ class NewRun:
     notes: Sequence[str] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RunSummary:
+    """One line of the history list; `thumbnail_path` is a plain string, cheap to build."""
+
     id: str
     created_at: float
     model: str
     prompt: str
     status: str
     owner_label: str | None
-    thumbnail_path: Path | None
+    thumbnail_path: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RunDetail(RunSummary):
     owner: str = ""
     negative_prompt: str | None = None
@@ -288,24 +290,15 @@ class HistoryStore:
             clauses.append("rowid IN (SELECT rowid FROM runs_search WHERE runs_search MATCH ?)")
             values.append(fts_query(search))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._db().execute(
+        cursor = self._db().cursor()
+        cursor.row_factory = None  # plain tuples: this is the History tab's hot path
+        rows = cursor.execute(
             "SELECT id, created_at, model, prompt, status, owner_label, cover FROM runs"
             f" {where} ORDER BY id DESC LIMIT ?",
             (*values, limit),
         )
-        thumbnail = self._blobs.thumbnail_path
-        return [
-            RunSummary(
-                row["id"],
-                row["created_at"],
-                row["model"],
-                row["prompt"],
-                row["status"],
-                row["owner_label"],
-                thumbnail(row["cover"]) if row["cover"] else None,
-            )
-            for row in rows
-        ]
+        thumbnail = self._blobs.thumbnail_name
+        return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
 
     def get_run(self, owner: str | None, run_id: str) -> RunDetail | None:
         """The run if `owner` may see it (any owner when None, the shared scope)."""
@@ -329,7 +322,7 @@ class HistoryStore:
             prompt=row["prompt"],
             status=row["status"],
             owner_label=row["owner_label"],
-            thumbnail_path=self._blobs.thumbnail_path(row["cover"]) if row["cover"] else None,
+            thumbnail_path=self._blobs.thumbnail_name(row["cover"]) if row["cover"] else None,
             owner=row["owner"],
             negative_prompt=row["negative_prompt"],
             params=json.loads(row["params"]),

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.app_process import ROOT
 from ui.history_store import HistoryStore
@@ -48,5 +49,5 @@ def test_killing_a_writer_mid_run_never_leaves_a_dangling_row(tmp_path):
     for summary in runs:
         detail = store.get_run(None, summary.id)
         assert all(path.is_file() for path in detail.input_paths + detail.output_paths)
-        assert summary.thumbnail_path.is_file()
+        assert Path(summary.thumbnail_path).is_file()
     store.close()

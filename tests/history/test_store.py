@@ -4,6 +4,7 @@ import json
 import sqlite3
 import threading
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_a_saved_run_comes_back_whole(store):
     assert (detail.elapsed_s, detail.request_id, detail.backend) == (1.5, "req-1", "simulator")
     assert [p.read_bytes() for p in detail.input_paths] == list(run.input_images)
     assert [p.read_bytes() for p in detail.output_paths] == list(run.output_images)
-    assert detail.thumbnail_path.exists()
+    assert Path(detail.thumbnail_path).exists()
 
 
 def test_failed_runs_are_kept_with_their_error(store):
@@ -37,7 +38,7 @@ def test_failed_runs_are_kept_with_their_error(store):
     [summary] = store.list_runs("anon:alice")
     assert (summary.id, summary.status) == (run_id, "failed")
     assert store.get_run("anon:alice", run_id).error == "blocked"
-    assert summary.thumbnail_path.exists()  # the input stands in for the missing result
+    assert Path(summary.thumbnail_path).exists()  # the input stands in for the missing result
 
 
 def test_a_key_can_never_be_stored(store):
