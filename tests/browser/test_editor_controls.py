@@ -1,0 +1,65 @@
+"""The editor's controls in a real Chromium: refusals next to the field, seeds, adding inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.app_process import AppProcess, app_process
+from tests.chromium import chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> Iterator[AppProcess]:
+    root = tmp_path_factory.mktemp("editor-controls")
+    with app_process(["python", "app.py"], root, env={"SIMULATOR_LATENCY": "0"}) as running:
+        yield running
+
+
+@pytest.fixture
+def page(app: AppProcess, tmp_path):
+    red = tmp_path / "red.png"
+    Image.new("RGB", (640, 480), (220, 30, 30)).save(red)
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app.url)
+        page.get_by_text("Offline simulator").wait_for()
+        page.locator("#input-images input[type=file]").set_input_files([str(red)])
+        page.locator("#input-images img").first.wait_for()
+        yield page
+
+
+def test_a_too_long_prompt_is_refused_next_to_the_field_before_any_run(page):
+    prompt = page.locator("#prompt textarea")  # its label gains the message, so not by label
+    prompt.fill("x" * 801)
+    page.get_by_text("801 / 800 characters — over the limit").wait_for()
+    page.get_by_role("button", name="Run").click()
+    message = page.locator("#prompt .validation-error", has_text="the limit is 800")
+    message.wait_for()
+    assert page.locator("#results img").count() == 0
+
+    prompt.fill("make it snow")
+    page.get_by_role("button", name="Run").click()
+    page.locator("#results img").first.wait_for()
+    assert page.locator("#prompt .validation-error", has_text="the limit is 800").count() == 0
+
+
+def test_reuse_seed_fixes_the_used_seed_and_add_to_inputs_appends_the_result(page):
+    page.get_by_label("Prompt", exact=True).fill("paint it blue")
+    page.get_by_label("Prompt", exact=True).press("Control+Enter")
+    page.get_by_text("1 of 1 images").wait_for()
+    used = page.get_by_label("Seed used").input_value()
+    assert used.isdigit()
+
+    page.get_by_role("button", name="Reuse seed").click()
+    expect(page.get_by_label("Seed", exact=True)).to_have_value(used)
+    expect(page.get_by_label("Randomize seed")).not_to_be_checked()
+
+    page.locator("#results img").first.click()
+    page.get_by_role("button", name="Add to inputs").click()
+    page.wait_for_function("document.querySelectorAll('#input-images img').length === 2")

@@ -1,0 +1,252 @@
+"""The editor's rules as plain functions: sizes, limits per model, `extra`, seeds, restoring."""
+
+import json
+
+import pytest
+from PIL import Image
+
+from client.errors import ValidationError
+from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
+from ui import editor_events as ev
+from ui.backend import VisitorKey
+from ui.editor import (
+    CUSTOM_CHOICE,
+    CUSTOM_SIZE,
+    MATCH_INPUT,
+    EditParams,
+    model_limits_text,
+    nearest_size,
+    parse_extra,
+    prompt_counter,
+    resolve_model,
+    resolve_seed,
+    resolve_size,
+    restore_values,
+    size_controls,
+)
+from ui.history_events import RESTORED_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        (1024, 1024, "1024*1024"),
+        (4000, 3000, "1184*880"),
+        (3000, 4000, "880*1184"),
+        (1920, 1080, "1360*768"),
+        (8000, 1000, "2896*368"),
+        (300, 300, "1024*1024"),
+    ],
+)
+def test_match_the_input_picks_the_nearest_valid_size_of_about_a_megapixel(width, height, expected):
+    assert nearest_size(width, height) == expected
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (10_000, 1), (1, 10_000), (6000, 4000)])
+def test_a_matched_size_is_always_within_the_pixel_limits_in_steps_of_16(width, height):
+    out_w, out_h = map(int, nearest_size(width, height).split("*"))
+    assert MIN_OUTPUT_PIXELS <= out_w * out_h <= MAX_OUTPUT_PIXELS
+    assert out_w % 16 == 0 and out_h % 16 == 0
+
+
+def test_match_the_input_follows_the_last_image(tmp_path):
+    first, last = tmp_path / "wide.png", tmp_path / "tall.png"
+    Image.new("RGB", (1600, 900)).save(first)
+    Image.new("RGB", (900, 1600)).save(last)
+    assert resolve_size(MATCH_INPUT, None, None, [str(first), str(last)]) == "768*1360"
+    assert resolve_size(MATCH_INPUT, None, None, []) == "1024*1024"
+
+
+def test_a_preset_size_is_sent_as_is_and_a_custom_one_is_built_from_width_and_height():
+    assert resolve_size("1280*720", None, None, []) == "1280*720"
+    assert resolve_size(CUSTOM_SIZE, 1200.0, 800.0, []) == "1200*800"
+
+
+def test_a_custom_size_without_both_sides_is_refused_on_the_size_field():
+    with pytest.raises(ValidationError) as caught:
+        resolve_size(CUSTOM_SIZE, 1200, None, [])
+    assert caught.value.field == "size"
+
+
+@pytest.mark.parametrize(
+    ("model", "max_n", "max_images"),
+    [("qwen-image-2.0-pro", 6, 3), ("wan2.7-image-pro", 4, 9)],
+)
+def test_choosing_a_model_bounds_n_and_names_its_limits(model, max_n, max_images):
+    custom, n, notes = ev.on_model_change(model, "", 6)
+    assert custom["visible"] is False
+    assert n["maximum"] == max_n and n["value"] == min(6, max_n)
+    assert f"1–{max_images} input images" in notes and f"n up to {max_n}" in notes
+
+
+def test_the_custom_model_choice_shows_its_name_field_and_general_limits():
+    custom, n, notes = ev.on_model_change(CUSTOM_CHOICE, "my-model", 2)
+    assert custom["visible"] is True
+    assert n["value"] == 2
+    assert notes.startswith("Custom model")
+
+
+def test_a_custom_model_needs_a_name():
+    assert resolve_model(CUSTOM_CHOICE, "  my-model ") == "my-model"
+    assert resolve_model("wan2.7-image-pro", "ignored") == "wan2.7-image-pro"
+    with pytest.raises(ValidationError) as caught:
+        resolve_model(CUSTOM_CHOICE, " ")
+    assert caught.value.field == "model"
+
+
+def test_model_limits_text_reads_the_model_table():
+    spec = MODELS["wan2.7-image-pro"]
+    assert f"up to {spec.max_image_bytes // (1024 * 1024)} MB each" in model_limits_text(spec.name)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        (None, f"0 / {PROMPT_MAX_CHARS} characters"),
+        ("make it snow", f"12 / {PROMPT_MAX_CHARS} characters"),
+        ("x" * 801, f"801 / {PROMPT_MAX_CHARS} characters — over the limit"),
+    ],
+)
+def test_the_prompt_counter_counts_against_the_limit(prompt, expected):
+    assert prompt_counter(prompt) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", None),
+        ("   ", None),
+        ('{"parameters": {"steps": 30}}', {"parameters": {"steps": 30}}),
+    ],
+)
+def test_extra_json_is_parsed_when_given(text, expected):
+    assert parse_extra(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"parameters": ', "extra is not valid JSON"),
+        ("[1, 2]", "extra must be an object"),
+        ('"text"', "extra must be an object"),
+    ],
+)
+def test_bad_extra_json_is_refused_with_a_message_on_the_extra_field(text, message):
+    with pytest.raises(ValidationError) as caught:
+        parse_extra(text)
+    assert caught.value.field == "extra"
+    assert str(caught.value).startswith(message)
+
+
+def test_a_seed_is_random_when_asked_and_kept_otherwise():
+    assert 0 <= resolve_seed(42, True) <= SEED_MAX
+    assert 0 <= resolve_seed(None, False) <= SEED_MAX
+    assert resolve_seed(42.0, False) == 42
+    with pytest.raises(ValidationError):
+        resolve_seed(4.5, False)
+
+
+def test_reuse_seed_fills_the_seed_and_turns_randomize_off():
+    seed, randomize = ev.reuse_seed(1234)
+    assert seed["value"] == 1234 and randomize["value"] is False
+
+
+@pytest.mark.parametrize(
+    ("size", "controls"),
+    [("1280*720", ("1280*720", None, None)), ("1200*800", (CUSTOM_SIZE, 1200, 800))],
+)
+def test_a_stored_size_maps_back_to_the_size_controls(size, controls):
+    assert size_controls(size) == controls
+
+
+def test_restore_brings_back_every_parameter_with_the_seed_fixed():
+    params = EditParams(
+        model="wan2.7-image-pro",
+        prompt="p",
+        negative_prompt="blur",
+        n=3,
+        size="1200*800",
+        seed=77,
+        watermark=True,
+        prompt_extend=False,
+        response_format="url",
+        encoding="multipart",
+        extra={"parameters": {"steps": 4}},
+    )
+    values = restore_values(params.history_params(), params.model, "p", "blur")
+    assert list(values) == list(RESTORED_FIELDS)
+    assert values["model_choice"] == "wan2.7-image-pro" and values["custom_model"] == ""
+    assert (values["size_choice"], values["width"], values["height"]) == (CUSTOM_SIZE, 1200, 800)
+    assert values["seed"] == 77 and values["randomize_seed"] is False
+    assert (values["watermark"], values["prompt_extend"]) == (True, False)
+    assert (values["response_format"], values["encoding"]) == ("url", "multipart")
+    assert json.loads(values["extra"]) == {"parameters": {"steps": 4}}
+    assert values["negative_prompt"] == "blur" and values["n"] == 3
+
+
+def test_restoring_a_custom_model_run_fills_the_custom_name():
+    values = restore_values({"size": "1024*1024"}, "my-model", "p", None)
+    assert values["model_choice"] == CUSTOM_CHOICE and values["custom_model"] == "my-model"
+
+
+def test_history_params_never_repeat_the_texts_and_hold_every_setting():
+    params = EditParams(prompt="p", seed=5).history_params()
+    assert set(params) == {
+        "n", "size", "seed", "watermark", "prompt_extend", "response_format", "encoding", "extra",
+    }  # fmt: skip
+
+
+def test_a_pasted_key_is_hidden_from_repr_and_cleared_from_the_field():
+    state, field, status = ev.set_visitor_key("  sk-secret-123  ")
+    assert field == ""
+    assert isinstance(state, VisitorKey) and state.reveal() == "sk-secret-123"
+    assert "sk-secret" not in repr(state) and "sk-secret" not in str(state)
+    assert "sk-secret" not in status
+    assert ev.set_visitor_key("   ")[0] is None
+
+
+def test_gallery_paths_reads_every_shape_gradio_hands_over(tmp_path):
+    value = [
+        ("/a.png", "caption"),
+        {"path": "/b.png"},
+        {"image": {"path": "/c.png"}, "caption": None},
+        "/d.png",
+    ]
+    assert ev.gallery_paths(value) == ["/a.png", "/b.png", "/c.png", "/d.png"]
+    assert ev.gallery_paths(None) == []
+
+
+def test_use_as_input_replaces_the_inputs_and_add_to_inputs_appends_within_the_limit():
+    results = ["/r0.png", "/r1.png"]
+    assert ev.use_as_input(results, 1) == ["/r1.png"]
+    assert ev.add_to_inputs([("/in.png", None)], results, 0, "qwen-image-2.0-pro", "") == [
+        "/in.png",
+        "/r0.png",
+    ]
+
+
+def test_add_to_inputs_refuses_past_the_models_image_limit():
+    full = [(f"/in{i}.png", None) for i in range(3)]
+    with pytest.raises(Exception, match="at most 3 input images"):
+        ev.add_to_inputs(full, ["/r.png"], 0, "qwen-image-2.0-pro", "")
+
+
+def test_a_broken_upload_is_named_as_soon_as_it_is_added(tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image at all")
+    good = tmp_path / "good.png"
+    Image.new("RGB", (640, 480)).save(good)
+    notes = ev.on_images_change([(str(good), None), (str(broken), None)], "qwen-image-2.0-pro", "")
+    assert "⚠ Image 2:" in notes
+    assert "Image 1" not in notes
+
+
+def test_too_many_uploads_for_the_model_are_named_with_its_limit(tmp_path):
+    paths = []
+    for index in range(4):
+        path = tmp_path / f"{index}.png"
+        Image.new("RGB", (640, 480)).save(path)
+        paths.append((str(path), None))
+    notes = ev.on_images_change(paths, "qwen-image-2.0-pro", "")
+    assert "4 images; qwen-image-2.0-pro takes at most 3" in notes
+    assert "takes at most" not in ev.on_images_change(paths, "wan2.7-image-pro", "")

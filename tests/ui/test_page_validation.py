@@ -1,0 +1,95 @@
+"""The Run button's validator: a value the service would refuse is named next to its field.
+
+`validate_page` gets the Edit tab's values in PAGE_FIELDS order and answers one verdict per
+input; only the failing field carries a message, taken from the model table's limits.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PIL import Image
+
+from ui.editor import CUSTOM_CHOICE, CUSTOM_SIZE
+from ui.editor_events import PAGE_FIELDS, EditorHandlers
+from ui.runs import Runner
+
+
+@pytest.fixture
+def handlers() -> EditorHandlers:
+    return EditorHandlers(SimpleNamespace(runner=Runner(backend=None, store=None)))
+
+
+@pytest.fixture
+def picture(tmp_path) -> str:
+    path = tmp_path / "in.png"
+    Image.new("RGB", (640, 480), "olive").save(path)
+    return str(path)
+
+
+def page_values(picture: str, **changes) -> dict:
+    values = {
+        "images": [(picture, None)],
+        "prompt": "make it snow",
+        "negative_prompt": "",
+        "model_choice": "qwen-image-2.0-pro",
+        "custom_model": "",
+        "n": 1,
+        "size_choice": "1024*1024",
+        "width": None,
+        "height": None,
+        "seed": None,
+        "randomize_seed": True,
+        "watermark": False,
+        "prompt_extend": True,
+        "response_format": "b64_json",
+        "encoding": "json",
+        "extra": "",
+    }
+    return {**values, **changes}
+
+
+def verdicts(handlers: EditorHandlers, values: dict) -> dict[str, str]:
+    answers = handlers.validate_page(*(values[name] for name in PAGE_FIELDS))
+    assert len(answers) == len(PAGE_FIELDS)
+    return {
+        name: a["message"]
+        for name, a in zip(PAGE_FIELDS, answers, strict=True)
+        if not a["is_valid"]
+    }
+
+
+def test_valid_values_pass(handlers, picture):
+    assert verdicts(handlers, page_values(picture)) == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"prompt": "  "}, "prompt", "The prompt is empty."),
+        ({"prompt": "x" * 801}, "prompt", "the limit is 800"),
+        ({"negative_prompt": "y" * 501}, "negative_prompt", "the limit is 500"),
+        ({"n": 7}, "n", "from 1 to 6 for qwen-image-2.0-pro"),
+        ({"n": 5, "model_choice": "wan2.7-image-pro"}, "n", "from 1 to 4 for wan2.7-image-pro"),
+        ({"model_choice": CUSTOM_CHOICE}, "model_choice", "Type the custom model's name."),
+        ({"size_choice": CUSTOM_SIZE, "width": 600}, "size_choice", "a width and a height"),
+        ({"size_choice": CUSTOM_SIZE, "width": 4096, "height": 4096}, "size_choice", "2048*2048"),
+        ({"seed": 3_000_000_000, "randomize_seed": False}, "seed", "0 to 2147483647"),
+        ({"extra": "{oops"}, "extra", "extra is not valid JSON"),
+        ({"images": []}, "images", "takes 1 to 3 input images; got 0"),
+    ],
+)
+def test_a_refused_value_is_reported_on_its_own_field(handlers, picture, changes, field, message):
+    problems = verdicts(handlers, page_values(picture, **changes))
+    assert list(problems) == [field]
+    assert message in problems[field]
+
+
+def test_an_unreadable_upload_is_reported_on_the_images(handlers, picture, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not really a jpeg")
+    problems = verdicts(
+        handlers, page_values(picture, images=[(picture, None), (str(broken), None)])
+    )
+    assert list(problems) == ["images"] and problems["images"].startswith("Image 2: ")
