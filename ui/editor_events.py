@@ -308,7 +308,6 @@ class EditorHandlers:
                 prompt_extend=bool(prompt_extend),
                 response_format=response_format or "b64_json",
             )
-            self.ctx.runner.check(params, paths)
         except (ValidationError, InvalidImageError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
         outcome = self._run(params, paths, request, None)

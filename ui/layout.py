@@ -318,7 +318,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
             api_name="edit",
             concurrency_limit=limit,
             concurrency_id="edit",
-        ).then(history.list_history, [search, model_filter], history_list_outputs, **private)
+        )  # no history refresh: an API caller has no page to show it in
 
         # -- history events -----------------------------------------------------------------------
         listing = {"inputs": [search, model_filter], "outputs": history_list_outputs}
