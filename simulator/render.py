@@ -1,8 +1,9 @@
 """Draws the simulator's results: real PNGs of the requested size, visibly made from the inputs.
 
-One input is cropped to the output's aspect and colour-graded; several are fused into one picture
-(side by side, or a grid past three). Seed and index vary the grade and the layout, the same inputs
-give the same bytes, and the prompt is printed on the picture so a person sees which run made it.
+One input is cropped to the output's aspect; several are fused into one picture (side by side, or
+a grid past three); then the picture is painted (softened, fewer colours) and colour-graded. Seed
+and index vary the grade and the layout, the same inputs give the same bytes, and the prompt is
+printed on the picture so a person sees which run made it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 BANNER_FRACTION = 0.16
 GRADE_STRENGTH = 0.22
+PAINT_REDUCTION = 4
+PAINT_BITS = 4
 CAPTION_PROMPT_LINES = 2
 WIDE_FONTS = (
     "NotoSansCJK-Regular.ttc",
@@ -46,13 +49,20 @@ def render_result(
         if len(inputs) > 1
         else _single(inputs[0], width, height, mirror=index % 2 == 1)
     )
-    canvas = _grade(canvas, (rng[1], rng[2], rng[3]))
+    canvas = _grade(_paint(canvas), (rng[1], rng[2], rng[3]))
     _caption(canvas, prompt, seed, index)
     if watermark:
         _watermark(canvas)
     buffer = io.BytesIO()
     canvas.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def _paint(image: Image.Image) -> Image.Image:
+    """A flat, painted look: softened, then fewer colour levels. The content stays recognisable,
+    the result visibly differs from the input, and it encodes several times faster as PNG."""
+    softened = image.reduce(PAINT_REDUCTION).resize(image.size, Image.Resampling.BILINEAR)
+    return ImageOps.posterize(softened, PAINT_BITS)
 
 
 def _stream(inputs: list[Image.Image], prompt: str, seed: int, index: int) -> bytes:
