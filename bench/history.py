@@ -85,6 +85,7 @@ def main() -> None:
 
     def first_page():
         runs = store.list_runs(OWNER, limit=50)
+        store.ensure_thumbnails(runs)
         value = gallery.postprocess([(str(r.thumbnail_path), caption(r)) for r in runs])
         processing_utils.move_files_to_cache(value, gallery, postprocess=True)
 

@@ -86,13 +86,15 @@ class HistoryHandlers:
 
     def _page(self, request: Any, search: str, model: str, before: str | None):
         owner = self.ctx.owner(request)
-        return self.ctx.store.list_runs(
+        runs = self.ctx.store.list_runs(
             self.ctx.visible_to(owner),
             limit=PAGE_SIZE,
             before=before,
             search=search or None,
             model=None if not model or model == ALL_MODELS else model,
         )
+        self.ctx.store.ensure_thumbnails(runs)
+        return runs
 
     def list_history(self, search: str, model: str, request: gr.Request) -> tuple:
         """The newest page of runs for the search and model filter."""

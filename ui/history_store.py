@@ -160,13 +160,13 @@ class HistoryStore:
             raise ValueError(f"status must be one of {STATUSES}")
         if any(name in FORBIDDEN_PARAMS for name in run.params):
             raise ValueError("a run's parameters must never carry a key")
-        images = [("input", position, data) for position, data in enumerate(run.input_images)] + [
-            ("output", position, data) for position, data in enumerate(run.output_images)
-        ]
+        images = [("output", position, data) for position, data in enumerate(run.output_images)]
+        images += [("input", position, data) for position, data in enumerate(run.input_images)]
+        # the cover (first result, else first input) is the only image the list shows small
         stored = [
             (role, position, data, *self._blobs.write(data)) for role, position, data in images
         ]
-        cover = next((s[3] for s in stored if s[0] == "output"), stored[0][3] if stored else None)
+        cover = self._blobs.file_name(stored[0][3], stored[0][4]) if stored else None
         run_id = new_run_id()
         with self._write() as db:
             for _role, _position, data, digest, ext, width, height in stored:
@@ -299,6 +299,12 @@ class HistoryStore:
         )
         thumbnail = self._blobs.thumbnail_name
         return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
+
+    def ensure_thumbnails(self, runs: Sequence[RunSummary]) -> None:
+        """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files)."""
+        for run in runs:
+            if run.thumbnail_path:
+                self._blobs.make_thumbnail(run.thumbnail_path)
 
     def get_run(self, owner: str | None, run_id: str) -> RunDetail | None:
         """The run if `owner` may see it (any owner when None, the shared scope)."""

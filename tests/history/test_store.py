@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.history.support import image_bytes, new_run
 from ui.history_store import HistoryStore
@@ -30,7 +31,9 @@ def test_a_saved_run_comes_back_whole(store):
     assert (detail.elapsed_s, detail.request_id, detail.backend) == (1.5, "req-1", "simulator")
     assert [p.read_bytes() for p in detail.input_paths] == list(run.input_images)
     assert [p.read_bytes() for p in detail.output_paths] == list(run.output_images)
-    assert Path(detail.thumbnail_path).exists()
+    store.ensure_thumbnails(store.list_runs("anon:alice"))
+    with Image.open(detail.thumbnail_path) as thumbnail:
+        assert max(thumbnail.size) <= 256
 
 
 def test_failed_runs_are_kept_with_their_error(store):
@@ -38,6 +41,7 @@ def test_failed_runs_are_kept_with_their_error(store):
     [summary] = store.list_runs("anon:alice")
     assert (summary.id, summary.status) == (run_id, "failed")
     assert store.get_run("anon:alice", run_id).error == "blocked"
+    store.ensure_thumbnails([summary])
     assert Path(summary.thumbnail_path).exists()  # the input stands in for the missing result
 
 
