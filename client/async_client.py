@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import httpx2
 
 from ._base import ClientCore
 from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
+from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, UnsafeURLError
 from .results import EditedImage, EditResult, ResponseItem
@@ -23,7 +23,7 @@ from .sync_client import assemble
 from .validation import EditRequest
 
 
-class AsyncImageEditClient:
+class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
     """The async twin of `ImageEditClient`; close it with `await client.aclose()`."""
 
     def __init__(
@@ -57,29 +57,6 @@ class AsyncImageEditClient:
     @property
     def base_url(self) -> str:
         return self._core.base_url
-
-    async def edit(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        images: Sequence[Any],
-        n: int = 1,
-        size: str = "1024*1024",
-        seed: int | None = None,
-        watermark: bool = False,
-        prompt_extend: bool = True,
-        negative_prompt: str | None = None,
-        response_format: str = "b64_json",
-        extra: Mapping[str, Any] | None = None,
-        encoding: str = "json",
-    ) -> EditResult:
-        """Same parameters, checks and result as `ImageEditClient.edit`."""
-        request = EditRequest(
-            model, prompt, list(images), n, size, seed, watermark, prompt_extend,
-            negative_prompt, response_format, extra, encoding,
-        )  # fmt: skip
-        return await self.send(request)
 
     async def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()

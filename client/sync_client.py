@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx2
 
 from ._base import ClientCore
 from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
+from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, UnsafeURLError
 from .results import EditedImage, EditResult, ResponseItem
@@ -20,7 +20,7 @@ from .validation import EditRequest
 MAX_PARALLEL_DOWNLOADS = 6
 
 
-class ImageEditClient:
+class ImageEditClient(EditMethod[EditResult]):
     """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`."""
 
     def __init__(
@@ -54,33 +54,6 @@ class ImageEditClient:
     @property
     def base_url(self) -> str:
         return self._core.base_url
-
-    def edit(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        images: Sequence[Any],
-        n: int = 1,
-        size: str = "1024*1024",
-        seed: int | None = None,
-        watermark: bool = False,
-        prompt_extend: bool = True,
-        negative_prompt: str | None = None,
-        response_format: str = "b64_json",
-        extra: Mapping[str, Any] | None = None,
-        encoding: str = "json",
-    ) -> EditResult:
-        """Edits one image or fuses several (paths, bytes, PIL images or https URLs).
-
-        Validates and prepares everything before sending; retries what is safe to retry;
-        downloads URL results at once. Raises an `ImageEditError` subclass on failure.
-        """
-        request = EditRequest(
-            model, prompt, list(images), n, size, seed, watermark, prompt_extend,
-            negative_prompt, response_format, extra, encoding,
-        )  # fmt: skip
-        return self.send(request)
 
     def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()
