@@ -118,3 +118,49 @@ def test_the_server_sets_the_owner_cookie_httponly(app):
     assert header.startswith(OWNER_COOKIE + "=")
     assert "HttpOnly" in header
     assert "SameSite=Lax" in header
+
+
+def raw_history_list(url: str, cookie: str) -> str:
+    """The /history_list endpoint over plain HTTP (Gradio's call API), as text."""
+    headers = {"Cookie": f"{OWNER_COOKIE}={cookie}"}
+    with httpx2.Client(base_url=url, headers=headers, timeout=30) as http:
+        started = http.post("/gradio_api/call/history_list", json={"data": ["", "All models"]})
+        event_id = started.json()["event_id"]
+        return http.get(f"/gradio_api/call/history_list/{event_id}").text
+
+
+def test_over_plain_http_a_visitor_sees_only_their_own_runs(app, picture):
+    alice_token = issued_cookie(app.url)
+    run_edit(visitor(app.url, alice_token), picture, "plain http canary")
+    assert "plain http canary" in raw_history_list(app.url, alice_token)
+    assert "plain http canary" not in raw_history_list(app.url, issued_cookie(app.url))
+    assert "plain http canary" not in raw_history_list(app.url, "forged.token")
+
+
+@pytest.mark.browser
+def test_whatever_a_browser_stores_gives_another_visitor_nothing(app, picture):
+    from tests.chromium import chromium
+
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app.url)
+        page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+        page.locator("#input-images img").first.wait_for()
+        page.get_by_label("Prompt", exact=True).fill("browser storage canary")
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator("#results img").first.wait_for(timeout=60_000)
+        stored = page.evaluate(
+            "() => [...Object.values(localStorage), ...Object.values(sessionStorage),"
+            " document.cookie]"
+        )
+        [jar_cookie] = [c for c in page.context.cookies() if c["name"] == OWNER_COOKIE]
+    assert jar_cookie["httpOnly"], "page scripts (and so XSS) cannot read the owner id"
+    assert not any(jar_cookie["value"] in str(value) for value in stored)
+    assert not any(OWNER_COOKIE in str(value) for value in stored)
+    mallory = visitor(app.url, issued_cookie(app.url))
+    for value in [*stored, *(part for v in stored for part in str(v).split(";"))]:
+        assert "browser storage canary" not in str(
+            mallory.predict(run_id=str(value), api_name="/history_open")
+        )
+        for token in (str(value), str(value).split("=")[-1]):
+            assert not any("canary" in c for c in history_prompts(visitor(app.url, token)))
