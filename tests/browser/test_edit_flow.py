@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tests.app_process import ROOT, app_process
 from tests.chromium import chromium
@@ -14,7 +14,15 @@ SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
 
 def photo(path: Path, colour: tuple[int, int, int], size=(640, 480)) -> Path:
-    Image.new("RGB", size, colour).save(path)
+    """A picture with a sky gradient and a sun in `colour`, so the screenshot shows real content."""
+    sky = Image.linear_gradient("L").resize(size).convert("RGB")
+    picture = Image.blend(sky, Image.new("RGB", size, (40, 70, 140)), 0.5)
+    sun = min(size) // 3
+    ImageDraw.Draw(picture).ellipse(
+        (size[0] // 2 - sun // 2, size[1] // 3, size[0] // 2 + sun // 2, size[1] // 3 + sun),
+        fill=colour,
+    )
+    picture.save(path)
     return path
 
 
