@@ -45,8 +45,14 @@ def app_process(
     tmp_path: Path,
     env: Mapping[str, str] | None = None,
 ) -> Iterator[AppProcess]:
-    """Runs `command` (argv, or a shell line) from the repo root until the page answers."""
+    """Runs `command` (argv, or a shell line) from the repo root until the page answers.
+
+    The process listens on GRADIO_SERVER_PORT; a command that takes its port as an argument
+    writes `{port}` where it goes.
+    """
     port = free_port()
+    if isinstance(command, list):
+        command = [part.replace("{port}", str(port)) for part in command]
     child_env = {
         key: value
         for key, value in os.environ.items()
