@@ -1,31 +1,23 @@
 """Issue 5 through the app: a run is in the history when it finishes, after a reload and after a
 restart of the app, and restoring it brings back its exact parameters."""
 
-import httpx2
 import pytest
-from gradio_client import Client, handle_file
+from gradio_client import handle_file
 from PIL import Image
 
 from tests.app_process import app_process
 from tests.chromium import chromium
-from ui.history_store import HistoryStore
-from ui.owner import OWNER_COOKIE
+from tests.history_api import history_captions, issued_cookie, newest_run_id, visitor
 
 ENV = {"SIMULATOR_LATENCY": "0"}
-
-
-def captions(client: Client) -> list[str]:
-    result = client.predict(search="", model="All models", api_name="/history_list")
-    gallery = result[0] if isinstance(result, tuple) else result
-    return [item["caption"] for item in gallery]
 
 
 def test_a_run_survives_a_restart_and_restores_its_exact_parameters(tmp_path):
     picture = tmp_path / "photo.png"
     Image.new("RGB", (700, 500), (90, 60, 200)).save(picture)
     with app_process(["python", "app.py"], tmp_path, env=ENV) as app:
-        token = httpx2.get(app.url + "/", timeout=10).cookies[OWNER_COOKIE]
-        client = Client(app.url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
+        token = issued_cookie(app.url)
+        client = visitor(app.url, token)
         client.predict(
             images=[handle_file(str(picture))],
             prompt="a violet square at dusk",
@@ -39,14 +31,12 @@ def test_a_run_survives_a_restart_and_restores_its_exact_parameters(tmp_path):
             response_format="url",
             api_name="/edit",
         )
-        assert any("a violet square at dusk" in caption for caption in captions(client))
+        assert any("a violet square at dusk" in caption for caption in history_captions(client))
 
     with app_process(["python", "app.py"], tmp_path, env=ENV) as restarted:
-        client = Client(restarted.url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
-        assert any("a violet square at dusk" in caption for caption in captions(client))
-        store = HistoryStore(restarted.history_dir)
-        run_id = store.list_runs(None, limit=1)[0].id
-        store.close()
+        client = visitor(restarted.url, token)
+        assert any("a violet square at dusk" in caption for caption in history_captions(client))
+        run_id = newest_run_id(restarted.history_dir)
         restored = client.predict(run_id=run_id, api_name="/history_restore")
 
     inputs, model, custom, prompt, negative, n, size, width, height, seed, randomize, *rest = (

@@ -11,7 +11,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests.app_process import app_process
-from ui.history_store import HistoryStore
+from tests.history_api import history_captions, issued_cookie, newest_run_id, visitor
 from ui.owner import OWNER_COOKIE
 
 HISTORY_ENDPOINTS = ("/history_list", "/history_open", "/history_restore", "/history_delete")
@@ -31,33 +31,8 @@ def picture(tmp_path_factory):
     return path
 
 
-def issued_cookie(url: str) -> str:
-    """The owner cookie the server issues to a new browser on its first page load."""
-    response = httpx2.get(url + "/", timeout=10)
-    return response.cookies[OWNER_COOKIE]
-
-
-def visitor(url: str, token: str) -> Client:
-    return Client(url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
-
-
-def history_prompts(client: Client) -> list[str]:
-    result = client.predict(search="", model="All models", api_name="/history_list")
-    gallery = result[0] if isinstance(result, tuple) else result
-    return [item["caption"] for item in gallery]
-
-
 def run_edit(client: Client, picture, prompt: str) -> None:
     client.predict(images=[handle_file(str(picture))], prompt=prompt, api_name="/edit")
-
-
-def newest_run_id(app) -> str:
-    """The newest run's id, read from the app's database as an attacker who learnt it would."""
-    store = HistoryStore(app.history_dir)
-    try:
-        return store.list_runs(None, limit=1)[0].id
-    finally:
-        store.close()
 
 
 def test_every_history_endpoint_is_public_and_takes_no_owner(app):
@@ -71,10 +46,10 @@ def test_another_visitor_cannot_list_open_restore_or_delete_a_run(app, picture):
     alice = visitor(app.url, issued_cookie(app.url))
     mallory = visitor(app.url, issued_cookie(app.url))
     run_edit(alice, picture, "alice's private lighthouse")
-    assert any("alice's private lighthouse" in caption for caption in history_prompts(alice))
+    assert any("alice's private lighthouse" in caption for caption in history_captions(alice))
 
-    alice_run = newest_run_id(app)
-    assert not any("lighthouse" in caption for caption in history_prompts(mallory))
+    alice_run = newest_run_id(app.history_dir)
+    assert not any("lighthouse" in caption for caption in history_captions(mallory))
     opened = mallory.predict(run_id=alice_run, api_name="/history_open")
     assert "lighthouse" not in str(opened)
     assert all(not value for value in opened[1:]), opened
@@ -83,7 +58,7 @@ def test_another_visitor_cannot_list_open_restore_or_delete_a_run(app, picture):
     with pytest.raises(AppError, match="Only your own runs"):
         mallory.predict(run_id=alice_run, search="", model="All models", api_name="/history_delete")
 
-    assert any("lighthouse" in caption for caption in history_prompts(alice))
+    assert any("lighthouse" in caption for caption in history_captions(alice))
 
 
 @pytest.mark.parametrize(
@@ -98,7 +73,7 @@ def test_a_forged_or_missing_cookie_is_a_new_visitor_with_an_empty_history(app, 
     owner = visitor(app.url, issued_cookie(app.url))
     run_edit(owner, picture, "a run somebody else made")
     stranger = visitor(app.url, forged)
-    assert history_prompts(stranger) == []
+    assert history_captions(stranger) == []
 
 
 def test_a_tampered_cookie_is_not_its_owner(app, picture):
@@ -107,9 +82,9 @@ def test_a_tampered_cookie_is_not_its_owner(app, picture):
     run_edit(owner, picture, "tamper target")
     visitor_id, signature = token.split(".")
     flipped = ("1" if visitor_id[0] == "0" else "0") + visitor_id[1:]
-    assert history_prompts(visitor(app.url, f"{flipped}.{signature}")) == []
-    assert history_prompts(visitor(app.url, f"{visitor_id}.{signature[::-1]}")) == []
-    assert any("tamper target" in caption for caption in history_prompts(owner))
+    assert history_captions(visitor(app.url, f"{flipped}.{signature}")) == []
+    assert history_captions(visitor(app.url, f"{visitor_id}.{signature[::-1]}")) == []
+    assert any("tamper target" in caption for caption in history_captions(owner))
 
 
 def test_the_server_sets_the_owner_cookie_httponly(app):
@@ -163,4 +138,4 @@ def test_whatever_a_browser_stores_gives_another_visitor_nothing(app, picture):
             mallory.predict(run_id=str(value), api_name="/history_open")
         )
         for token in (str(value), str(value).split("=")[-1]):
-            assert not any("canary" in c for c in history_prompts(visitor(app.url, token)))
+            assert not any("canary" in c for c in history_captions(visitor(app.url, token)))

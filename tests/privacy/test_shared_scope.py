@@ -6,13 +6,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests.app_process import app_process
-from ui.history_store import HistoryStore
-
-
-def captions(client: Client) -> list[str]:
-    result = client.predict(search="", model="All models", api_name="/history_list")
-    gallery = result[0] if isinstance(result, tuple) else result
-    return [item["caption"] for item in gallery]
+from tests.history_api import history_captions, newest_run_id
 
 
 def test_a_shared_history_shows_who_ran_what_and_protects_deletes(tmp_path):
@@ -26,11 +20,9 @@ def test_a_shared_history_shows_who_ran_what_and_protects_deletes(tmp_path):
             images=[handle_file(str(picture))], prompt="team poster draft", api_name="/edit"
         )
 
-        assert any("team poster draft" in c and "alice" in c for c in captions(bob))
-        store = HistoryStore(app.history_dir)
-        run_id = store.list_runs(None, limit=1)[0].id
-        store.close()
+        assert any("team poster draft" in c and "alice" in c for c in history_captions(bob))
+        run_id = newest_run_id(app.history_dir)
         with pytest.raises(AppError, match="Only your own runs"):
             bob.predict(run_id=run_id, search="", model="All models", api_name="/history_delete")
         alice.predict(run_id=run_id, search="", model="All models", api_name="/history_delete")
-        assert captions(bob) == []
+        assert history_captions(bob) == []

@@ -1,0 +1,40 @@
+"""Talking to a running app's history as visitors do: each visitor is an owner cookie.
+
+Shared by the history, privacy and sharing tests, which all need the same few moves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+from gradio_client import Client
+
+from ui.history_store import HistoryStore
+from ui.owner import OWNER_COOKIE
+
+
+def issued_cookie(url: str) -> str:
+    """The owner cookie the server issues to a new browser on its first page load."""
+    return httpx2.get(url + "/", timeout=10).cookies[OWNER_COOKIE]
+
+
+def visitor(url: str, token: str) -> Client:
+    """A gradio_client that presents `token` as its owner cookie."""
+    return Client(url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
+
+
+def history_captions(client: Client) -> list[str]:
+    """The captions of the first page of the History tab, as `client` sees it."""
+    result = client.predict(search="", model="All models", api_name="/history_list")
+    gallery = result[0] if isinstance(result, tuple) else result
+    return [item["caption"] for item in gallery]
+
+
+def newest_run_id(history_dir: Path) -> str:
+    """The newest run's id, read from the app's database (as an attacker who learnt it would)."""
+    store = HistoryStore(history_dir)
+    try:
+        return store.list_runs(None, limit=1)[0].id
+    finally:
+        store.close()
