@@ -208,6 +208,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
                 history_gallery = gr.Gallery(
                     label="Past runs",
                     columns=5,
+                    fit_columns=False,
                     height=420,
                     allow_preview=False,
                     object_fit="cover",
