@@ -14,7 +14,6 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ logger = logging.getLogger(__name__)
 OWNER_COOKIE = "playground_owner"
 COOKIE_MAX_AGE_S = 400 * 24 * 3600
 SECRET_FILE = "history-secret"
+SECRET_ENV = "HISTORY_SECRET"
 
 
 @dataclass(frozen=True)
@@ -32,22 +32,31 @@ class Owner:
 
 
 def load_or_create_secret(history_dir: Path, configured: str | None = None) -> bytes:
-    """HISTORY_SECRET when set, else a random secret generated once into `history_dir`."""
+    """`configured` (HISTORY_SECRET, read from the environment when not given), else a random
+    secret generated once into `history_dir` as a 0600 file that every later start reuses."""
+    configured = configured if configured is not None else os.environ.get(SECRET_ENV)
     if configured:
         return configured.encode("utf-8")
     history_dir.mkdir(parents=True, exist_ok=True)
     path = history_dir / SECRET_FILE
-    if not path.exists():
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
+    if path.exists() and path.read_text().strip():
+        return path.read_text().strip().encode("utf-8")
+    temporary = path.with_suffix(f".{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32))
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        if path.exists():  # empty: a crash interrupted an older version's write; never sign with ""
+            logger.warning("The history secret file was empty; generated a new one")
+            os.replace(temporary, path)
+        else:
             os.link(temporary, path)  # fails if another process won the race: keep theirs
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink(missing_ok=True)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
     return path.read_text().strip().encode("utf-8")
 
 
@@ -72,26 +81,44 @@ def owner_from_token(secret: bytes, token: str | None) -> str | None:
     return visitor
 
 
-def cookie_from_headers(headers: Any) -> str | None:
-    raw = headers.get("cookie") if headers is not None else None
-    if not raw:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:  # a malformed Cookie header is simply no cookie
-        return None
-    morsel = jar.get(OWNER_COOKIE)
-    return morsel.value if morsel else None
+def cookie_values(header: str | None) -> list[str]:
+    """Every value of the owner cookie in a Cookie header, parsed leniently.
+
+    `http.cookies.SimpleCookie` gives up on the whole header at the first cookie it finds
+    malformed (a JSON value, a space), and cookies on localhost are shared by every app on every
+    port, so a stranger's cookie must never cost a visitor their history."""
+    values = []
+    for part in (header or "").split(";"):
+        name, equals, value = part.partition("=")
+        if equals and name.strip() == OWNER_COOKIE:
+            values.append(value.strip().strip('"'))
+    return values
+
+
+def visitor_from_request(request: Any, secret: bytes) -> str | None:
+    """The visitor of the first genuine owner cookie `request` carries (a gr.Request, a Starlette
+    request, or anything with `.cookies` or `.headers`), or None."""
+    candidates = []
+    cookies = getattr(request, "cookies", None)
+    if cookies is not None and hasattr(cookies, "get"):
+        candidates.append(cookies.get(OWNER_COOKIE))
+    headers = getattr(request, "headers", None)
+    if headers is not None and hasattr(headers, "get"):
+        candidates += cookie_values(headers.get("cookie"))
+    for token in candidates:
+        visitor = owner_from_token(secret, token)
+        if visitor:
+            return visitor
+    return None
 
 
 def resolve_owner(request: Any, secret: bytes) -> Owner:
-    """The owner of whoever sent `request` (a gr.Request or anything with headers/username)."""
+    """The owner of whoever sent `request`: the Gradio login name when auth is on, else the
+    visitor of the signed cookie, else a new random visitor (an empty history, never another's)."""
     username = getattr(request, "username", None) if request is not None else None
     if username:
         return Owner(f"user:{username}", str(username))
-    headers = getattr(request, "headers", None) if request is not None else None
-    visitor = owner_from_token(secret, cookie_from_headers(headers))
+    visitor = visitor_from_request(request, secret) if request is not None else None
     if visitor:
         return Owner(f"anon:{visitor}")
     return Owner(f"anon:{secrets.token_hex(16)}")
@@ -114,8 +141,8 @@ class OwnerCookieMiddleware:
             await self.app(scope, receive, send)
             return
         headers = list(scope.get("headers", []))
-        current = cookie_from_headers(_HeaderView(headers))
-        if owner_from_token(self.secret, current):
+        current = cookie_values(_HeaderView(headers).get("cookie"))
+        if any(owner_from_token(self.secret, token) for token in current):
             await self.app(scope, receive, send)
             return
         token = issue_owner_token(self.secret)
