@@ -78,7 +78,14 @@ def m002_prompt_search(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_images, m002_prompt_search)
+def m003_settings(db: sqlite3.Connection) -> None:
+    """Values the store keeps for itself, such as the key of its blob names.
+
+    IF NOT EXISTS: stores from before this migration created the table on open."""
+    db.execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_runs_and_images, m002_prompt_search, m003_settings)
 
 
 def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

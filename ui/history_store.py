@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -28,8 +30,9 @@ from .history_migrations import migrate
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "history.sqlite3"
-FORBIDDEN_PARAMS = ("api_key", "authorization", "key")
+KEY_LIKE_NAMES = frozenset({"api_key", "apikey", "x_api_key", "authorization", "key", "bearer"})
 STATUSES = ("ok", "partial", "failed")
+EXPORT_LIFETIME_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,6 @@ class HistoryStore:
         db.execute("COMMIT")
 
     def _blob_key(self, db: sqlite3.Connection) -> bytes:
-        db.execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT)")
         with self._write() as tx:
             row = tx.execute("SELECT value FROM settings WHERE name = 'blob_key'").fetchone()
             if row is None:
@@ -158,7 +160,7 @@ class HistoryStore:
         """Stores the run and its images; returns its id. Enforces the caps afterwards."""
         if run.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}")
-        if any(name in FORBIDDEN_PARAMS for name in run.params):
+        if carries_key(run.params):
             raise ValueError("a run's parameters must never carry a key")
         images = [("output", position, data) for position, data in enumerate(run.output_images)]
         images += [("input", position, data) for position, data in enumerate(run.input_images)]
@@ -167,8 +169,10 @@ class HistoryStore:
             (role, position, data, *self._blobs.write(data)) for role, position, data in images
         ]
         cover = self._blobs.file_name(stored[0][3], stored[0][4]) if stored else None
-        run_id = new_run_id()
         with self._write() as db:
+            # made under the write lock, so ids grow in commit order and a run committed after
+            # a page was read never lands behind that page's `before` cursor
+            run_id = new_run_id()
             for _role, _position, data, digest, ext, width, height in stored:
                 self._blobs.ensure(digest, ext, data)
                 db.execute(
@@ -198,23 +202,35 @@ class HistoryStore:
     def delete_run(self, owner: str, run_id: str) -> bool:
         """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
         with self._write() as db:
-            digests = [
-                row["digest"]
-                for row in db.execute(
-                    "SELECT DISTINCT i.digest FROM run_images i JOIN runs r ON r.id = i.run_id"
-                    " WHERE r.id = ? AND r.owner = ?",
-                    (run_id, owner),
-                )
-            ]
-            deleted = db.execute(
-                "DELETE FROM runs WHERE id = ? AND owner = ?", (run_id, owner)
-            ).rowcount
-        if deleted:
-            self._drop_unreferenced(digests)
-        return bool(deleted)
+            deleted, digests = self._delete(db, owner, run_id)
+        self._drop_unreferenced(digests)
+        return deleted
+
+    @staticmethod
+    def _delete(db: sqlite3.Connection, owner: str, run_id: str) -> tuple[bool, list[str]]:
+        """Deletes a run's rows inside a write transaction; returns whether it was there and the
+        digests of its images, which `_drop_unreferenced` removes after the commit.
+
+        Files are never unlinked in this transaction: were it to roll back (a crash before the
+        commit), the run would come back pointing at files already gone."""
+        digests = [
+            row[0]
+            for row in db.execute(
+                "SELECT DISTINCT i.digest FROM run_images i JOIN runs r ON r.id = i.run_id"
+                " WHERE r.id = ? AND r.owner = ?",
+                (run_id, owner),
+            )
+        ]
+        deleted = db.execute("DELETE FROM runs WHERE id = ? AND owner = ?", (run_id, owner))
+        return deleted.rowcount > 0, digests
 
     def _drop_unreferenced(self, digests: Sequence[str]) -> None:
-        """Removes blobs no run references, deciding and unlinking under the write lock."""
+        """Removes the blobs among `digests` that no run references any more.
+
+        Decided and unlinked in a write transaction of its own, after the runs' deletion has
+        committed: a concurrent save of the same image either committed first (the blob is
+        referenced and stays) or checks its file under the same lock afterwards and writes it
+        again. A crash here leaves only unreferenced blob rows, which the next open sweeps."""
         if not digests:
             return
         with self._write() as db:
@@ -227,28 +243,40 @@ class HistoryStore:
                     self._blobs.remove(digest, row["ext"])
 
     def _enforce_caps(self) -> None:
-        while True:
-            db = self._db()
-            if self.max_runs is not None:
-                count = db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-                if count > self.max_runs:
-                    self._delete_oldest(count - self.max_runs)
-                    continue
-            if self.max_bytes is not None:
-                total = self.total_bytes()
-                if total > self.max_bytes and db.execute("SELECT 1 FROM runs").fetchone():
-                    self._delete_oldest(1)
-                    continue
+        """Deletes the oldest runs until both caps hold. The decision is one transaction, so
+        concurrent savers never each remove a run for the same excess; the freed images go after
+        it commits."""
+        if self.max_runs is None and self.max_bytes is None:
             return
+        digests: list[str] = []
+        with self._write() as db:
+            while True:
+                excess = 0
+                if self.max_runs is not None:
+                    excess = db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] - self.max_runs
+                if excess <= 0 and self.max_bytes is not None:
+                    excess = int(self._referenced_bytes(db) > self.max_bytes)
+                rows = (
+                    db.execute(
+                        "SELECT id, owner FROM runs ORDER BY id LIMIT ?", (excess,)
+                    ).fetchall()
+                    if excess > 0
+                    else []
+                )
+                if not rows:
+                    break
+                for row in rows:
+                    digests += self._delete(db, row["owner"], row["id"])[1]
+        self._drop_unreferenced(digests)
 
-    def _delete_oldest(self, count: int) -> None:
-        rows = (
-            self._db()
-            .execute("SELECT id, owner FROM runs ORDER BY id LIMIT ?", (count,))
-            .fetchall()
-        )
-        for row in rows:
-            self.delete_run(row["owner"], row["id"])
+    @staticmethod
+    def _referenced_bytes(db: sqlite3.Connection) -> int:
+        """Bytes of the images some run still uses (blobs of runs deleted in this transaction
+        are not dropped until it commits)."""
+        return db.execute(
+            "SELECT COALESCE(SUM(size), 0) FROM blobs"
+            " WHERE digest IN (SELECT digest FROM run_images)"
+        ).fetchone()[0]
 
     def _sweep(self) -> None:
         """Clears what an interrupted delete or save may have left: unused blobs, stray files."""
@@ -349,8 +377,7 @@ class HistoryStore:
         run = self.get_run(owner, run_id)
         if run is None:
             return None
-        exports = Path(tempfile.mkdtemp(prefix="history-export-"))
-        archive = exports / f"run-{run.id}.zip"
+        archive = Path(tempfile.mkdtemp(prefix="run-", dir=export_root())) / f"run-{run.id}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
             for role, paths in (("input", run.input_paths), ("output", run.output_paths)):
                 for position, path in enumerate(paths, start=1):
@@ -359,7 +386,12 @@ class HistoryStore:
         return archive
 
     def total_bytes(self) -> int:
-        return self._db().execute("SELECT COALESCE(SUM(size), 0) FROM blobs").fetchone()[0]
+        """Bytes of every stored image (thumbnails aside): what HISTORY_MAX_BYTES caps."""
+        return self._total_bytes(self._db())
+
+    @staticmethod
+    def _total_bytes(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT COALESCE(SUM(size), 0) FROM blobs").fetchone()[0]
 
     def count_runs(self, owner: str | None = None) -> int:
         return (
@@ -373,6 +405,23 @@ class HistoryStore:
         if db is not None:
             db.close()
             self._local.db = None
+
+
+def export_root() -> Path:
+    """The folder of recent exports, cleared of those older than EXPORT_LIFETIME_S.
+
+    The page opens an export with every run it shows, and Gradio copies it into its own cache
+    at once, so an old export is only a private copy of someone's images left lying around."""
+    root = Path(tempfile.gettempdir()) / f"history-exports-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    cutoff = time.time() - EXPORT_LIFETIME_S
+    for stale in root.iterdir():
+        try:
+            if stale.stat().st_mtime < cutoff:
+                shutil.rmtree(stale, ignore_errors=True)
+        except FileNotFoundError:  # another process cleared it first
+            continue
+    return root
 
 
 def run_record(run: RunDetail) -> dict[str, Any]:
@@ -396,6 +445,18 @@ def run_record(run: RunDetail) -> dict[str, Any]:
         "inputs": [f"inputs/input-{i}{p.suffix}" for i, p in enumerate(run.input_paths, 1)],
         "outputs": [f"outputs/output-{i}{p.suffix}" for i, p in enumerate(run.output_paths, 1)],
     }
+
+
+def carries_key(value: Any) -> bool:
+    """True if a key-like field appears anywhere in `value` (`extra` is free-form and nested)."""
+    if isinstance(value, dict):
+        return any(
+            str(name).lower().replace("-", "_") in KEY_LIKE_NAMES or carries_key(item)
+            for name, item in value.items()
+        )
+    if isinstance(value, (list, tuple)):
+        return any(carries_key(item) for item in value)
+    return False
 
 
 def fts_query(text: str) -> str:

@@ -17,7 +17,7 @@ import sys
 from tests.history.support import image_bytes, new_run
 from ui.history_store import HistoryStore
 
-store = HistoryStore(sys.argv[1])
+store = HistoryStore(sys.argv[1], max_runs=20)  # so kills also land in cap deletions
 start = int(sys.argv[2])
 print("ready", flush=True)
 for i in range(start, start + 10_000):

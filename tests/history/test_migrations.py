@@ -30,3 +30,27 @@ def test_a_version_1_database_is_upgraded_and_its_runs_become_searchable(tmp_pat
     found = [run.prompt for run in store.list_runs("anon:old", search="lighthouse")]
     assert found == ["a new lighthouse", "an old lighthouse"]
     store.close()
+
+
+def test_a_version_2_store_keeps_its_blob_key_and_files(tmp_path):
+    """Stores from before migration 3 made their settings table themselves when opened."""
+    store = HistoryStore(tmp_path)
+    run_id = store.save_run(new_run())
+    path = store.get_run("anon:alice", run_id).input_paths[0]
+    store.close()
+    db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
+    db.execute("DELETE FROM _migrations WHERE version > 2")
+    db.close()
+
+    store = HistoryStore(tmp_path)
+    assert store.get_run("anon:alice", run_id).input_paths == [path] and path.is_file()
+    assert store.save_run(new_run(input_images=[path.read_bytes()])) != run_id
+    assert store.get_run("anon:alice", store.list_runs("anon:alice")[0].id).input_paths == [path]
+    store.close()
+
+
+def test_a_fresh_database_has_every_table(tmp_path):
+    HistoryStore(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"runs", "run_images", "blobs", "runs_search", "settings", "_migrations"} <= tables

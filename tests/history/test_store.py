@@ -1,6 +1,7 @@
 """The history store: runs, images stored once, owners kept apart, caps, paging and search."""
 
 import json
+import os
 import sqlite3
 import threading
 import zipfile
@@ -45,9 +46,18 @@ def test_failed_runs_are_kept_with_their_error(store):
     assert Path(summary.thumbnail_path).exists()  # the input stands in for the missing result
 
 
-def test_a_key_can_never_be_stored(store):
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"api_key": "sk-1"},
+        {"n": 1, "extra": {"Authorization": "Bearer sk-1"}},
+        {"extra": {"nested": [{"X-API-Key": "sk-1"}]}},
+    ],
+)
+def test_a_key_can_never_be_stored(store, params):
     with pytest.raises(ValueError, match="never carry a key"):
-        store.save_run(new_run(params={"api_key": "sk-1"}))
+        store.save_run(new_run(params=params))
+    assert store.count_runs() == 0
 
 
 def test_owners_see_only_their_own_runs(store):
@@ -135,6 +145,15 @@ def test_export_holds_the_images_and_a_run_json(store):
     assert "owner" not in record
 
 
+def test_exports_older_than_an_hour_are_cleared(store):
+    run_id = store.save_run(new_run())
+    old = store.export_zip("anon:alice", run_id)
+    an_hour_ago = old.parent.stat().st_mtime - 3601
+    os.utime(old.parent, (an_hour_ago, an_hour_ago))
+    recent = store.export_zip("anon:alice", run_id)
+    assert recent.is_file() and not old.exists()
+
+
 def test_the_run_cap_removes_the_oldest_runs(tmp_path):
     store = HistoryStore(tmp_path / "h", max_runs=3)
     ids = [
@@ -154,6 +173,27 @@ def test_the_byte_cap_removes_the_oldest_runs_until_under(tmp_path):
         )
     assert store.total_bytes() <= int(one_run * 2.5)
     assert store.count_runs() == 2
+
+
+def test_concurrent_savers_keep_exactly_the_newest_runs_under_the_cap(tmp_path):
+    store = HistoryStore(tmp_path / "h", max_runs=5)
+    ids, lock = [], threading.Lock()
+
+    def writer(number: int) -> None:
+        for i in range(3):
+            result = image_bytes(1000 + number * 10 + i)  # never the shared input, image_bytes(1)
+            run_id = store.save_run(new_run(output_images=[result]))
+            with lock:
+                ids.append(run_id)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [run.id for run in store.list_runs(None)] == sorted(ids, reverse=True)[:5]
+    files = [path for path in (tmp_path / "h" / "blobs").glob("*/*") if path.suffix == ".png"]
+    assert len(files) == 6, "five results and the one input they share; the rest were removed"
 
 
 def test_sixteen_threads_write_at_once(store):
@@ -182,4 +222,4 @@ def test_the_database_is_in_wal_mode_with_its_migrations_recorded(store):
     db = sqlite3.connect(store.directory / "history.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY version")]
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
