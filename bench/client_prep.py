@@ -18,10 +18,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from client.encoding import encode_json
-from client.images import prepare_image
+from client._base import ClientCore
 from client.models import model_spec
-from client.validation import EditRequest, validate_request
+from client.validation import EditRequest
 
 MODEL = "qwen-image-2.0-pro"
 PHOTO_SIZE = (6000, 4000)
@@ -44,11 +43,10 @@ def make_photos(directory: Path) -> list[Path]:
 
 
 def client_body(paths: list[Path]) -> bytes:
-    spec = model_spec(MODEL)
+    """The client's own path: validation, each image's share of the 32 MB body, the JSON body."""
+    core = ClientCore(api_key="bench-not-a-key", base_url=None, timeout=None, max_retries=0)
     request = EditRequest(model=MODEL, prompt="make it autumn", images=[str(p) for p in paths])
-    validate_request(request)
-    prepared = [prepare_image(str(p), spec, index=i) for i, p in enumerate(paths, start=1)]
-    return encode_json(request.form_fields(), prepared).kwargs["content"]
+    return core.prepare(request).body.kwargs["content"]
 
 
 def naive_body(paths: list[Path]) -> bytes:

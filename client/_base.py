@@ -36,7 +36,7 @@ from .models import REQUEST_BODY_MAX_BYTES, model_spec
 from .results import EditedImage, EditResult, ParsedResponse, parse_success, shortfall_note
 from .validation import EditRequest, validate_request
 
-logger = logging.getLogger("client")
+logger = logging.getLogger(__name__)
 
 BODY_OVERHEAD_BYTES = 64 * 1024
 """Room left in the 32 MB body for the fields and the JSON or multipart framing."""
@@ -106,8 +106,15 @@ class ClientCore:
         }
         return kwargs
 
-    def redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+    def redact(self, value: Any) -> Any:
+        """`value` (text, or a parsed JSON body) with every copy of the key replaced by ***."""
+        if isinstance(value, str):
+            return value.replace(self._api_key, "***")
+        if isinstance(value, dict):
+            return {key: self.redact(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.redact(item) for item in value]
+        return value
 
     # -- before sending -------------------------------------------------------------------------
 
@@ -158,11 +165,13 @@ class ClientCore:
         request_id = request_id or response.headers.get("x-request-id")
         status = response.status_code
         cls, lead = explain_status(status, code)
-        detail = self.redact(service_message or "").strip()
-        message = lead if not detail else f"{lead} The service said: {detail}"
+        detail = self.redact(service_message or "").strip().rstrip(".")
+        message = lead if not detail else f"{lead} The service said: {detail}."
         if request_id:
-            message += f" (request id {request_id})"
-        return cls(message, status_code=status, code=code, request_id=request_id, body=body)
+            message += f" Request id: {request_id}."
+        return cls(
+            message, status_code=status, code=code, request_id=request_id, body=self.redact(body)
+        )
 
     def parse(self, response: httpx2.Response) -> ParsedResponse:
         body = _json_or_none(response)

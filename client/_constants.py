@@ -25,5 +25,9 @@ NON_RETRYABLE_CODES = frozenset(
 DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024
 DOWNLOAD_MAX_REDIRECTS = 3
 DOWNLOAD_TIMEOUT_S = 120.0
-DECOMPRESSION_BOMB_PIXELS = 250_000_000
-"""Larger inputs are refused as decompression bombs; a 200-megapixel photo is still downscaled."""
+DECOMPRESSION_BOMB_PIXELS = 178_956_970
+"""Inputs are refused as decompression bombs past Pillow's own `Image.MAX_IMAGE_PIXELS` (about 89
+megapixels unless the application changes it); this cap applies only if that limit is disabled."""
+LARGE_PHOTO_PIXELS = 250_000_000
+"""What `allow_large_photos()` raises Pillow's limit to: a 200-megapixel camera photo is then
+downscaled like any other, while anything larger is still refused as a possible bomb."""

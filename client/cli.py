@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from .errors import ImageEditError, ValidationError
+from .images import allow_large_photos
 from .models import DEFAULT_MODEL, DEFAULT_SIZE, ENCODINGS, MODELS, RESPONSE_FORMATS
 from .sync_client import ImageEditClient
 
@@ -23,14 +25,22 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    environment = (
+        f"The key is read from {API_KEY_ENV}; the API address from {BASE_URL_ENV} "
+        f"(default {DEFAULT_BASE_URL})."
+    )
     parser = _Parser(
         prog="python -m client",
         description="Call the PowerTokens image-edits API from the command line.",
-        epilog=f"The key is read from {API_KEY_ENV}; the API address from {BASE_URL_ENV} "
-        f"(default {DEFAULT_BASE_URL}).",
+        epilog=environment,
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    edit = commands.add_parser("edit", help="edit one image or fuse several; save the results")
+    edit = commands.add_parser(
+        "edit",
+        help="edit one image or fuse several; save the results",
+        description="Edit one image, or fuse several, and save the results; prints their paths.",
+        epilog=environment,
+    )
     edit.add_argument(
         "-m",
         "--model",
@@ -88,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    allow_large_photos()
     parser = build_parser()
     args = parser.parse_args(argv)
     extra = None
@@ -110,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     args.output.mkdir(parents=True, exist_ok=True)
-    stem = result.request_id or "result"
+    # The request id names the files; it comes from the service, so only safe characters stay.
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", result.request_id or "").strip("-")[:64] or "result"
     for position, image in enumerate(result.images, start=1):
         path = args.output / f"{stem}-{position}.{image.extension}"
         path.write_bytes(image.data)

@@ -19,13 +19,9 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._constants import DECOMPRESSION_BOMB_PIXELS
+from ._constants import DECOMPRESSION_BOMB_PIXELS, LARGE_PHOTO_PIXELS
 from .errors import InvalidImageError
 from .models import ModelSpec
-
-# Pillow refuses images past twice this and warns past it; the check below refuses anything
-# past the limit itself, so a real 200-megapixel photo is downscaled rather than refused.
-Image.MAX_IMAGE_PIXELS = DECOMPRESSION_BOMB_PIXELS
 
 MIME_BY_FORMAT = {
     "JPEG": "image/jpeg",
@@ -113,21 +109,36 @@ def _open(data: bytes, index: int | None) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # The warning is only an exception where warnings are errors; elsewhere the size check
+        # below refuses the same image, so the outcome never depends on the warning filters.
         raise _bomb(index) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise InvalidImageError(
             "this file is not an image Pillow can read (JPEG, PNG, WebP, BMP, TIFF or GIF).", index
         ) from None
     width, height = image.size
-    if width * height > DECOMPRESSION_BOMB_PIXELS:
+    if width * height > pixel_limit():
         raise _bomb(index)
     return image
 
 
+def pixel_limit() -> int:
+    """The most pixels an input may have: Pillow's own process-wide limit, read (never changed)
+    here so an application that raises or lowers `Image.MAX_IMAGE_PIXELS` decides for both."""
+    return Image.MAX_IMAGE_PIXELS or DECOMPRESSION_BOMB_PIXELS
+
+
+def allow_large_photos() -> None:
+    """Lets inputs up to LARGE_PHOTO_PIXELS through to be downscaled, by raising Pillow's
+    process-wide limit. A program (the app, the CLI) decides this once at start; importing the
+    client never does."""
+    Image.MAX_IMAGE_PIXELS = LARGE_PHOTO_PIXELS
+
+
 def _bomb(index: int | None) -> InvalidImageError:
     return InvalidImageError(
-        f"the image is larger than {DECOMPRESSION_BOMB_PIXELS // 1_000_000} megapixels and is "
-        "refused as a possible decompression bomb.",
+        f"it is larger than {pixel_limit() / 1_000_000:.0f} megapixels and is refused as a "
+        "possible decompression bomb; resize it before uploading.",
         index,
     )
 
@@ -183,7 +194,7 @@ def _check_shape(width: int, height: int, spec: ModelSpec, index: int | None) ->
 def _load_fully(image: Image.Image, index: int | None) -> None:
     try:
         image.load()
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, EOFError):
         raise InvalidImageError(
             "the file is truncated or damaged; export it again.", index
         ) from None
@@ -224,7 +235,8 @@ def _reencode(
     note = None
     if notes:
         who = f"Image {index}" if index is not None else "The image"
-        note = f"{who} was {', '.join(notes)} to fit {spec.name}'s limits."
+        changes = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
+        note = f"{who} was {changes} to fit {spec.name}'s limits."
     return PreparedImage(encoded, MIME_BY_FORMAT[fmt], size[0], size[1], note=note)
 
 

@@ -38,6 +38,10 @@ class EditedImage:
         return sniff_format(self.data)
 
     @property
+    def mime(self) -> str:
+        return "image/" + self.format.lower()
+
+    @property
     def extension(self) -> str:
         return {"JPEG": "jpg"}.get(self.format, self.format.lower())
 

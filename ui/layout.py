@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from client.images import allow_large_photos
 from client.models import DEFAULT_MODEL, DEFAULT_SIZE, MODELS, SEED_MAX, model_spec
 
 from . import editor_events as ev
@@ -58,6 +59,7 @@ class App:
 
 
 def build_app(config: AppConfig) -> App:
+    allow_large_photos()  # a 200-megapixel photo is downscaled, not refused
     store = HistoryStore(
         config.history_dir, max_runs=config.history_max_runs, max_bytes=config.history_max_bytes
     )

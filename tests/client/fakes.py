@@ -53,6 +53,17 @@ class FakeService:
         return json.loads(self.posts[index].content)
 
 
+def resolve(host: str) -> list[str]:
+    """Fake DNS: internal.* is private, mixed.* has a public and a private address."""
+    if host.startswith("internal"):
+        return ["10.0.0.7"]
+    if host.startswith("mixed"):
+        return [PUBLIC_IP, "192.168.1.20"]
+    if host.startswith("unresolvable"):
+        return []
+    return [PUBLIC_IP]
+
+
 def make_client(
     service: FakeService, sleeps: list[float] | None = None, **kwargs
 ) -> ImageEditClient:
@@ -62,7 +73,7 @@ def make_client(
         base_url=BASE_URL,
         transport=httpx2.MockTransport(service),
         sleep=recorded.append,
-        resolver=lambda host: [PUBLIC_IP if not host.startswith("internal") else "10.0.0.7"],
+        resolver=resolve,
         **kwargs,
     )
 

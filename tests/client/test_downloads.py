@@ -1,11 +1,15 @@
 """URL results are fetched at once, but only from places a client may safely go."""
 
+import asyncio
+
 import httpx2
 import pytest
 
-from client import APIStatusError, ImageEditError, UnsafeURLError
-from client._constants import DOWNLOAD_MAX_BYTES
-from tests.client.fakes import FakeService, edit_args, make_client, png
+from client import APIStatusError, AsyncImageEditClient, ImageEditError, UnsafeURLError
+from tests.client.fakes import KEY, PUBLIC_IP, FakeService, edit_args, make_client, png
+
+CAP = 4096
+"""A small download cap, patched in, so size tests move kilobytes rather than 64 MB."""
 
 
 def url_results(*urls: str) -> httpx2.Response:
@@ -54,7 +58,13 @@ def test_the_api_own_origin_is_trusted_even_over_http():
         "https://127.0.0.1/a.png",
         "https://[::1]/a.png",
         "https://169.254.169.254/latest/meta-data",
+        "https://[::ffff:10.0.0.1]/a.png",
+        "https://100.64.0.1/a.png",  # carrier-grade NAT
+        "https://unresolvable.example/a.png",
+        "https://mixed.example/a.png",  # one public and one private address
+        "https://cdn.example.com:443@internal.corp/a.png",  # the host is internal.corp
         "file:///etc/passwd",
+        "https:///no-host.png",
     ],
 )
 def test_unsafe_result_urls_are_refused_and_never_requested(url):
@@ -91,16 +101,23 @@ def test_more_than_three_redirects_are_refused():
 
 
 @pytest.mark.parametrize(
-    ("body", "error", "says"),
+    ("body", "says"),
     [
-        (b"<html>not an image</html>", ImageEditError, "not an image"),
-        (b"\0" * (DOWNLOAD_MAX_BYTES + 1), ImageEditError, "larger than"),
+        (b"<html>not an image</html>", "not an image"),
+        (png()[:-20], "not an image"),
+        (png() + b"\0" * (CAP - len(png())), None),
+        (png() + b"\0" * (CAP + 1 - len(png())), "larger than"),
     ],
+    ids=["html", "truncated-png", "at-size-cap", "past-size-cap"],
 )
-def test_bodies_that_are_not_images_or_too_large_are_refused(body, error, says):
+def test_bodies_that_are_not_images_or_too_large_are_refused(monkeypatch, body, says):
+    monkeypatch.setattr("client.downloads.DOWNLOAD_MAX_BYTES", CAP)
     url = "https://cdn.example.com/a.png"
     service = FakeService(serving(url_results(url), {url: httpx2.Response(200, content=body)}))
-    with pytest.raises(error, match=says):
+    if says is None:
+        assert make_client(service).edit(**edit_args(response_format="url")).images[0].data == body
+        return
+    with pytest.raises(ImageEditError, match=says):
         make_client(service).edit(**edit_args(response_format="url"))
 
 
@@ -119,3 +136,49 @@ def test_all_links_expired_is_an_error_that_says_to_run_again():
     service = FakeService(serving(url_results(url), {url: httpx2.Response(404)}))
     with pytest.raises(APIStatusError, match="run the edit again"):
         make_client(service).edit(**edit_args(response_format="url"))
+
+
+def test_the_redirect_limit_is_three_hops():
+    hops = [f"https://cdn.example.com/{i}.png" for i in range(4)]
+    files = {hops[i]: redirect(hops[i + 1]) for i in range(3)}
+    files[hops[3]] = httpx2.Response(200, content=png())
+    service = FakeService(serving(url_results(hops[0]), files))
+    assert len(make_client(service).edit(**edit_args(response_format="url")).images) == 1
+
+
+def test_a_relative_redirect_is_resolved_against_the_current_url():
+    start, moved = "https://cdn.example.com/a/start.png", "https://cdn.example.com/b/final.png"
+    files = {start: redirect("../b/final.png"), moved: httpx2.Response(200, content=png())}
+    service = FakeService(serving(url_results(start), files))
+    make_client(service).edit(**edit_args(response_format="url"))
+    assert [str(r.url) for r in service.requests[1:]] == [start, moved]
+
+
+def async_edit(service: FakeService, **overrides):
+    async def run():
+        async with AsyncImageEditClient(
+            api_key=KEY, base_url="https://api.powertokens.ai/v1",
+            transport=httpx2.MockTransport(service), resolver=lambda host: [PUBLIC_IP],
+        ) as client:  # fmt: skip
+            return await client.edit(**edit_args(**overrides))
+
+    return asyncio.run(run())
+
+
+def test_the_async_client_downloads_the_same_way():
+    red, blue = png((255, 0, 0)), png((0, 0, 255))
+    first, second = "https://cdn.example.com/a.png", "https://cdn.example.com/b.png"
+    moved = "https://cdn2.example.com/a.png"
+    files = {
+        first: redirect(moved),
+        moved: httpx2.Response(200, content=red),
+        second: httpx2.Response(200, content=blue),
+    }
+    service = FakeService(serving(url_results(first, second), files))
+    result = async_edit(service, n=2, response_format="url")
+    assert [image.data for image in result.images] == [red, blue]
+
+    private = FakeService(serving(url_results("https://10.1.2.3/a.png"), {}))
+    with pytest.raises(UnsafeURLError):
+        async_edit(private, response_format="url")
+    assert [request.method for request in private.requests] == ["POST"]

@@ -64,6 +64,10 @@ CASES = [
         "failed (502)",
         None,
     ),
+    (dashscope(503, "ServiceUnavailable"), APIStatusError, "failed (503)", "ServiceUnavailable"),
+    (httpx2.Response(413, text="Request Entity Too Large"), RequestTooLargeError, "smaller", None),
+    (httpx2.Response(404, json={"error": "no route"}), APIStatusError, "no route", None),
+    (httpx2.Response(400, content=b"\xff\xfe"), APIStatusError, "refused the request", None),
 ]
 
 
@@ -74,6 +78,7 @@ def test_error_responses_map_to_a_class_a_code_and_a_sentence(response, error_cl
         make_client(service, max_retries=0).edit(**edit_args())
     error = caught.value
     assert says in str(error)
+    assert str(error)[0].isupper() and str(error).endswith(".")
     assert error.status_code == response.status_code
     assert error.code == code
     assert KEY not in str(error)
@@ -107,3 +112,15 @@ def test_a_key_echoed_by_the_service_is_redacted():
         make_client(service).edit(**edit_args())
     assert KEY not in str(caught.value)
     assert "***" in str(caught.value)
+
+
+def test_a_key_echoed_in_the_body_is_redacted_from_the_error_body_too():
+    service = FakeService(dashscope(401, "InvalidApiKey", f"key {KEY} is invalid"))
+    with pytest.raises(AuthenticationError) as caught:
+        make_client(service).edit(**edit_args())
+    assert caught.value.body == {
+        "request_id": "ds-42",
+        "code": "InvalidApiKey",
+        "message": "key *** is invalid",
+    }
+    assert caught.value.message == str(caught.value)

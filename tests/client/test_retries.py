@@ -8,7 +8,7 @@ import pytest
 
 from client import APIConnectionError, APIStatusError, APITimeoutError, ContentPolicyError
 from client._base import parse_retry_after
-from tests.client.fakes import FakeService, edit_args, make_client, success
+from tests.client.fakes import FakeService, edit_args, make_client, png, success
 
 
 def failing(status, code=None, headers=None):
@@ -66,6 +66,11 @@ HTTP_DATE_IN_30S = "an HTTP date 30 s from now"
         ({"retry-after": "0"}, 0, 0),
         ({"retry-after": HTTP_DATE_IN_30S}, 25, 31),
         ({"retry-after": "soon"}, 0.375, 0.5),  # garbage: backoff
+        ({"retry-after": "-5"}, 0, 0),
+        ({"retry-after": "nan"}, 0.375, 0.5),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0, 0),  # a date in the past
+        ({"retry-after-ms": "soon", "retry-after": "2"}, 2, 2),
+        ({"retry-after-ms": "90000"}, 60, 60),
         ({"retry-after-ms": "1500"}, 1.5, 1.5),
         ({"retry-after-ms": "250", "retry-after": "9"}, 0.25, 0.25),
         ({}, 0.375, 0.5),
@@ -112,6 +117,36 @@ def test_connection_failures_are_retried_then_reported():
 
     recovering = FakeService(raises(httpx2.ConnectError("refused")), success())
     assert len(make_client(recovering).edit(**edit_args()).images) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx2.ConnectTimeout("slow"), httpx2.WriteTimeout("slow"), httpx2.PoolTimeout("busy")],
+)
+def test_timeouts_before_the_request_was_read_are_retried(error):
+    service = FakeService(raises(error))
+    sleeps = []
+    with pytest.raises(APITimeoutError, match="did not answer in time"):
+        make_client(service, sleeps).edit(**edit_args())
+    assert len(service.posts) == 3 and len(sleeps) == 2
+
+
+def test_no_retries_when_max_retries_is_zero():
+    service = FakeService(failing(503))
+    sleeps = []
+    with pytest.raises(APIStatusError):
+        make_client(service, sleeps, max_retries=0).edit(**edit_args())
+    assert len(service.posts) == 1 and sleeps == []
+
+
+def test_a_retried_multipart_request_sends_the_same_body_again():
+    service = FakeService(failing(502), success())
+    make_client(service).edit(**edit_args(encoding="multipart", images=[png(), png((1, 2, 3))]))
+    first, second = service.posts
+    boundary = lambda r: r.headers["content-type"].split("boundary=")[1]  # noqa: E731
+    assert first.content.replace(boundary(first).encode(), b"") == second.content.replace(
+        boundary(second).encode(), b""
+    )
 
 
 def test_parse_retry_after_handles_absence():

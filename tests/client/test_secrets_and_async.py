@@ -24,6 +24,18 @@ def test_the_key_is_never_in_logs_errors_or_reprs(caplog):
     assert caplog.records, "retries are logged, without the key"
 
 
+def test_the_key_stays_out_of_debug_logs_over_real_http(caplog, api):
+    caplog.set_level(logging.DEBUG)
+    api.status, api.reply = 401, {"error": {"message": f"key {KEY} is wrong", "code": "bad_key"}}
+    with ImageEditClient(api_key=KEY, base_url=api.base_url) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            client.edit(**edit_args())
+        texts = [caplog.text, str(caught.value), repr(caught.value), repr(client)]
+    assert any("POST" in record.getMessage() for record in caplog.records)  # logging was on
+    assert all(KEY not in text for text in texts)
+    assert api.received[0][1]["authorization"] == f"Bearer {KEY}"  # yet it was sent
+
+
 def test_a_missing_key_names_the_variable(monkeypatch):
     monkeypatch.delenv("POWERTOKENS_API_KEY", raising=False)
     with pytest.raises(ImageEditError, match="POWERTOKENS_API_KEY"):

@@ -65,3 +65,21 @@ def test_values_past_the_edge_are_refused_naming_field_and_limit(overrides, fiel
     assert caught.value.field == field
     assert says in str(caught.value)
     assert service.requests == []
+
+
+def test_a_validation_error_carries_field_limit_and_value():
+    with pytest.raises(ValidationError) as caught:
+        make_client(FakeService()).edit(**edit_args(seed=-1))
+    error = caught.value
+    assert (error.field, error.limit, error.value) == (
+        "seed",
+        f"an integer from 0 to {SEED_MAX}",
+        -1,
+    )
+    assert str(error) == f"seed must be an integer from 0 to {SEED_MAX}; got -1."
+
+
+def test_sizes_are_normalised_to_the_api_form():
+    service = FakeService()
+    make_client(service).edit(**edit_args(size=" 1280 x 720 "))
+    assert service.json_body()["size"] == "1280*720"
