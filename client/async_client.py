@@ -42,9 +42,6 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
         self._sleep = sleep
         self._http = httpx2.AsyncClient(transport=transport, timeout=self._core.timeout)
 
-    def __repr__(self) -> str:
-        return f"AsyncImageEditClient(base_url={self._core.base_url!r})"
-
     async def __aenter__(self) -> AsyncImageEditClient:
         return self
 
@@ -53,10 +50,6 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
 
     async def aclose(self) -> None:
         await self._http.aclose()
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
 
     async def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()

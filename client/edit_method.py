@@ -11,12 +11,24 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from ._base import ClientCore
 from .validation import EditRequest
 
 Result = TypeVar("Result")
 
 
 class EditMethod(ABC, Generic[Result]):
+    """What both clients share besides the machinery of `ClientCore`: `edit`, and how they show."""
+
+    _core: ClientCore
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def __repr__(self) -> str:  # never the key
+        return f"{type(self).__name__}(base_url={self._core.base_url!r})"
+
     @abstractmethod
     def send(self, request: EditRequest) -> Result:
         """Validates, sends and parses one request."""

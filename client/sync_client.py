@@ -39,9 +39,6 @@ class ImageEditClient(EditMethod[EditResult]):
         self._sleep = sleep
         self._http = httpx2.Client(transport=transport, timeout=self._core.timeout)
 
-    def __repr__(self) -> str:
-        return f"ImageEditClient(base_url={self._core.base_url!r})"
-
     def __enter__(self) -> ImageEditClient:
         return self
 
@@ -50,10 +47,6 @@ class ImageEditClient(EditMethod[EditResult]):
 
     def close(self) -> None:
         self._http.close()
-
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
 
     def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()
