@@ -3,8 +3,8 @@
 import logging
 import sys
 
+from ui.app import build_app
 from ui.config import AppConfig, ConfigError
-from ui.layout import build_app
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from PIL import Image
 
 from client._base import ClientCore
 from client.models import model_spec
-from client.validation import EditRequest
+from client.params import EditRequest
 
 MODEL = "qwen-image-2.0-pro"
 PHOTO_SIZE = (6000, 4000)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ui.history_store import HistoryStore, NewRun
+from client.params import EditParams
+from history import HistoryStore, NewRun
 
 RUNS = 10_000
 OWNER = "anon:bench"
@@ -42,15 +43,16 @@ def fill(directory: Path) -> None:
         store.save_run(
             NewRun(
                 owner=OWNER,
-                model="qwen-image-2.0-pro" if i % 3 else "wan2.7-image-pro",
-                prompt=f"a {WORDS[i % len(WORDS)]} at dusk, variation {i}",
-                params={"n": 2, "size": "1024*1024", "seed": i, "encoding": "json"},
+                params=EditParams(
+                    model="qwen-image-2.0-pro" if i % 3 else "wan2.7-image-pro",
+                    prompt=f"a {WORDS[i % len(WORDS)]} at dusk, variation {i}",
+                    n=2,
+                    seed=i,
+                ).as_dict(),
                 input_images=[tiny_png(3 * i)],
                 output_images=[tiny_png(3 * i + 1), tiny_png(3 * i + 2)],
                 status="ok",
                 backend="simulator",
-                requested_n=2,
-                seed=i,
             )
         )
         if i % 2000 == 1999:

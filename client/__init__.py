@@ -10,6 +10,7 @@ async clients; nothing here imports gradio.
 """
 
 from .async_client import AsyncImageEditClient
+from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -25,18 +26,23 @@ from .errors import (
     ValidationError,
 )
 from .models import MODELS, ModelSpec, model_spec
+from .params import PARAM_NAMES, EditParams, EditRequest
 from .results import EditedImage, EditResult
 from .sync_client import ImageEditClient
-from .validation import EditRequest
 
 __all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
     "MODELS",
+    "PARAM_NAMES",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
     "AsyncImageEditClient",
     "AuthenticationError",
     "ContentPolicyError",
+    "EditParams",
     "EditRequest",
     "EditResult",
     "EditedImage",

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx2
 
-from . import _constants as C
+from . import constants as C
 from .encoding import ENCODERS, EncodedBody
 from .errors import (
     APIConnectionError,
@@ -33,8 +33,9 @@ from .errors import (
 )
 from .images import prepare_image
 from .models import REQUEST_BODY_MAX_BYTES, model_spec
+from .params import EditRequest
 from .results import EditedImage, EditResult, ParsedResponse, parse_success, shortfall_note
-from .validation import EditRequest, validate_request
+from .validation import validate_request
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class ClientCore:
             prepare_image(source, spec, max_bytes=share, index=position)
             for position, source in enumerate(request.images, start=1)
         ]
-        body = ENCODERS[request.encoding](request.form_fields(), prepared)
+        body = ENCODERS[request.encoding](request.wire_fields(), prepared)
         return PreparedCall(request, body, [image.note for image in prepared if image.note])
 
     # -- retries --------------------------------------------------------------------------------

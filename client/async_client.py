@@ -13,14 +13,14 @@ from collections.abc import Awaitable, Callable
 import httpx2
 
 from ._base import ClientCore
-from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, UnsafeURLError
+from .params import EditRequest
 from .results import EditedImage, EditResult, ResponseItem
 from .sync_client import assemble
-from .validation import EditRequest
 
 
 class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):

@@ -10,13 +10,20 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import get_args, get_origin, get_type_hints
 
-from ._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from .errors import ImageEditError, ValidationError
 from .images import allow_large_photos
-from .models import DEFAULT_MODEL, DEFAULT_SIZE, ENCODINGS, MODELS, RESPONSE_FORMATS
+from .models import ENCODINGS, RESPONSE_FORMATS
+from .params import DOC, PARAM_FIELDS, PARAM_NAMES, EditParams, default_of
 from .sync_client import ImageEditClient
+
+SHORT_FLAGS = {"model": "-m", "prompt": "-p"}
+CHOICES = {"response_format": RESPONSE_FORMATS, "encoding": ENCODINGS}
+REQUIRED = {"prompt"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,13 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Edit one image, or fuse several, and save the results; prints their paths.",
         epilog=environment,
     )
-    edit.add_argument(
-        "-m",
-        "--model",
-        default=DEFAULT_MODEL,
-        help=f"model name ({', '.join(MODELS)}; default {DEFAULT_MODEL})",
-    )
-    edit.add_argument("-p", "--prompt", required=True, help="what to change (1-800 characters)")
+    add_param_arguments(edit)
     edit.add_argument(
         "-i",
         "--image",
@@ -56,36 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
         dest="images",
         metavar="IMAGE",
         help="an input image: a file or an https URL; repeat for fusion (order matters)",
-    )
-    edit.add_argument("-n", type=int, default=1, help="number of results (default 1)")
-    edit.add_argument(
-        "--size", default=DEFAULT_SIZE, help=f"output size W*H (default {DEFAULT_SIZE})"
-    )
-    edit.add_argument("--seed", type=int, default=None, help="0-2147483647 for repeatable results")
-    edit.add_argument(
-        "--negative-prompt", default=None, help="what to avoid (up to 500 characters)"
-    )
-    edit.add_argument("--watermark", action="store_true", help="add the provider's watermark")
-    edit.add_argument(
-        "--no-prompt-extend",
-        dest="prompt_extend",
-        action="store_false",
-        help="do not let the service rewrite the prompt",
-    )
-    edit.add_argument(
-        "--response-format",
-        choices=RESPONSE_FORMATS,
-        default="b64_json",
-        help="how results come back (default b64_json)",
-    )
-    edit.add_argument(
-        "--encoding", choices=ENCODINGS, default="json", help="request encoding (default json)"
-    )
-    edit.add_argument(
-        "--extra",
-        default=None,
-        metavar="JSON",
-        help='extended parameters, e.g. \'{"parameters": {"steps": 30}}\'',
     )
     edit.add_argument(
         "-o",
@@ -97,24 +68,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_param_arguments(parser: argparse.ArgumentParser) -> None:
+    """One option per field of EditParams, named after it, typed and documented by it."""
+    types = get_type_hints(EditParams)
+    for spec in PARAM_FIELDS:
+        name, default, doc = spec.name, default_of(spec), spec.metadata[DOC]
+        flag = f"-{name}" if len(name) == 1 else f"--{name.replace('_', '-')}"
+        flags = [SHORT_FLAGS[name], flag] if name in SHORT_FLAGS else [flag]
+        kind = types[name]
+        if kind is bool:
+            negated = f"--no-{name.replace('_', '-')}"
+            action = "store_false" if default else "store_true"
+            parser.add_argument(
+                negated if default else flag, dest=name, action=action, default=default,
+                help=f"do not {doc}" if default else doc,
+            )  # fmt: skip
+            continue
+        shown = f" (default {default})" if default not in (None, "") else ""
+        options: dict = {"dest": name, "default": default, "help": doc + shown}
+        if name in CHOICES:
+            options["choices"] = CHOICES[name]
+        elif int in (kind, *get_args(kind)):
+            options["type"] = int
+        elif Mapping in (get_origin(arg) for arg in get_args(kind)):
+            options.update(type=_json_object(flag), metavar="JSON")
+        if name in REQUIRED:
+            options.update(required=True, default=None)
+        parser.add_argument(*flags, **options)
+
+
+def _json_object(flag: str):
+    def parse(text: str) -> object:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} is not valid JSON") from None
+
+    parse.__name__ = "JSON"
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     allow_large_photos()
     parser = build_parser()
     args = parser.parse_args(argv)
-    extra = None
-    if args.extra:
-        try:
-            extra = json.loads(args.extra)
-        except ValueError:
-            parser.error("--extra is not valid JSON")
+    params = {name: getattr(args, name) for name in PARAM_NAMES}
     try:
         with ImageEditClient() as api:
-            result = api.edit(
-                model=args.model, prompt=args.prompt, images=args.images, n=args.n,
-                size=args.size, seed=args.seed, watermark=args.watermark,
-                prompt_extend=args.prompt_extend, negative_prompt=args.negative_prompt,
-                response_format=args.response_format, extra=extra, encoding=args.encoding,
-            )  # fmt: skip
+            result = api.edit(images=args.images, **params)
     except ValidationError as error:
         parser.error(str(error))
     except ImageEditError as error:

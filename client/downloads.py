@@ -13,7 +13,7 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
-from ._constants import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS
+from .constants import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS
 from .errors import APIConnectionError, APIStatusError, ImageEditError, UnsafeURLError
 from .results import is_decodable_image
 

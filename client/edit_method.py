@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from ._base import ClientCore
-from .validation import EditRequest
+from .params import PARAM_NAMES, EditRequest
 
 Result = TypeVar("Result")
 
@@ -33,29 +33,14 @@ class EditMethod(ABC, Generic[Result]):
     def send(self, request: EditRequest) -> Result:
         """Validates, sends and parses one request."""
 
-    def edit(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        images: Sequence[Any],
-        n: int = 1,
-        size: str = "1024*1024",
-        seed: int | None = None,
-        watermark: bool = False,
-        prompt_extend: bool = True,
-        negative_prompt: str | None = None,
-        response_format: str = "b64_json",
-        extra: Mapping[str, Any] | None = None,
-        encoding: str = "json",
-    ) -> Result:
-        """Edits one image or fuses several (paths, bytes, PIL images or https URLs).
+    def edit(self, *, images: Sequence[Any], **params: Any) -> Result:
+        """Edits one image or fuses several (paths, bytes, PIL images, https URLs or prepared
+        images); `params` are the fields of `EditParams`, by name.
 
         Validates and prepares everything before sending; retries what is safe to retry;
         downloads URL results at once. Raises an `ImageEditError` subclass on failure.
         """
-        request = EditRequest(
-            model, prompt, list(images), n, size, seed, watermark, prompt_extend,
-            negative_prompt, response_format, extra, encoding,
-        )  # fmt: skip
-        return self.send(request)
+        unknown = sorted(set(params) - set(PARAM_NAMES))
+        if unknown:
+            raise TypeError(f"edit() got unknown parameters {unknown}; it takes {PARAM_NAMES}")
+        return self.send(EditRequest(images=list(images), **params))

@@ -43,6 +43,7 @@ class InvalidImageError(ImageEditError, ValueError):
 
     def __init__(self, message: str, index: int | None = None) -> None:
         self.index = index
+        self.reason = message
         prefix = f"Image {index}: " if index is not None else ""
         super().__init__(prefix + message)
 

@@ -13,13 +13,12 @@ import base64
 import binascii
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._constants import DECOMPRESSION_BOMB_PIXELS, LARGE_PHOTO_PIXELS
+from .constants import DECOMPRESSION_BOMB_PIXELS, LARGE_PHOTO_PIXELS
 from .errors import InvalidImageError
 from .models import ModelSpec
 
@@ -46,8 +45,30 @@ class PreparedImage:
     width: int | None
     height: int | None
     url: str | None = None
-    note: str | None = None
-    """A sentence for the user when the image was changed (downscaled, re-encoded, first frame)."""
+    changes: str | None = None
+    """What was done to fit the model (downscaled, re-encoded, first frame), if anything."""
+    limits: tuple | None = None
+    """The `ModelSpec.input_limits` this image was prepared for."""
+    model: str = ""
+    index: int | None = None
+
+    @property
+    def note(self) -> str | None:
+        """A sentence for the user when the image was changed to fit the model."""
+        if not self.changes:
+            return None
+        who = f"Image {self.index}" if self.index is not None else "The image"
+        return f"{who} was {self.changes} to fit {self.model}'s limits."
+
+    def reused(self, spec: ModelSpec, index: int | None) -> PreparedImage:
+        """The same bytes for `spec` at position `index` (its note names both)."""
+        return replace(self, model=spec.name, index=index)
+
+    def fits(self, spec: ModelSpec, budget: int) -> bool:
+        """Whether these bytes can be sent as they are for `spec` within `budget` bytes."""
+        if self.url is not None:
+            return True
+        return self.limits == spec.input_limits and len(self.data or b"") <= budget
 
     @property
     def data_uri(self) -> str:
@@ -61,7 +82,7 @@ class PreparedImage:
         return f"image.{extension}"
 
 
-ImageSource = str | Path | bytes | bytearray | Image.Image
+ImageSource = str | Path | bytes | bytearray | Image.Image | PreparedImage
 
 
 def prepare_image(
@@ -77,10 +98,14 @@ def prepare_image(
     `index` is its 1-based position, used in messages.
     """
     budget = min(spec.max_image_bytes, max_bytes or spec.max_image_bytes)
+    if isinstance(source, PreparedImage):
+        if source.fits(spec, budget):
+            return source.reused(spec, index)
+        source = source.data if source.data is not None else source.url
     if isinstance(source, str) and source.startswith(("https://", "http://")):
         if not source.startswith("https://"):
             raise InvalidImageError("image URLs must use https.", index)
-        return PreparedImage(data=None, mime=None, width=None, height=None, url=source)
+        return PreparedImage(data=None, mime=None, width=None, height=None, url=source, index=index)
     if isinstance(source, Image.Image):
         return _prepare_decoded(source, None, spec, budget, index)
     data = _read_bytes(source, index)
@@ -165,7 +190,10 @@ def _prepare_decoded(
     )
     if fits_as_is:
         _load_fully(image, index)
-        return PreparedImage(data, MIME_BY_FORMAT[image.format], width, height)
+        return PreparedImage(
+            data, MIME_BY_FORMAT[image.format], width, height,
+            limits=spec.input_limits, model=spec.name, index=index,
+        )  # fmt: skip
     return _reencode(image, spec, budget, index, scale, animated, (oriented_w, oriented_h))
 
 
@@ -232,12 +260,13 @@ def _reencode(
     fmt = "PNG" if transparent else "JPEG"
     if original_format is not None and fmt != original_format:
         notes.append(f"re-encoded as {fmt}")
-    note = None
+    changes = None
     if notes:
-        who = f"Image {index}" if index is not None else "The image"
         changes = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
-        note = f"{who} was {changes} to fit {spec.name}'s limits."
-    return PreparedImage(encoded, MIME_BY_FORMAT[fmt], size[0], size[1], note=note)
+    return PreparedImage(
+        encoded, MIME_BY_FORMAT[fmt], size[0], size[1],
+        changes=changes, limits=spec.input_limits, model=spec.name, index=index,
+    )  # fmt: skip
 
 
 def _scaled(size: tuple[int, int], scale: float) -> tuple[int, int]:
@@ -302,10 +331,3 @@ def _encode_within(
                 f"{spec.min_side} pixels a side.",
                 index,
             )
-
-
-def describe(source: Any) -> str:
-    """A short name of an input for messages, without its content."""
-    if isinstance(source, str | Path) and not str(source).startswith("data:"):
-        return Path(str(source)).name
-    return type(source).__name__

@@ -9,13 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx2
 
 from ._base import ClientCore
-from ._constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, UnsafeURLError
+from .params import EditRequest
 from .results import EditedImage, EditResult, ResponseItem
-from .validation import EditRequest
 
 MAX_PARALLEL_DOWNLOADS = 6
 

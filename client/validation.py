@@ -1,4 +1,4 @@
-"""The request model and its validation: every limit is read from the one table in models.py.
+"""Validation of a request: every limit is read from the one table in models.py.
 
 A violation raises ValidationError naming the field, the limit and the value, before any image is
 decoded or any byte is sent.
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
 from .models import (
@@ -21,47 +20,14 @@ from .models import (
     PROMPT_MAX_CHARS,
     RESPONSE_FORMATS,
     SEED_MAX,
+    ModelSpec,
     model_spec,
 )
 
+if TYPE_CHECKING:
+    from .params import EditRequest
+
 SIZE_PATTERN = re.compile(r"^\s*(\d{1,5})\s*[*xX×]\s*(\d{1,5})\s*$")
-
-
-@dataclass(frozen=True)
-class EditRequest:
-    """One call of the edits endpoint, as the user asked for it (images not yet prepared)."""
-
-    model: str
-    prompt: str
-    images: Sequence[Any]
-    n: int = 1
-    size: str = "1024*1024"
-    seed: int | None = None
-    watermark: bool = False
-    prompt_extend: bool = True
-    negative_prompt: str | None = None
-    response_format: str = "b64_json"
-    extra: Mapping[str, Any] | None = None
-    encoding: str = "json"
-
-    def form_fields(self) -> dict[str, Any]:
-        """The non-image fields in the API's own names and order."""
-        fields: dict[str, Any] = {
-            "model": self.model,
-            "prompt": self.prompt,
-            "n": self.n,
-            "size": normalise_size(self.size),
-            "response_format": self.response_format,
-            "watermark": self.watermark,
-            "prompt_extend": self.prompt_extend,
-        }
-        if self.seed is not None:
-            fields["seed"] = self.seed
-        if self.negative_prompt:
-            fields["negative_prompt"] = self.negative_prompt
-        if self.extra:
-            fields["extra"] = dict(self.extra)
-        return fields
 
 
 def parse_size(size: str) -> tuple[int, int]:
@@ -95,21 +61,30 @@ def validate_request(request: EditRequest) -> None:
         )
     if request.seed is not None:
         _check_int("seed", request.seed, 0, SEED_MAX)
-    count = len(request.images)
-    if not spec.min_images <= count <= spec.max_images:
-        raise ValidationError(
-            "images",
-            f"{spec.min_images} to {spec.max_images} images for {request.model}",
-            count,
-            f"{request.model} takes {spec.min_images} to {spec.max_images} input images; "
-            f"got {count}.",
-        )
+    check_image_count(request.model, len(request.images))
     for name, value in (("watermark", request.watermark), ("prompt_extend", request.prompt_extend)):
         if not isinstance(value, bool):
             raise ValidationError(name, "true or false", value)
     _check_choice("response_format", request.response_format, RESPONSE_FORMATS)
     _check_choice("encoding", request.encoding, ENCODINGS)
     _check_extra(request.extra)
+
+
+def image_count_problem(model: str, count: int) -> str | None:
+    """The sentence a person reads when `model` cannot take `count` input images, else None."""
+    spec: ModelSpec = model_spec(model)
+    if spec.min_images <= count <= spec.max_images:
+        return None
+    name = model or "this model"
+    return f"{name} takes {spec.min_images} to {spec.max_images} input images; got {count}."
+
+
+def check_image_count(model: str, count: int) -> None:
+    problem = image_count_problem(model, count)
+    if problem:
+        spec = model_spec(model)
+        limit = f"{spec.min_images} to {spec.max_images} images for {model}"
+        raise ValidationError("images", limit, count, problem)
 
 
 def _check_text(name: str, value: Any, max_chars: int, *, required: bool = False) -> None:

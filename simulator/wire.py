@@ -23,7 +23,8 @@ from starlette.requests import Request
 
 from client.errors import ValidationError
 from client.models import MB, MODELS, REQUEST_BODY_MAX_BYTES, ModelSpec, model_spec
-from client.validation import EditRequest, parse_size, validate_request
+from client.params import WIRE_NAMES, EditRequest
+from client.validation import parse_size, validate_request
 
 OTHER_SEED_MODELS = (
     "qwen-image-2.0",
@@ -33,6 +34,9 @@ OTHER_SEED_MODELS = (
 )
 ACCEPTED_MODELS = (*MODELS, *OTHER_SEED_MODELS)
 FORMAT_FAMILY = {"MPO": "JPEG"}
+GATEWAY_DEFAULTS = {"size": "512*512", "response_format": "url"}
+"""What the gateway assumes for a field the request leaves out, where it differs from the
+client's own defaults (one gateway page shows 512*512; the OpenAI family answers with URLs)."""
 """Pillow reads many camera JPEGs as MPO (JPEG with a second preview frame); they are JPEGs."""
 
 
@@ -198,19 +202,8 @@ def _check(
         )
     if "prompt" not in fields:
         raise APIError(400, "InvalidParameter", "prompt is required.", param="prompt")
-    request = EditRequest(
-        model=model,
-        prompt=fields.get("prompt"),
-        images=sources,
-        n=fields.get("n", 1),
-        size=fields.get("size", "512*512"),
-        seed=fields.get("seed"),
-        watermark=fields.get("watermark", False),
-        prompt_extend=fields.get("prompt_extend", True),
-        negative_prompt=fields.get("negative_prompt"),
-        response_format=fields.get("response_format", "url"),
-        extra=fields.get("extra"),
-    )
+    given = {name: value for name, value in fields.items() if name in WIRE_NAMES}
+    request = EditRequest(images=sources, **{**GATEWAY_DEFAULTS, **given})
     try:
         validate_request(request)
     except ValidationError as error:

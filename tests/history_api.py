@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx2
 from gradio_client import Client
 
-from ui.history_store import HistoryStore
+from history import HistoryStore
 from ui.owner import OWNER_COOKIE
 
 

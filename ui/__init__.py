@@ -1,5 +1,6 @@
-"""The web playground: Gradio page, its handlers, and the history of past runs.
+"""The web playground's page: app (build + launch), layout, wiring, handlers, editor rules.
 
-Only `layout.py`, `editor_events.py` and `history_tab.py` import gradio; the rest (configuration,
-backend choice, runs, history store, owner identity) is plain Python, testable without a page.
+Gradio is imported by app, layout, wiring and the two *_events modules; the rest (configuration,
+backend choice, runs, editor rules, owner identity) is plain Python, testable without a page.
+Runs are stored by the history package.
 """

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from client._constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 
 SETTINGS = (
     (API_KEY_ENV, "unset", "key for the real API; unset: the offline simulator is used"),

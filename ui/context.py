@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from history import HistoryStore
+
 from .backend import Backend
 from .config import AppConfig
-from .history_store import HistoryStore
 from .owner import Owner, resolve_owner
 from .runs import Runner
 

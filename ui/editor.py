@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-import random
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PIL import Image
 
-from client.errors import ValidationError
+from client import PARAM_NAMES, EditParams, ValidationError
 from client.models import (
-    DEFAULT_MODEL,
     DEFAULT_SIZE,
     MAX_OUTPUT_PIXELS,
     MIN_OUTPUT_PIXELS,
@@ -36,36 +33,24 @@ SIZE_STEP = 16
 MATCH_TARGET_PIXELS = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class EditParams:
-    """Everything a run needs besides its images; what history stores and restores."""
-
-    model: str = DEFAULT_MODEL
-    prompt: str = ""
-    negative_prompt: str = ""
-    n: int = 1
-    size: str = DEFAULT_SIZE
-    seed: int | None = None
-    watermark: bool = False
-    prompt_extend: bool = True
-    response_format: str = "b64_json"
-    encoding: str = "json"
-    extra: dict[str, Any] | None = None
-
-    def history_params(self) -> dict[str, Any]:
-        values = asdict(self)
-        for name in ("model", "prompt", "negative_prompt"):
-            values.pop(name)
-        return values
+HELPER_CONTROLS = ("custom_model", "width", "height", "randomize_seed")
+"""Controls that complete a parameter's own control: the custom model's name, a custom size's
+sides, and whether the seed is drawn at random."""
+CONTROL_NAMES = (*PARAM_NAMES, *HELPER_CONTROLS)
+"""Every control of the editor by name: one per parameter (named after it), then the helpers."""
 
 
-def resolve_model(choice: str, custom_name: str) -> str:
-    if choice == CUSTOM_CHOICE:
-        name = (custom_name or "").strip()
-        if not name:
-            raise ValidationError("model", "a model name", "", "Type the custom model's name.")
-        return name
-    return choice
+def selected_model(choice: str, custom_name: str | None) -> str:
+    """The model the editor's controls select; "" for a custom model not named yet (whose
+    limits are then the general ones)."""
+    return (custom_name or "").strip() if choice == CUSTOM_CHOICE else choice
+
+
+def resolve_model(choice: str, custom_name: str | None) -> str:
+    name = selected_model(choice, custom_name)
+    if not name:
+        raise ValidationError("model", "a model name", "", "Type the custom model's name.")
+    return name
 
 
 def model_limits_text(model: str) -> str:
@@ -116,9 +101,10 @@ def resolve_size(
     return choice
 
 
-def resolve_seed(seed: float | None, randomize: bool) -> int:
+def read_seed(seed: float | None, randomize: bool) -> int | None:
+    """The seed the editor asks for; None means one is drawn when the run starts."""
     if randomize or seed is None or seed == "":
-        return random.randint(0, SEED_MAX)
+        return None
     if seed != int(seed):
         raise ValidationError("seed", f"a whole number from 0 to {SEED_MAX}", seed)
     return int(seed)
@@ -150,26 +136,45 @@ def size_controls(size: str) -> tuple[str, int | None, int | None]:
     return CUSTOM_SIZE, int(width), int(height)
 
 
-def restore_values(
-    params: dict[str, Any], model: str, prompt: str, negative_prompt: str | None
-) -> dict[str, Any]:
-    """Editor control values (by control name) that bring back a stored run, seed included."""
-    size_choice, width, height = size_controls(params.get("size", DEFAULT_SIZE))
-    extra = params.get("extra")
-    return {
-        "model_choice": model if model in MODELS else CUSTOM_CHOICE,
-        "custom_model": "" if model in MODELS else model,
-        "prompt": prompt,
-        "negative_prompt": negative_prompt or "",
-        "n": params.get("n", 1),
-        "size_choice": size_choice,
-        "width": width,
-        "height": height,
-        "seed": params.get("seed"),
-        "randomize_seed": False,
-        "watermark": params.get("watermark", False),
-        "prompt_extend": params.get("prompt_extend", True),
-        "response_format": params.get("response_format", "b64_json"),
-        "encoding": params.get("encoding", "json"),
-        "extra": json.dumps(extra, indent=2) if extra else "",
-    }
+PAGE_READERS: dict[str, Callable[[Mapping[str, Any], list[str]], Any]] = {
+    "model": lambda values, _images: resolve_model(values["model"], values["custom_model"]),
+    "prompt": lambda values, _images: values["prompt"] or "",
+    "n": lambda values, _images: int(values["n"] or 1),
+    "size": lambda values, images: resolve_size(
+        values["size"], values["width"], values["height"], images
+    ),
+    "seed": lambda values, _images: read_seed(values["seed"], values["randomize_seed"]),
+    "negative_prompt": lambda values, _images: values["negative_prompt"] or None,
+    "extra": lambda values, _images: parse_extra(values["extra"]),
+}
+"""How a parameter is read from controls whose value is not the parameter itself; any other
+parameter is its control's value as it is."""
+
+
+def params_from_page(values: Mapping[str, Any], images: list[str]) -> EditParams:
+    """EditParams from the editor's controls (by name); raises ValidationError for a bad one.
+    A random seed stays None here: the run draws it, once."""
+    return EditParams(
+        **{
+            name: PAGE_READERS[name](values, images) if name in PAGE_READERS else values[name]
+            for name in PARAM_NAMES
+        }
+    )
+
+
+def page_values(params: EditParams) -> dict[str, Any]:
+    """The value of every editor control (CONTROL_NAMES) that shows `params`: a restore."""
+    size_choice, width, height = size_controls(params.size)
+    listed = params.model in MODELS
+    values = params.as_dict()
+    values.update(
+        model=params.model if listed else CUSTOM_CHOICE,
+        custom_model="" if listed else params.model,
+        size=size_choice,
+        width=width,
+        height=height,
+        randomize_seed=params.seed is None,
+        negative_prompt=params.negative_prompt or "",
+        extra=json.dumps(params.extra, indent=2, ensure_ascii=False) if params.extra else "",
+    )
+    return {name: values[name] for name in CONTROL_NAMES}

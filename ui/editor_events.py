@@ -1,43 +1,38 @@
 """Handlers of the Edit tab and of the `/edit` API endpoint: plain functions over PageContext.
 
-They turn component values into EditParams, call the runner, and turn its outcome into component
-updates. Problems found before sending are shown next to their field (page) or raised as
-gr.Error (API); a failed run shows the client's message and is kept in the history.
+The Run button's handler and its validator receive the editor's values as keywords named after
+the controls (ui/editor.py CONTROL_NAMES, plus `images` and `key`); they turn them into
+EditParams, call the runner and turn its outcome into component updates. Problems found before
+sending are shown next to their field (page) or raised as gr.Error (API); a failed run shows the
+client's message and is kept in the history.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import gradio as gr
 
-from client.errors import ImageEditError, InvalidImageError, ValidationError
-from client.images import prepare_image
-from client.models import DEFAULT_MODEL, DEFAULT_SIZE, MODELS, model_spec
+from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
+from client.params import DOC, PARAM_FIELDS, default_of
+from client.validation import image_count_problem
 
 from .backend import VisitorKey
 from .context import PageContext
 from .editor import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
-    EditParams,
     model_limits_text,
+    params_from_page,
     parse_extra,
     prompt_counter,
-    resolve_model,
-    resolve_seed,
-    resolve_size,
+    selected_model,
 )
 from .runs import RunOutcome
 
-PAGE_FIELDS = (
-    "images", "prompt", "negative_prompt", "model_choice", "custom_model", "n", "size_choice",
-    "width", "height", "seed", "randomize_seed", "watermark", "prompt_extend", "response_format",
-    "encoding", "extra",
-)  # fmt: skip
-"""The Edit tab's inputs, in the order the run event receives them (then the key state)."""
-
-FIELD_OF_ERROR = {"size": "size_choice", "model": "model_choice", "extra.input": "extra"}
+ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
+"""Validation errors whose field is a part of a control rather than the control's own name."""
 
 
 def gallery_paths(value: Any) -> list[str]:
@@ -54,31 +49,13 @@ def gallery_paths(value: Any) -> list[str]:
     return paths
 
 
-def page_params(values: dict[str, Any]) -> EditParams:
-    """EditParams from the Edit tab's values; raises ValidationError for a bad field."""
-    images = gallery_paths(values["images"])
-    return EditParams(
-        model=resolve_model(values["model_choice"], values["custom_model"]),
-        prompt=values["prompt"] or "",
-        negative_prompt=values["negative_prompt"] or "",
-        n=int(values["n"] or 1),
-        size=resolve_size(values["size_choice"], values["width"], values["height"], images),
-        seed=resolve_seed(values["seed"], values["randomize_seed"]),
-        watermark=bool(values["watermark"]),
-        prompt_extend=bool(values["prompt_extend"]),
-        response_format=values["response_format"],
-        encoding=values["encoding"],
-        extra=parse_extra(values["extra"]),
-    )
-
-
-def outcome_markdown(outcome: RunOutcome, params: EditParams) -> str:
+def outcome_markdown(outcome: RunOutcome) -> str:
     if outcome.error:
         lines = [f"**Run failed.** {outcome.error}"]
     else:
-        got = len(outcome.output_paths)
+        got, seed = len(outcome.output_paths), outcome.params.seed
         lines = [
-            f"**{got} of {params.n} images** in {outcome.elapsed_s:.1f} s · seed `{outcome.seed}`"
+            f"**{got} of {outcome.params.n} images** in {outcome.elapsed_s:.1f} s · seed `{seed}`"
         ]
     if outcome.request_id:
         lines.append(f"Request id: `{outcome.request_id}`")
@@ -96,39 +73,18 @@ def on_prompt_change(prompt: str) -> str:
 
 
 def on_model_change(choice: str, custom_name: str, n: float) -> tuple:
-    model = (custom_name or "custom") if choice == CUSTOM_CHOICE else choice
-    spec = model_spec(model if choice != CUSTOM_CHOICE else "")
+    model = selected_model(choice, custom_name)
+    spec = model_spec(model)
     return (
         gr.update(visible=choice == CUSTOM_CHOICE),
         gr.update(maximum=spec.max_n, value=min(int(n or 1), spec.max_n)),
-        model_limits_text(model if choice != CUSTOM_CHOICE else ""),
+        model_limits_text(model),
     )
 
 
 def on_size_change(choice: str) -> tuple:
     custom = choice == CUSTOM_SIZE
     return gr.update(visible=custom), gr.update(visible=custom)
-
-
-def on_images_change(images: Any, choice: str, custom_name: str) -> str:
-    """Checks the inputs as soon as they change, so a bad file is named before any run."""
-    model = custom_name if choice == CUSTOM_CHOICE else choice
-    spec = model_spec(model or "")
-    paths = gallery_paths(images)
-    messages = []
-    if len(paths) > spec.max_images:
-        messages.append(
-            f"⚠ {len(paths)} images; {model or 'this model'} takes at most {spec.max_images}."
-        )
-    for position, path in enumerate(paths, start=1):
-        try:
-            note = prepare_image(path, spec, index=position).note
-        except InvalidImageError as error:
-            messages.append(f"⚠ {error}")
-        else:
-            if note:
-                messages.append(f"ℹ {note}")
-    return "\n\n".join([model_limits_text(model or ""), *messages])
 
 
 def reuse_seed(used_seed: float | None) -> tuple:
@@ -156,9 +112,10 @@ def add_to_inputs(images: Any, paths: list[str], index: int, choice: str, custom
     if not paths:
         raise gr.Error("Run an edit first, then pick a result to add.")
     current = gallery_paths(images)
-    spec = model_spec(custom if choice == CUSTOM_CHOICE else choice)
-    if len(current) >= spec.max_images:
-        raise gr.Error(f"The model takes at most {spec.max_images} input images; remove one first.")
+    model = selected_model(choice, custom)
+    problem = image_count_problem(model, len(current) + 1)
+    if problem:
+        raise gr.Error(f"{problem} Remove one first.")
     return [*current, paths[min(index, len(paths) - 1)]]
 
 
@@ -174,147 +131,151 @@ def forget_visitor_key() -> tuple:
     return None, "Key forgotten; using the app's backend."
 
 
-MODEL_CHOICES = [*MODELS, CUSTOM_CHOICE]
-
-
 class EditorHandlers:
     """The Edit tab's and the /edit endpoint's handlers, bound to the page's context."""
 
     def __init__(self, ctx: PageContext) -> None:
         self.ctx = ctx
 
+    def on_images_change(self, images: Any, model: str, custom_model: str) -> str:
+        """Prepares the inputs as soon as they change (the run reuses the prepared bytes), so a
+        bad file or a change made to fit the model is named before any run."""
+        name = selected_model(model, custom_model)
+        paths = gallery_paths(images)
+        messages = []
+        problem = image_count_problem(name, len(paths)) if paths else None
+        if problem:
+            messages.append(f"⚠ {problem}")
+        for position, path in enumerate(paths, start=1):
+            try:
+                note = self.ctx.runner.preparation.prepare(
+                    path, model_spec(name), index=position
+                ).note
+            except InvalidImageError as error:
+                messages.append(f"⚠ {error}")
+            else:
+                if note:
+                    messages.append(f"ℹ {note}")
+        return "\n\n".join([model_limits_text(name), *messages])
+
     def field_problem(self, values: dict[str, Any]) -> tuple[str, str] | None:
-        """(field, message) for the first value the service would refuse, else None."""
+        """(control name, message) for the first value the service would refuse, else None."""
+        images = gallery_paths(values["images"])
         try:
-            params = page_params(values)
-            self.ctx.runner.check(params, gallery_paths(values["images"]))
+            self.ctx.runner.check(params_from_page(values, images), images)
         except ValidationError as error:
-            field = error.field.split(".")[0] if error.field.startswith("extra") else error.field
-            return FIELD_OF_ERROR.get(field, field), str(error)
+            return ERROR_FIELDS.get(error.field, error.field), str(error)
         except InvalidImageError as error:
             return "images", str(error)
         return None
 
-    def validate_page(self, *values: Any) -> list[dict]:
-        """Gradio validator: one gr.validate per input, the failing field carrying the message."""
-        named = dict(zip(PAGE_FIELDS, values, strict=False))
-        problem = self.field_problem(named)
-        verdicts = [gr.validate(True, "") for _ in values]
-        if problem:
-            position = PAGE_FIELDS.index(problem[0]) if problem[0] in PAGE_FIELDS else 1
-            verdicts[position] = gr.validate(False, problem[1])
-        return verdicts
+    def validate_page(self, **values: Any) -> list[dict]:
+        """Gradio validator: one gr.validate per input, the failing control carrying the message."""
+        problem = self.field_problem(values)
+        names = list(values)
+        failing = problem[0] if problem and problem[0] in names else "prompt"
+        return [
+            gr.validate(False, problem[1]) if problem and name == failing else gr.validate(True, "")
+            for name in names
+        ]
 
-    def run_from_page(
-        self,
-        images: Any,
-        prompt: str,
-        negative_prompt: str,
-        model_choice: str,
-        custom_model: str,
-        n: float,
-        size_choice: str,
-        width: float | None,
-        height: float | None,
-        seed: float | None,
-        randomize_seed: bool,
-        watermark: bool,
-        prompt_extend: bool,
-        response_format: str,
-        encoding: str,
-        extra: str,
-        key: VisitorKey | None,
-        request: gr.Request,
-    ) -> tuple:
+    def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> tuple:
         """The Run button: runs the edit and fills the results area."""
-        arguments = locals()
-        named = {name: arguments[name] for name in PAGE_FIELDS}
+        images = gallery_paths(values["images"])
         try:
-            params = page_params(named)
+            params = params_from_page(values, images)
         except ValidationError as error:
             raise gr.Error(str(error)) from None
-        images = gallery_paths(named["images"])
         outcome = self._run(params, images, request, key)
         if outcome.error:
             gr.Warning(outcome.error)
-        first_input = images[0] if images else None
-        compare = (first_input, str(outcome.output_paths[0])) if outcome.output_paths else None
+        outputs = [str(path) for path in outcome.output_paths]
+        compare = (images[0], outputs[0]) if outputs and images else None
         return (
-            [str(path) for path in outcome.output_paths],
-            outcome_markdown(outcome, params),
+            outputs,
+            outcome_markdown(outcome),
             compare,
-            outcome.seed,
+            outcome.params.seed,
             outcome.revised_prompt or "",
             outcome.metadata,
-            [str(path) for path in outcome.output_paths],
+            outputs,
             0,
         )
 
-    def _run(
-        self, params: EditParams, images: list[str], request: gr.Request, key: Any
-    ) -> RunOutcome:
+    def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
         owner = self.ctx.owner(request)
+        visitor_key = key if isinstance(key, VisitorKey) else None
         try:
-            return self.ctx.runner.run(
-                params, images, owner, key if isinstance(key, VisitorKey) else None
-            )
-        except (ValidationError, InvalidImageError) as error:
-            raise gr.Error(str(error)) from None
-        except ImageEditError as error:  # failures after sending are outcomes; this is a bug guard
+            return self.ctx.runner.run(params, images, owner, visitor_key)
+        except ImageEditError as error:  # refused before sending: nothing was billed
             raise gr.Error(str(error)) from None
 
-    def edit(
-        self,
-        images: list[str],
-        prompt: str,
-        model: str = DEFAULT_MODEL,
-        n: int = 1,
-        size: str = DEFAULT_SIZE,
-        seed: int | None = None,
-        negative_prompt: str = "",
-        watermark: bool = False,
-        prompt_extend: bool = True,
-        response_format: str = "b64_json",
-        request: gr.Request = None,
-    ) -> tuple[list[str], str, dict]:
-        """Edit an image, or fuse several images into one, with an image-editing model.
-
-        Args:
-            images: the input images (1-3 for qwen-image-2.0-pro, 1-9 for wan2.7-image-pro); for
-                qwen the last image sets the output's aspect.
-            prompt: what to change, in English or Chinese (1-800 characters).
-            model: "qwen-image-2.0-pro" or "wan2.7-image-pro" (or another model the API serves).
-            n: how many results to make (qwen 1-6, wan 1-4).
-            size: output size as "W*H", between 512*512 and 2048*2048 pixels in total.
-            seed: 0-2147483647 for repeatable results; empty for a random seed.
-            negative_prompt: what to avoid (up to 500 characters).
-            watermark: add the provider's watermark.
-            prompt_extend: let the service rewrite the prompt (returned as the revised prompt).
-            response_format: "b64_json" or "url" (URLs are downloaded at once either way).
-
-        Returns:
-            The result images, a summary (seed used, time, request id, notes) and the raw metadata.
-        """
-        paths = gallery_paths(images)
+    def edit(self, *args: Any, **kwargs: Any) -> tuple:
+        # Gradio calls this by the signature derived below (positionally or by keyword)
+        arguments = self.edit.__signature__.bind(self, *args, **kwargs).arguments
+        paths = gallery_paths(arguments.pop("images"))
+        request = arguments.pop("request", None)
+        arguments.pop("self")
         try:
-            params = EditParams(
-                model=model or DEFAULT_MODEL,
-                prompt=prompt or "",
-                negative_prompt=negative_prompt or "",
-                n=int(n),
-                size=size or DEFAULT_SIZE,
-                seed=resolve_seed(seed, seed is None),
-                watermark=bool(watermark),
-                prompt_extend=bool(prompt_extend),
-                response_format=response_format or "b64_json",
+            chosen = EditParams(
+                **{name: api_value(name, value) for name, value in arguments.items()}
             )
-        except (ValidationError, InvalidImageError, ValueError, TypeError) as error:
+        except (ValidationError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
-        outcome = self._run(params, paths, request, None)
+        outcome = self._run(chosen, paths, request, None)
         if outcome.error:
             raise gr.Error(outcome.error)
         return (
             [str(p) for p in outcome.output_paths],
-            outcome_markdown(outcome, params),
+            outcome_markdown(outcome),
             outcome.metadata,
         )
+
+
+def api_value(name: str, value: Any) -> Any:
+    """An /edit argument as the parameter takes it: empty text means the default, `extra` is
+    JSON text, whole numbers arrive as floats."""
+    if name == "extra":
+        return parse_extra(value)
+    if value is None or value == "":
+        return None if name == "seed" else default_of(FIELDS_BY_NAME[name])
+    if name in ("n", "seed") and isinstance(value, float) and value == int(value):
+        return int(value)
+    return value
+
+
+FIELDS_BY_NAME = {spec.name: spec for spec in PARAM_FIELDS}
+
+
+def _api_signature() -> tuple[inspect.Signature, str]:
+    """The /edit endpoint's signature and docstring, derived from EditParams: the API and the
+    MCP tool show one argument per parameter, named and documented by the definition."""
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [
+        inspect.Parameter("self", keyword),
+        inspect.Parameter("images", keyword, annotation=list[str]),
+    ]
+    for spec in PARAM_FIELDS:
+        default = inspect.Parameter.empty if spec.name == "prompt" else default_of(spec)
+        parameters.append(inspect.Parameter(spec.name, keyword, default=default))
+    parameters.append(inspect.Parameter("request", keyword, default=None, annotation=gr.Request))
+    args = "\n".join(f"        {spec.name}: {spec.metadata[DOC]}." for spec in PARAM_FIELDS)
+    doc = f"""Edit an image, or fuse several images into one, with an image-editing model.
+
+    Args:
+        images: the input images (1-3 for qwen-image-2.0-pro, 1-9 for wan2.7-image-pro); for
+            qwen the last image sets the output's aspect.
+{args}
+
+    Returns:
+        The result images, a summary (seed used, time, request id, notes) and the raw metadata.
+    """
+    return inspect.Signature(parameters), doc
+
+
+EditorHandlers.edit.__signature__, EditorHandlers.edit.__doc__ = _api_signature()
+EditorHandlers.edit.__annotations__ = {  # Gradio finds the request by its annotation
+    name: parameter.annotation
+    for name, parameter in EditorHandlers.edit.__signature__.parameters.items()
+    if parameter.annotation is not inspect.Parameter.empty
+}

@@ -11,21 +11,16 @@ from typing import Any
 
 import gradio as gr
 
+from client import EditParams
 from client.models import MODELS
+from history import RunDetail, RunSummary, export_zip, remove_export
 
 from .context import PageContext
-from .editor import restore_values
-from .history_store import RunDetail, RunSummary
+from .editor import CONTROL_NAMES, page_values
 
 PAGE_SIZE = 50
 ALL_MODELS = "All models"
 MODEL_FILTERS = [ALL_MODELS, *MODELS]
-RESTORED_FIELDS = (
-    "model_choice", "custom_model", "prompt", "negative_prompt", "n", "size_choice", "width",
-    "height", "seed", "randomize_seed", "watermark", "prompt_extend", "response_format",
-    "encoding", "extra",
-)  # fmt: skip
-"""Editor controls a restore fills, after the input images, in this order."""
 
 
 def caption(run: RunSummary) -> str:
@@ -116,29 +111,41 @@ class HistoryHandlers:
         return self.ctx.store.get_run(self.ctx.visible_to(self.ctx.owner(request)), run_id.strip())
 
     def open_run(self, run_id: str, request: gr.Request) -> tuple:
-        """One run: its inputs, results, parameters, timing and error, and a zip to download."""
+        """One run: its inputs, results, parameters, timing and error."""
         run = self._visible_run(request, run_id)
         if run is None:
-            return (gr.update(visible=False), "", [], [], {}, None)
+            return (gr.update(visible=False), "", [], [], {})
         return (
             gr.update(visible=True),
             detail_markdown(run),
             [str(path) for path in run.input_paths],
             [str(path) for path in run.output_paths],
-            {"model": run.model, "seed": run.seed, **run.params},
-            str(self.ctx.store.export_zip(self.ctx.visible_to(self.ctx.owner(request)), run.id)),
+            run.params,
         )
 
-    def restore_run(self, run_id: str, request: gr.Request) -> tuple:
-        """Puts a run's inputs and every parameter, seed included, back into the editor."""
+    def export_run(self, run_id: str, request: gr.Request) -> tuple[str, str]:
+        """The run as a zip, built now (Download was clicked): (file to send, file to remove)."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
-        values = restore_values(run.params, run.model, run.prompt, run.negative_prompt)
-        values["seed"] = run.seed
+        archive = str(export_zip(run))
+        return archive, archive
+
+    @staticmethod
+    def remove_export(archive: str | None) -> None:
+        """Deletes the zip once Gradio has taken its copy to send."""
+        remove_export(archive)
+
+    def restore_run(self, run_id: str, request: gr.Request) -> tuple:
+        """Puts a run's inputs and every parameter, seed included, back into the editor: the
+        input images, then the editor's controls in CONTROL_NAMES order, then the Edit tab."""
+        run = self._visible_run(request, run_id)
+        if run is None:
+            raise gr.Error("That run is not in your history.")
+        values = page_values(EditParams.from_dict(run.params))
         return (
             [str(path) for path in run.input_paths],
-            *(values[name] for name in RESTORED_FIELDS),
+            *(values[name] for name in CONTROL_NAMES),
             gr.Tabs(selected="edit"),
         )
 

@@ -1,366 +1,253 @@
-"""The page, top to bottom as the user sees it, and the wiring of its events.
+"""The page's parts, top to bottom as the user sees them; each builder returns its named components.
 
-`build_app(config)` starts the backend and the history, builds the Blocks and returns an `App`
-whose `launch()` applies the settings that Gradio 6 takes at launch time (theme, css, js, auth,
-middleware, upload limit, Gradio's own run history turned off).
+The editor keeps one control per parameter of `EditParams`, in `EditTab.controls` under the
+parameter's name (plus the helper controls of ui/editor.py), so handlers read and restore values
+by name. The `/edit` API's hidden inputs are derived from the same definition. Events are wired
+in ui/wiring.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_args, get_type_hints
 
 import gradio as gr
-from starlette.middleware import Middleware
 
-from client.images import allow_large_photos
-from client.models import DEFAULT_MODEL, DEFAULT_SIZE, MODELS, SEED_MAX, model_spec
+from client import EditParams
+from client.models import (
+    DEFAULT_MODEL,
+    DEFAULT_SIZE,
+    ENCODINGS,
+    MODELS,
+    RESPONSE_FORMATS,
+    SEED_MAX,
+    model_spec,
+)
+from client.params import PARAM_FIELDS, default_of
 
-from . import editor_events as ev
-from . import history_events as hist
-from .backend import start_backend
-from .config import MAX_FILE_SIZE, AppConfig
-from .context import PageContext
-from .editor import CUSTOM_CHOICE, SIZE_CHOICES, model_limits_text, prompt_counter
-from .history_store import HistoryStore
-from .owner import OwnerCookieMiddleware, load_or_create_secret
-from .runs import Runner
-
-CSS = """
-#prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
-#run-button {min-height: 3em}
-"""
-
-CTRL_ENTER_JS = """
-() => {
-  document.addEventListener('keydown', (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
-      const run = document.querySelector('#run-button');
-      if (run) { event.preventDefault(); run.click(); }
-    }
-  });
-}
-"""
+from .editor import CONTROL_NAMES, CUSTOM_CHOICE, SIZE_CHOICES, model_limits_text, prompt_counter
+from .history_events import ALL_MODELS, MODEL_FILTERS
 
 
 @dataclass
-class App:
-    demo: gr.Blocks
-    context: PageContext
-    launch_kwargs: dict[str, Any] = field(default_factory=dict)
+class EditTab:
+    images: gr.Gallery
+    input_notes: gr.Markdown
+    prompt_count: gr.Markdown
+    controls: dict[str, gr.components.Component]
+    """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
+    reuse_seed: gr.Button
+    key_box: gr.Textbox
+    key_button: gr.Button
+    forget_button: gr.Button
+    key_status: gr.Markdown
+    run: gr.Button
+    results: gr.Gallery
+    status: gr.Markdown
+    use_as_input: gr.Button
+    add_to_inputs: gr.Button
+    compare: gr.ImageSlider
+    used_seed: gr.Number
+    revised_prompt: gr.Textbox
+    metadata: gr.JSON
+    result_paths: gr.State
+    selected: gr.State
 
-    def launch(self, **overrides: Any) -> Any:
-        return self.demo.launch(**{**self.launch_kwargs, **overrides})
+    def run_outputs(self) -> list[Any]:
+        """What a run fills, in the order EditorHandlers.run_from_page returns it."""
+        return [
+            self.results, self.status, self.compare, self.used_seed, self.revised_prompt,
+            self.metadata, self.result_paths, self.selected,
+        ]  # fmt: skip
 
-    def close(self) -> None:
-        self.demo.close()
-        self.context.backend.close()
-        self.context.store.close()
+
+@dataclass
+class HistoryTab:
+    search: gr.Textbox
+    model_filter: gr.Dropdown
+    refresh: gr.Button
+    gallery: gr.Gallery
+    more: gr.Button
+    shown_runs: gr.State
+    run_id: gr.Textbox
+    detail: gr.Column
+    detail_text: gr.Markdown
+    detail_inputs: gr.Gallery
+    detail_outputs: gr.Gallery
+    detail_params: gr.JSON
+    restore: gr.Button
+    run_again: gr.Button
+    download: gr.Button
+    download_file: gr.DownloadButton
+    export_path: gr.State
+    delete: gr.Button
+
+    def list_outputs(self) -> list[Any]:
+        return [self.gallery, self.shown_runs, self.more]
+
+    def detail_parts(self) -> list[Any]:
+        return [
+            self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,
+            self.detail_params,
+        ]  # fmt: skip
 
 
-def build_app(config: AppConfig) -> App:
-    allow_large_photos()  # a 200-megapixel photo is downscaled, not refused
-    store = HistoryStore(
-        config.history_dir, max_runs=config.history_max_runs, max_bytes=config.history_max_bytes
+@dataclass
+class ApiInputs:
+    """Hidden inputs of the `/edit` endpoint, one per parameter, named after the API fields."""
+
+    images: gr.File
+    params: dict[str, gr.components.Component]
+    button: gr.Button
+
+
+def build_header(banner: str | None) -> None:
+    gr.Markdown(
+        "# Image Edit Playground\nEdit one image or fuse several with "
+        "`qwen-image-2.0-pro` and `wan2.7-image-pro`."
     )
-    secret = load_or_create_secret(config.history_dir, config.history_secret)
-    backend = start_backend(config)
-    context = PageContext(config, backend, store, Runner(backend, store), secret)
-    demo = build_blocks(context)
-    demo.queue(max_size=config.queue_size)
-    launch_kwargs = {
-        "server_name": config.server_name,
-        "server_port": config.server_port,
-        "share": config.share,
-        "mcp_server": config.mcp,
-        "auth": list(config.auth) or None,
-        "max_file_size": MAX_FILE_SIZE,
-        "allowed_paths": [str((config.history_dir / "blobs").resolve())],
-        "run_history": False,
-        "css": CSS,
-        "js": CTRL_ENTER_JS,
-        "theme": gr.themes.Soft(),
-        "app_kwargs": {"middleware": [Middleware(OwnerCookieMiddleware, secret=secret)]},
-    }
-    return App(demo, context, launch_kwargs)
+    if banner:
+        gr.Markdown(banner, elem_id="simulator-banner")
 
 
-def build_blocks(ctx: PageContext) -> gr.Blocks:
-    limit = ctx.config.max_concurrent_runs
-    editor = ev.EditorHandlers(ctx)
-    history = hist.HistoryHandlers(ctx)
-    with gr.Blocks(title="Image Edit Playground") as demo:
-        gr.Markdown(
-            "# Image Edit Playground\nEdit one image or fuse several with "
-            "`qwen-image-2.0-pro` and `wan2.7-image-pro`."
+def build_edit_tab() -> EditTab:
+    with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False):
+        with gr.Column(scale=5):
+            inputs = _build_inputs()
+            run = gr.Button("Run", variant="primary", elem_id="run-button")
+        with gr.Column(scale=6):
+            outputs = _build_outputs()
+    return EditTab(**inputs, run=run, **outputs)
+
+
+def _build_inputs() -> dict[str, Any]:
+    images = gr.Gallery(
+        label="Input images", type="filepath", interactive=True, file_types=["image"],
+        sources=["upload", "clipboard"], columns=3, height=280, object_fit="contain",
+        elem_id="input-images",
+    )  # fmt: skip
+    input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
+    c: dict[str, Any] = {}
+    c["prompt"] = gr.Textbox(
+        label="Prompt", lines=3, elem_id="prompt",
+        placeholder="Describe the edit, e.g. “make it a snowy evening”. Ctrl+Enter runs.",
+    )  # fmt: skip
+    prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
+    c["negative_prompt"] = gr.Textbox(
+        label="Negative prompt", lines=1, placeholder="What to avoid (optional)"
+    )
+    with gr.Row():
+        c["model"] = gr.Dropdown([*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label="Model")
+        c["custom_model"] = gr.Textbox(label="Custom model name", visible=False)
+        c["n"] = gr.Slider(
+            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label="Number of results (n)"
         )
-        if ctx.backend.banner:
-            gr.Markdown(ctx.backend.banner, elem_id="simulator-banner")
-        key_state = gr.State(None)
-        result_paths = gr.State([])
-        selected = gr.State(0)
-        with gr.Tabs(selected="edit") as tabs:
-            with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False):
-                with gr.Column(scale=5):
-                    images = gr.Gallery(
-                        label="Input images",
-                        type="filepath",
-                        interactive=True,
-                        file_types=["image"],
-                        sources=["upload", "clipboard"],
-                        columns=3,
-                        height=280,
-                        object_fit="contain",
-                        elem_id="input-images",
-                    )
-                    input_notes = gr.Markdown(
-                        model_limits_text(DEFAULT_MODEL), elem_id="input-notes"
-                    )
-                    prompt = gr.Textbox(
-                        label="Prompt",
-                        lines=3,
-                        placeholder="Describe the edit, e.g. “make it a snowy evening”. "
-                        "Ctrl+Enter runs.",
-                        elem_id="prompt",
-                    )
-                    prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
-                    negative_prompt = gr.Textbox(
-                        label="Negative prompt", lines=1, placeholder="What to avoid (optional)"
-                    )
-                    with gr.Row():
-                        model_choice = gr.Dropdown(
-                            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label="Model"
-                        )
-                        custom_model = gr.Textbox(label="Custom model name", visible=False)
-                        n = gr.Slider(
-                            1,
-                            model_spec(DEFAULT_MODEL).max_n,
-                            value=1,
-                            step=1,
-                            label="Number of results (n)",
-                        )
-                    with gr.Row():
-                        size_choice = gr.Dropdown(
-                            list(SIZE_CHOICES), value=DEFAULT_SIZE, label="Size (W*H)"
-                        )
-                        width = gr.Number(label="Width", precision=0, visible=False)
-                        height = gr.Number(label="Height", precision=0, visible=False)
-                    with gr.Row():
-                        seed = gr.Number(
-                            label="Seed", precision=0, minimum=0, maximum=SEED_MAX, value=None
-                        )
-                        randomize_seed = gr.Checkbox(label="Randomize seed", value=True)
-                        reuse_seed = gr.Button("Reuse seed", size="sm")
-                    with gr.Accordion("More settings", open=False):
-                        with gr.Row():
-                            watermark = gr.Checkbox(label="Watermark", value=False)
-                            prompt_extend = gr.Checkbox(label="Prompt extend", value=True)
-                        response_format = gr.Radio(
-                            ["b64_json", "url"], value="b64_json", label="Response format"
-                        )
-                        encoding = gr.Radio(
-                            ["json", "multipart"], value="json", label="Request encoding"
-                        )
-                        extra = gr.Code(
-                            label='extra (JSON: {"input": {...}, "parameters": {...}})',
-                            language="json",
-                            value="",
-                        )
-                        with gr.Row():
-                            key_box = gr.Textbox(
-                                label="API key (your own, for this session only)",
-                                type="password",
-                                placeholder="sk-…",
-                            )
-                            key_button = gr.Button("Use key", size="sm")
-                            forget_button = gr.Button("Forget key", size="sm")
-                        key_status = gr.Markdown("Using the app's backend.")
-                    run = gr.Button("Run", variant="primary", elem_id="run-button")
-                with gr.Column(scale=6):
-                    results = gr.Gallery(
-                        label="Results",
-                        type="filepath",
-                        interactive=False,
-                        columns=2,
-                        height=440,
-                        object_fit="contain",
-                        buttons=["download", "download_all", "fullscreen"],
-                        elem_id="results",
-                    )
-                    status = gr.Markdown(elem_id="run-status")
-                    with gr.Row():
-                        use_as_input = gr.Button("Use as input", size="sm")
-                        add_to_inputs = gr.Button("Add to inputs", size="sm")
-                    compare = gr.ImageSlider(
-                        label="Before / after (first input vs selected result)",
-                        type="filepath",
-                        interactive=False,
-                    )
-                    used_seed = gr.Number(label="Seed used", precision=0, interactive=False)
-                    revised_prompt = gr.Textbox(label="Revised prompt", interactive=False)
-                    with gr.Accordion("Raw metadata", open=False):
-                        metadata = gr.JSON(label="metadata")
-            with gr.Tab("History", id="history"):
-                with gr.Row():
-                    search = gr.Textbox(label="Search prompts", scale=3)
-                    model_filter = gr.Dropdown(
-                        hist.MODEL_FILTERS, value=hist.ALL_MODELS, label="Model", scale=1
-                    )
-                    refresh = gr.Button("Refresh", scale=0)
-                history_gallery = gr.Gallery(
-                    label="Past runs",
-                    columns=5,
-                    fit_columns=False,
-                    height=420,
-                    allow_preview=False,
-                    object_fit="cover",
-                    elem_id="history-gallery",
-                )
-                more = gr.Button("Load more", visible=False)
-                shown_runs = gr.State([])
-                run_id = gr.Textbox(label="Run id", visible=False)
-                with gr.Column(visible=False) as detail:
-                    detail_text = gr.Markdown(elem_id="run-detail")
-                    with gr.Row():
-                        detail_inputs = gr.Gallery(label="Inputs", columns=3, height=220)
-                        detail_outputs = gr.Gallery(
-                            label="Results of this run", columns=3, height=220
-                        )
-                    detail_params = gr.JSON(label="Parameters")
-                    with gr.Row():
-                        restore = gr.Button("Restore into editor")
-                        run_again = gr.Button("Run again", variant="primary")
-                        download = gr.DownloadButton("Download (.zip)")
-                        delete = gr.Button("Delete", variant="stop")
+    with gr.Row():
+        c["size"] = gr.Dropdown(list(SIZE_CHOICES), value=DEFAULT_SIZE, label="Size (W*H)")
+        c["width"] = gr.Number(label="Width", precision=0, visible=False)
+        c["height"] = gr.Number(label="Height", precision=0, visible=False)
+    with gr.Row():
+        c["seed"] = gr.Number(label="Seed", precision=0, minimum=0, maximum=SEED_MAX, value=None)
+        c["randomize_seed"] = gr.Checkbox(label="Randomize seed", value=True)
+        reuse_seed = gr.Button("Reuse seed", size="sm")
+    with gr.Accordion("More settings", open=False):
+        with gr.Row():
+            c["watermark"] = gr.Checkbox(label="Watermark", value=False)
+            c["prompt_extend"] = gr.Checkbox(label="Prompt extend", value=True)
+        c["response_format"] = gr.Radio(
+            list(RESPONSE_FORMATS), value="b64_json", label="Response format"
+        )
+        c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label="Request encoding")
+        c["extra"] = gr.Code(
+            label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value=""
+        )
+        with gr.Row():
+            key_box = gr.Textbox(
+                label="API key (your own, for this session only)", type="password",
+                placeholder="sk-…",
+            )  # fmt: skip
+            key_button = gr.Button("Use key", size="sm")
+            forget_button = gr.Button("Forget key", size="sm")
+        key_status = gr.Markdown("Using the app's backend.")
+    return {
+        "images": images, "input_notes": input_notes, "prompt_count": prompt_count,
+        "controls": {name: c[name] for name in CONTROL_NAMES}, "reuse_seed": reuse_seed,
+        "key_box": key_box, "key_button": key_button, "forget_button": forget_button,
+        "key_status": key_status,
+    }  # fmt: skip
 
-        # -- the /edit API (and MCP tool): hidden inputs named after the API fields ----------------
-        with gr.Column(visible=False):
-            api_images = gr.File(label="images", file_count="multiple", file_types=["image"])
-            api_prompt = gr.Textbox(label="prompt")
-            api_model = gr.Textbox(label="model", value=DEFAULT_MODEL)
-            api_n = gr.Number(label="n", value=1, precision=0)
-            api_size = gr.Textbox(label="size", value=DEFAULT_SIZE)
-            api_seed = gr.Number(label="seed", value=None, precision=0)
-            api_negative = gr.Textbox(label="negative_prompt", value="")
-            api_watermark = gr.Checkbox(label="watermark", value=False)
-            api_extend = gr.Checkbox(label="prompt_extend", value=True)
-            api_format = gr.Textbox(label="response_format", value="b64_json")
-            api_button = gr.Button("edit")
 
-        page_inputs = [
-            images, prompt, negative_prompt, model_choice, custom_model, n, size_choice, width,
-            height, seed, randomize_seed, watermark, prompt_extend, response_format, encoding,
-            extra,
-        ]  # fmt: skip
-        editor_restorables = [
-            model_choice, custom_model, prompt, negative_prompt, n, size_choice, width, height,
-            seed, randomize_seed, watermark, prompt_extend, response_format, encoding, extra,
-        ]  # fmt: skip
-        run_outputs = [
-            results, status, compare, used_seed, revised_prompt, metadata, result_paths, selected,
-        ]  # fmt: skip
-        history_list_outputs = [history_gallery, shown_runs, more]
-        private = {"api_visibility": "private"}
+def _build_outputs() -> dict[str, Any]:
+    results = gr.Gallery(
+        label="Results", type="filepath", interactive=False, columns=2, height=440,
+        object_fit="contain", buttons=["download", "download_all", "fullscreen"],
+        elem_id="results",
+    )  # fmt: skip
+    status = gr.Markdown(elem_id="run-status")
+    with gr.Row():
+        use_as_input = gr.Button("Use as input", size="sm")
+        add_to_inputs = gr.Button("Add to inputs", size="sm")
+    compare = gr.ImageSlider(
+        label="Before / after (first input vs selected result)", type="filepath",
+        interactive=False,
+    )  # fmt: skip
+    used_seed = gr.Number(label="Seed used", precision=0, interactive=False)
+    revised_prompt = gr.Textbox(label="Revised prompt", interactive=False)
+    with gr.Accordion("Raw metadata", open=False):
+        metadata = gr.JSON(label="metadata")
+    return {
+        "results": results, "status": status, "use_as_input": use_as_input,
+        "add_to_inputs": add_to_inputs, "compare": compare, "used_seed": used_seed,
+        "revised_prompt": revised_prompt, "metadata": metadata,
+        "result_paths": gr.State([]), "selected": gr.State(0),
+    }  # fmt: skip
 
-        # -- editor events ------------------------------------------------------------------------
-        prompt.change(ev.on_prompt_change, prompt, prompt_count, queue=False, **private)
-        model_choice.change(
-            ev.on_model_change, [model_choice, custom_model, n], [custom_model, n, input_notes],
-            queue=False, **private,
+
+def build_history_tab() -> HistoryTab:
+    with gr.Tab("History", id="history"):
+        with gr.Row():
+            search = gr.Textbox(label="Search prompts", scale=3)
+            model_filter = gr.Dropdown(MODEL_FILTERS, value=ALL_MODELS, label="Model", scale=1)
+            refresh = gr.Button("Refresh", scale=0)
+        gallery = gr.Gallery(
+            label="Past runs", columns=5, fit_columns=False, height=420, allow_preview=False,
+            object_fit="cover", elem_id="history-gallery",
         )  # fmt: skip
-        size_choice.change(ev.on_size_change, size_choice, [width, height], queue=False, **private)
-        images.change(
-            ev.on_images_change, [images, model_choice, custom_model], input_notes, **private
-        )
-        run_event = run.click(
-            editor.run_from_page,
-            [*page_inputs, key_state],
-            run_outputs,
-            validator=editor.validate_page,
-            concurrency_limit=limit,
-            concurrency_id="edit",
-            **private,
-        )
-        run_event.then(
-            history.list_history, [search, model_filter], history_list_outputs, **private
-        )
-        reuse_seed.click(ev.reuse_seed, used_seed, [seed, randomize_seed], queue=False, **private)
-        results.select(ev.selected_result, result_paths, selected, queue=False, **private).then(
-            ev.compare_selected, [images, result_paths, selected], compare, **private
-        )
-        use_as_input.click(ev.use_as_input, [result_paths, selected], images, **private)
-        add_to_inputs.click(
-            ev.add_to_inputs,
-            [images, result_paths, selected, model_choice, custom_model],
-            images,
-            **private,
-        )
-        key_button.click(
-            ev.set_visitor_key, key_box, [key_state, key_box, key_status], queue=False, **private
-        )
-        forget_button.click(
-            ev.forget_visitor_key, None, [key_state, key_status], queue=False, **private
-        )
+        more = gr.Button("Load more", visible=False)
+        run_id = gr.Textbox(label="Run id", visible=False)
+        with gr.Column(visible=False) as detail:
+            detail_text = gr.Markdown(elem_id="run-detail")
+            with gr.Row():
+                detail_inputs = gr.Gallery(label="Inputs", columns=3, height=220)
+                detail_outputs = gr.Gallery(label="Results of this run", columns=3, height=220)
+            detail_params = gr.JSON(label="Parameters")
+            with gr.Row():
+                restore = gr.Button("Restore into editor")
+                run_again = gr.Button("Run again", variant="primary")
+                download = gr.Button("Download (.zip)")
+                delete = gr.Button("Delete", variant="stop")
+            download_file = gr.DownloadButton(visible=False, elem_id="run-download-file")
+    return HistoryTab(
+        search, model_filter, refresh, gallery, more, gr.State([]), run_id, detail, detail_text,
+        detail_inputs, detail_outputs, detail_params, restore, run_again, download,
+        download_file, gr.State(None), delete,
+    )  # fmt: skip
 
-        # -- the API endpoint ---------------------------------------------------------------------
-        api_button.click(
-            editor.edit,
-            [
-                api_images,
-                api_prompt,
-                api_model,
-                api_n,
-                api_size,
-                api_seed,
-                api_negative,
-                api_watermark,
-                api_extend,
-                api_format,
-            ],
-            [results, status, metadata],
-            api_name="edit",
-            concurrency_limit=limit,
-            concurrency_id="edit",
-        )  # no history refresh: an API caller has no page to show it in
 
-        # -- history events -----------------------------------------------------------------------
-        listing = {"inputs": [search, model_filter], "outputs": history_list_outputs}
-        demo.load(history.list_history, api_name="history_list", **listing)
-        refresh.click(history.list_history, **listing, **private)
-        search.submit(history.list_history, **listing, **private)
-        model_filter.change(history.list_history, **listing, **private)
-        more.click(
-            history.more_history,
-            [search, model_filter, shown_runs],
-            history_list_outputs,
-            **private,
-        )
-        detail_outputs_list = [
-            detail,
-            detail_text,
-            detail_inputs,
-            detail_outputs,
-            detail_params,
-            download,
-        ]
-        history_gallery.select(hist.pick_run, shown_runs, run_id, queue=False, **private).then(
-            history.open_run, run_id, detail_outputs_list, **private
-        )
-        run_id.change(history.open_run, run_id, detail_outputs_list, api_name="history_open")
-        restore_outputs = [images, *editor_restorables, tabs]
-        restore.click(history.restore_run, run_id, restore_outputs, api_name="history_restore")
-        run_again.click(history.restore_run, run_id, restore_outputs, **private).success(
-            editor.run_from_page,
-            [*page_inputs, key_state],
-            run_outputs,
-            concurrency_limit=limit,
-            concurrency_id="edit",
-            **private,
-        ).then(history.list_history, [search, model_filter], history_list_outputs, **private)
-        delete.click(
-            history.delete_run,
-            [run_id, search, model_filter],
-            [*history_list_outputs, detail, run_id],
-            api_name="history_delete",
-        )
-    return demo
+def build_api_inputs() -> ApiInputs:
+    """Invisible: the endpoint's arguments, one component per EditParams field by its type."""
+    types = get_type_hints(EditParams)
+    with gr.Column(visible=False):
+        images = gr.File(label="images", file_count="multiple", file_types=["image"])
+        params: dict[str, Any] = {}
+        for spec in PARAM_FIELDS:
+            kind, default = types[spec.name], default_of(spec)
+            if kind is bool:
+                params[spec.name] = gr.Checkbox(label=spec.name, value=default)
+            elif int in (kind, *get_args(kind)):
+                params[spec.name] = gr.Number(label=spec.name, value=default, precision=0)
+            else:
+                text = None if default in (None, "") else str(default)  # None: required
+                params[spec.name] = gr.Textbox(label=spec.name, value=text)
+        button = gr.Button("edit")
+    return ApiInputs(images, params, button)

@@ -1,8 +1,9 @@
-"""One run of the editor, from its inputs to a recorded result; no gradio here.
+"""One run of the editor, from its parameters and input files to a recorded result; no gradio.
 
-It validates (raising ValidationError or InvalidImageError before anything is sent), calls the
-client, and records every run that reached the service, failed ones included, in the history.
-The files it returns are the history's own copies of the exact bytes the API sent back.
+It checks (raising ValidationError or InvalidImageError before anything is sent), draws the seed
+once, hands the client the inputs prepared when they were added, and records every run that
+reached the service, failed ones included. The files it returns are the history's own copies of
+the exact bytes the API sent back.
 """
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from client import EditResult, ImageEditError, InvalidImageError, ValidationError
-from client.images import prepare_image
-from client.models import model_spec
-from client.validation import EditRequest, validate_request
+from client import (
+    EditParams,
+    EditRequest,
+    EditResult,
+    ImageEditError,
+    InvalidImageError,
+    ValidationError,
+    model_spec,
+)
+from client.images import PreparedImage
+from client.preparation import PreparationCache
+from client.validation import validate_request
+from history import HistoryStore, NewRun
 
 from .backend import Backend, VisitorKey
-from .editor import EditParams
-from .history_store import HistoryStore, NewRun
 from .owner import Owner
 
 logger = logging.getLogger(__name__)
@@ -30,10 +38,8 @@ logger = logging.getLogger(__name__)
 class RunOutcome:
     """What the page shows after a run."""
 
-    run_id: str | None
-    status: str
+    params: EditParams
     output_paths: list[Path]
-    seed: int | None
     elapsed_s: float
     error: str | None = None
     request_id: str | None = None
@@ -44,46 +50,48 @@ class RunOutcome:
 
 
 class Runner:
-    def __init__(self, backend: Backend, store: HistoryStore) -> None:
+    def __init__(
+        self, backend: Backend, store: HistoryStore, preparation: PreparationCache | None = None
+    ) -> None:
         self.backend = backend
         self.store = store
+        self.preparation = preparation or PreparationCache()
+
+    def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
+        """The inputs prepared for the model (from the cache when they were seen before)."""
+        spec = model_spec(params.model)
+        return [
+            self.preparation.prepare(path, spec, index=position)
+            for position, path in enumerate(images, start=1)
+        ]
 
     def check(self, params: EditParams, images: list[str]) -> list[str]:
         """Raises what the service would refuse; returns notes on inputs that will be changed."""
-        validate_request(_request(params, images))
-        spec = model_spec(params.model)
-        notes = []
-        for position, path in enumerate(images, start=1):
-            note = prepare_image(path, spec, index=position).note
-            if note:
-                notes.append(note)
-        return notes
+        validate_request(EditRequest.of(params, images))
+        return [image.note for image in self.prepared(params, images) if image.note]
 
     def run(
         self, params: EditParams, images: list[str], owner: Owner, visitor_key: VisitorKey | None
     ) -> RunOutcome:
+        """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent)."""
+        params = params.with_seed()
+        request = EditRequest.of(params, self.prepared(params, images))
         started = time.monotonic()
         client, backend_name, owned = self.backend.client_for(visitor_key)
         try:
-            result = client.send(_request(params, images))
-        except (ValidationError, InvalidImageError):
-            raise
+            result = client.send(request)
         except ImageEditError as error:
+            if not _reached_service(error):
+                raise
             elapsed = time.monotonic() - started
-            message = str(error)
             logger.info("run failed: %s", type(error).__name__)
-            run_id = self._record(
-                params, images, owner, backend_name, None, "failed", message, elapsed
-            )
-            request_id = getattr(error, "request_id", None)
+            self._record(params, images, owner, backend_name, None, "failed", str(error), elapsed)
             return RunOutcome(
-                run_id,
-                "failed",
+                params,
                 [],
-                params.seed,
                 elapsed,
-                message,
-                request_id,
+                str(error),
+                getattr(error, "request_id", None),
                 backend=backend_name,
             )
         finally:
@@ -95,10 +103,8 @@ class Runner:
         )
         stored = self.store.get_run(owner.id, run_id)
         return RunOutcome(
-            run_id=run_id,
-            status=status,
+            params=params,
             output_paths=list(stored.output_paths) if stored else [],
-            seed=params.seed,
             elapsed_s=result.elapsed_s,
             request_id=result.request_id,
             revised_prompt=result.revised_prompt,
@@ -122,39 +128,22 @@ class Runner:
             NewRun(
                 owner=owner.id,
                 owner_label=owner.label,
-                model=params.model,
-                prompt=params.prompt,
-                negative_prompt=params.negative_prompt or None,
-                params=params.history_params(),
+                params=params.as_dict(),
                 input_images=[Path(path).read_bytes() for path in images],
                 output_images=[image.data for image in result.images] if result else [],
                 revised_prompts=[image.revised_prompt or "" for image in result.images]
                 if result
                 else [],
-                seed=params.seed,
                 status=status,
                 error=error,
                 elapsed_s=elapsed_s,
                 request_id=result.request_id if result else None,
                 backend=backend_name,
-                requested_n=params.n,
                 notes=list(result.notes) if result else [],
             )
         )
 
 
-def _request(params: EditParams, images: list[str]) -> EditRequest:
-    return EditRequest(
-        model=params.model,
-        prompt=params.prompt,
-        images=list(images),
-        n=params.n,
-        size=params.size,
-        seed=params.seed,
-        watermark=params.watermark,
-        prompt_extend=params.prompt_extend,
-        negative_prompt=params.negative_prompt or None,
-        response_format=params.response_format,
-        extra=params.extra,
-        encoding=params.encoding,
-    )
+def _reached_service(error: ImageEditError) -> bool:
+    """Refusals made before sending (bad values, unusable images) are not runs."""
+    return not isinstance(error, ValidationError | InvalidImageError)

@@ -6,7 +6,8 @@ import io
 
 from PIL import Image
 
-from ui.history_store import NewRun
+from client.params import PARAM_NAMES, EditParams
+from history import NewRun
 
 
 def image_bytes(seed: int, size: int = 48) -> bytes:
@@ -20,17 +21,20 @@ def image_bytes(seed: int, size: int = 48) -> bytes:
 
 
 def new_run(owner: str = "anon:alice", prompt: str = "make it snow", **overrides) -> NewRun:
+    """A finished run; overrides name either an edit parameter (model, seed, ...) or a field of
+    NewRun."""
+    params = {
+        "prompt": prompt,
+        "seed": 7,
+        **{k: v for k, v in overrides.items() if k in PARAM_NAMES},
+    }
     values = {
         "owner": owner,
-        "model": "qwen-image-2.0-pro",
-        "prompt": prompt,
-        "params": {"n": 1, "size": "1024*1024", "seed": 7, "encoding": "json"},
+        "params": EditParams(**params).as_dict(),
         "input_images": [image_bytes(1)],
         "output_images": [image_bytes(2)],
         "status": "ok",
         "backend": "simulator",
-        "requested_n": 1,
-        "seed": 7,
     }
-    values.update(overrides)
+    values.update({k: v for k, v in overrides.items() if k not in PARAM_NAMES})
     return NewRun(**values)

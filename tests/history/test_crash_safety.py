@@ -9,13 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+from history import HistoryStore
 from tests.app_process import ROOT
-from ui.history_store import HistoryStore
 
 WRITER = """
 import sys
 from tests.history.support import image_bytes, new_run
-from ui.history_store import HistoryStore
+from history import HistoryStore
 
 store = HistoryStore(sys.argv[1], max_runs=20)  # so kills also land in cap deletions
 start = int(sys.argv[2])

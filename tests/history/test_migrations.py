@@ -2,9 +2,9 @@
 
 import sqlite3
 
+from history import HistoryStore
+from history.migrations import MIGRATIONS, migrate
 from tests.history.support import new_run
-from ui.history_migrations import MIGRATIONS, migrate
-from ui.history_store import HistoryStore
 
 
 def test_reopening_applies_nothing_twice(tmp_path):

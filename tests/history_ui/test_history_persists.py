@@ -8,6 +8,7 @@ from PIL import Image
 from tests.app_process import app_process
 from tests.chromium import chromium
 from tests.history_api import history_captions, issued_cookie, newest_run_id, visitor
+from ui.editor import CONTROL_NAMES
 
 ENV = {"SIMULATOR_LATENCY": "0"}
 
@@ -39,19 +40,25 @@ def test_a_run_survives_a_restart_and_restores_its_exact_parameters(tmp_path):
         run_id = newest_run_id(restarted.history_dir)
         restored = client.predict(run_id=run_id, api_name="/history_restore")
 
-    inputs, model, custom, prompt, negative, n, size, width, height, seed, randomize, *rest = (
-        restored
-    )
-    watermark, prompt_extend, response_format, encoding, _extra = rest[:5]
+    inputs, *controls = restored  # the API leaves out the tab switch
+    values = dict(zip(CONTROL_NAMES, controls, strict=True))
     assert len(inputs) == 1
-    assert (model, custom, prompt, negative) == (
+    assert [values[name] for name in ("model", "custom_model", "prompt", "negative_prompt")] == [
         "wan2.7-image-pro",
         "",
         "a violet square at dusk",
         "blur",
+    ]
+    assert [values[name] for name in ("n", "size", "width", "height")] == [
+        2,
+        "1280*720",
+        None,
+        None,
+    ]
+    assert (values["seed"], values["randomize_seed"]) == (424242, False)
+    watermark, prompt_extend, response_format, encoding = (
+        values[name] for name in ("watermark", "prompt_extend", "response_format", "encoding")
     )
-    assert (n, size, width, height) == (2, "1280*720", None, None)
-    assert (seed, randomize) == (424242, False)
     assert (watermark, prompt_extend, response_format, encoding) == (True, False, "url", "json")
 
 

@@ -16,9 +16,10 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+from client import PARAM_NAMES
+from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_process
-from ui.history_store import HistoryStore
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +86,7 @@ def result_paths(gallery: list[dict]) -> list[Path]:
 def test_the_edit_endpoint_is_listed_with_the_api_field_names(client):
     endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/edit"]
     names = [parameter["parameter_name"] for parameter in endpoint["parameters"]]
-    assert names == [
-        "images", "prompt", "model", "n", "size", "seed", "negative_prompt", "watermark",
-        "prompt_extend", "response_format",
-    ]  # fmt: skip
+    assert names == ["images", *PARAM_NAMES]  # every parameter of the one definition
     required = [
         p["parameter_name"] for p in endpoint["parameters"] if not p["parameter_has_default"]
     ]

@@ -5,26 +5,28 @@ import json
 import pytest
 from PIL import Image
 
+from client import EditParams
 from client.errors import ValidationError
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
+from client.preparation import PreparationCache
 from ui import editor_events as ev
 from ui.backend import VisitorKey
 from ui.editor import (
+    CONTROL_NAMES,
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
     MATCH_INPUT,
-    EditParams,
     model_limits_text,
     nearest_size,
+    page_values,
+    params_from_page,
     parse_extra,
     prompt_counter,
+    read_seed,
     resolve_model,
-    resolve_seed,
     resolve_size,
-    restore_values,
     size_controls,
 )
-from ui.history_events import RESTORED_FIELDS
 
 
 @pytest.mark.parametrize(
@@ -138,12 +140,14 @@ def test_bad_extra_json_is_refused_with_a_message_on_the_extra_field(text, messa
     assert str(caught.value).startswith(message)
 
 
-def test_a_seed_is_random_when_asked_and_kept_otherwise():
-    assert 0 <= resolve_seed(42, True) <= SEED_MAX
-    assert 0 <= resolve_seed(None, False) <= SEED_MAX
-    assert resolve_seed(42.0, False) == 42
+def test_a_random_seed_is_drawn_once_when_the_run_starts_and_a_given_one_is_kept():
+    assert read_seed(42, True) is None and read_seed(None, False) is None
+    assert read_seed(42.0, False) == 42
     with pytest.raises(ValidationError):
-        resolve_seed(4.5, False)
+        read_seed(4.5, False)
+    drawn = EditParams(prompt="p").with_seed()
+    assert 0 <= drawn.seed <= SEED_MAX and drawn.with_seed() == drawn
+    assert EditParams(prompt="p", seed=0).with_seed().seed == 0
 
 
 def test_reuse_seed_fills_the_seed_and_turns_randomize_off():
@@ -173,27 +177,21 @@ def test_restore_brings_back_every_parameter_with_the_seed_fixed():
         encoding="multipart",
         extra={"parameters": {"steps": 4}},
     )
-    values = restore_values(params.history_params(), params.model, "p", "blur")
-    assert list(values) == list(RESTORED_FIELDS)
-    assert values["model_choice"] == "wan2.7-image-pro" and values["custom_model"] == ""
-    assert (values["size_choice"], values["width"], values["height"]) == (CUSTOM_SIZE, 1200, 800)
+    values = page_values(params)
+    assert list(values) == list(CONTROL_NAMES)
+    assert values["model"] == "wan2.7-image-pro" and values["custom_model"] == ""
+    assert (values["size"], values["width"], values["height"]) == (CUSTOM_SIZE, 1200, 800)
     assert values["seed"] == 77 and values["randomize_seed"] is False
     assert (values["watermark"], values["prompt_extend"]) == (True, False)
     assert (values["response_format"], values["encoding"]) == ("url", "multipart")
     assert json.loads(values["extra"]) == {"parameters": {"steps": 4}}
     assert values["negative_prompt"] == "blur" and values["n"] == 3
+    assert params_from_page(values, []) == params  # what is restored runs the same edit
 
 
 def test_restoring_a_custom_model_run_fills_the_custom_name():
-    values = restore_values({"size": "1024*1024"}, "my-model", "p", None)
-    assert values["model_choice"] == CUSTOM_CHOICE and values["custom_model"] == "my-model"
-
-
-def test_history_params_never_repeat_the_texts_and_hold_every_setting():
-    params = EditParams(prompt="p", seed=5).history_params()
-    assert set(params) == {
-        "n", "size", "seed", "watermark", "prompt_extend", "response_format", "encoding", "extra",
-    }  # fmt: skip
+    values = page_values(EditParams(model="my-model", prompt="p"))
+    assert values["model"] == CUSTOM_CHOICE and values["custom_model"] == "my-model"
 
 
 def test_a_pasted_key_is_hidden_from_repr_and_cleared_from_the_field():
@@ -227,26 +225,37 @@ def test_use_as_input_replaces_the_inputs_and_add_to_inputs_appends_within_the_l
 
 def test_add_to_inputs_refuses_past_the_models_image_limit():
     full = [(f"/in{i}.png", None) for i in range(3)]
-    with pytest.raises(Exception, match="at most 3 input images"):
+    with pytest.raises(Exception, match="takes 1 to 3 input images; got 4"):
         ev.add_to_inputs(full, ["/r.png"], 0, "qwen-image-2.0-pro", "")
 
 
-def test_a_broken_upload_is_named_as_soon_as_it_is_added(tmp_path):
+@pytest.fixture
+def editor() -> ev.EditorHandlers:
+    from types import SimpleNamespace
+
+    from ui.runs import Runner
+
+    runner = Runner(backend=None, store=None, preparation=PreparationCache())
+    return ev.EditorHandlers(SimpleNamespace(runner=runner))
+
+
+def test_a_broken_upload_is_named_as_soon_as_it_is_added(tmp_path, editor):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"not an image at all")
     good = tmp_path / "good.png"
     Image.new("RGB", (640, 480)).save(good)
-    notes = ev.on_images_change([(str(good), None), (str(broken), None)], "qwen-image-2.0-pro", "")
+    pair = [(str(good), None), (str(broken), None)]
+    notes = editor.on_images_change(pair, "qwen-image-2.0-pro", "")
     assert "⚠ Image 2:" in notes
     assert "Image 1" not in notes
 
 
-def test_too_many_uploads_for_the_model_are_named_with_its_limit(tmp_path):
+def test_too_many_uploads_for_the_model_are_named_with_its_limit(tmp_path, editor):
     paths = []
     for index in range(4):
         path = tmp_path / f"{index}.png"
         Image.new("RGB", (640, 480)).save(path)
         paths.append((str(path), None))
-    notes = ev.on_images_change(paths, "qwen-image-2.0-pro", "")
-    assert "4 images; qwen-image-2.0-pro takes at most 3" in notes
-    assert "takes at most" not in ev.on_images_change(paths, "wan2.7-image-pro", "")
+    notes = editor.on_images_change(paths, "qwen-image-2.0-pro", "")
+    assert "qwen-image-2.0-pro takes 1 to 3 input images; got 4." in notes
+    assert "input images; got" not in editor.on_images_change(paths, "wan2.7-image-pro", "")

@@ -1,7 +1,8 @@
 """The Run button's validator: a value the service would refuse is named next to its field.
 
-`validate_page` gets the Edit tab's values in PAGE_FIELDS order and answers one verdict per
-input; only the failing field carries a message, taken from the model table's limits.
+`validate_page` gets the Edit tab's values as keywords named after the controls and answers one
+verdict per input, in the same order; only the failing control carries a message, taken from the
+model table's limits.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from ui.editor import CUSTOM_CHOICE, CUSTOM_SIZE
-from ui.editor_events import PAGE_FIELDS, EditorHandlers
+from client.preparation import PreparationCache
+from ui.editor import CONTROL_NAMES, CUSTOM_CHOICE, CUSTOM_SIZE
+from ui.editor_events import EditorHandlers
 from ui.runs import Runner
 
 
 @pytest.fixture
 def handlers() -> EditorHandlers:
-    return EditorHandlers(SimpleNamespace(runner=Runner(backend=None, store=None)))
+    runner = Runner(backend=None, store=None, preparation=PreparationCache())
+    return EditorHandlers(SimpleNamespace(runner=runner))
 
 
 @pytest.fixture
@@ -33,10 +36,10 @@ def page_values(picture: str, **changes) -> dict:
         "images": [(picture, None)],
         "prompt": "make it snow",
         "negative_prompt": "",
-        "model_choice": "qwen-image-2.0-pro",
+        "model": "qwen-image-2.0-pro",
         "custom_model": "",
         "n": 1,
-        "size_choice": "1024*1024",
+        "size": "1024*1024",
         "width": None,
         "height": None,
         "seed": None,
@@ -47,16 +50,15 @@ def page_values(picture: str, **changes) -> dict:
         "encoding": "json",
         "extra": "",
     }
-    return {**values, **changes}
+    assert set(values) == {"images", *CONTROL_NAMES}  # every control of the editor
+    return {**values, **changes, "key": None}
 
 
 def verdicts(handlers: EditorHandlers, values: dict) -> dict[str, str]:
-    answers = handlers.validate_page(*(values[name] for name in PAGE_FIELDS))
-    assert len(answers) == len(PAGE_FIELDS)
+    answers = handlers.validate_page(**values)
+    assert len(answers) == len(values)
     return {
-        name: a["message"]
-        for name, a in zip(PAGE_FIELDS, answers, strict=True)
-        if not a["is_valid"]
+        name: a["message"] for name, a in zip(values, answers, strict=True) if not a["is_valid"]
     }
 
 
@@ -71,10 +73,10 @@ def test_valid_values_pass(handlers, picture):
         ({"prompt": "x" * 801}, "prompt", "the limit is 800"),
         ({"negative_prompt": "y" * 501}, "negative_prompt", "the limit is 500"),
         ({"n": 7}, "n", "from 1 to 6 for qwen-image-2.0-pro"),
-        ({"n": 5, "model_choice": "wan2.7-image-pro"}, "n", "from 1 to 4 for wan2.7-image-pro"),
-        ({"model_choice": CUSTOM_CHOICE}, "model_choice", "Type the custom model's name."),
-        ({"size_choice": CUSTOM_SIZE, "width": 600}, "size_choice", "a width and a height"),
-        ({"size_choice": CUSTOM_SIZE, "width": 4096, "height": 4096}, "size_choice", "2048*2048"),
+        ({"n": 5, "model": "wan2.7-image-pro"}, "n", "from 1 to 4 for wan2.7-image-pro"),
+        ({"model": CUSTOM_CHOICE}, "model", "Type the custom model's name."),
+        ({"size": CUSTOM_SIZE, "width": 600}, "size", "a width and a height"),
+        ({"size": CUSTOM_SIZE, "width": 4096, "height": 4096}, "size", "2048*2048"),
         ({"seed": 3_000_000_000, "randomize_seed": False}, "seed", "0 to 2147483647"),
         ({"extra": "{oops"}, "extra", "extra is not valid JSON"),
         ({"images": []}, "images", "takes 1 to 3 input images; got 0"),

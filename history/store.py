@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
-import shutil
 import sqlite3
-import tempfile
 import threading
 import time
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,37 +21,42 @@ from pathlib import Path
 from typing import Any
 
 from .blobs import BlobStore
-from .history_migrations import migrate
+from .migrations import migrate
 
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "history.sqlite3"
 KEY_LIKE_NAMES = frozenset({"api_key", "apikey", "x_api_key", "authorization", "key", "bearer"})
 STATUSES = ("ok", "partial", "failed")
-EXPORT_LIFETIME_S = 3600.0
+
+
+COLUMN_PARAMS = ("model", "prompt", "negative_prompt", "seed")
+"""Parameters kept in columns of their own (listed, searched, filtered); the others are stored
+together as JSON. Each is stored once; `RunDetail.params` puts them back together."""
 
 
 @dataclass(frozen=True)
 class NewRun:
-    """A finished run as the editor hands it over; never holds an API key."""
+    """A finished run as the editor hands it over; never holds an API key.
+
+    `params` are the edit's parameters by name (client.params.EditParams.as_dict())."""
 
     owner: str
-    model: str
-    prompt: str
     params: dict[str, Any]
     input_images: Sequence[bytes]
     output_images: Sequence[bytes]
     status: str
     backend: str
-    requested_n: int
     owner_label: str | None = None
-    negative_prompt: str | None = None
     revised_prompts: Sequence[str] = ()
-    seed: int | None = None
     error: str | None = None
     elapsed_s: float | None = None
     request_id: str | None = None
     notes: Sequence[str] = ()
+
+    @property
+    def stored_params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.params.items() if k not in COLUMN_PARAMS}
 
 
 @dataclass(slots=True)
@@ -180,15 +181,17 @@ class HistoryStore:
                     " VALUES (?, ?, ?, ?, ?)",
                     (digest, ext, len(data), width, height),
                 )
+            params = run.params
             db.execute(
                 """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
                     negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
                     requested_n, revised_prompts, notes, cover)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    run_id, run.owner, run.owner_label, time.time(), run.model, run.prompt,
-                    run.negative_prompt, json.dumps(run.params), run.seed, run.status, run.error,
-                    run.elapsed_s, run.request_id, run.backend, run.requested_n,
+                    run_id, run.owner, run.owner_label, time.time(), params["model"],
+                    params["prompt"], params.get("negative_prompt") or None,
+                    json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
+                    run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
                     json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
                 ),
             )  # fmt: skip
@@ -359,7 +362,7 @@ class HistoryStore:
             thumbnail_path=self._blobs.thumbnail_name(row["cover"]) if row["cover"] else None,
             owner=row["owner"],
             negative_prompt=row["negative_prompt"],
-            params=json.loads(row["params"]),
+            params={**json.loads(row["params"]), **{name: row[name] for name in COLUMN_PARAMS}},
             seed=row["seed"],
             error=row["error"],
             elapsed_s=row["elapsed_s"],
@@ -371,19 +374,6 @@ class HistoryStore:
             input_paths=paths["input"],
             output_paths=paths["output"],
         )
-
-    def export_zip(self, owner: str | None, run_id: str) -> Path | None:
-        """A zip of the run's images and a run.json of its parameters, or None if not visible."""
-        run = self.get_run(owner, run_id)
-        if run is None:
-            return None
-        archive = Path(tempfile.mkdtemp(prefix="run-", dir=export_root())) / f"run-{run.id}.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
-            for role, paths in (("input", run.input_paths), ("output", run.output_paths)):
-                for position, path in enumerate(paths, start=1):
-                    bundle.write(path, f"{role}s/{role}-{position}{path.suffix}")
-            bundle.writestr("run.json", json.dumps(run_record(run), indent=2, ensure_ascii=False))
-        return archive
 
     def total_bytes(self) -> int:
         """Bytes of every stored image (thumbnails aside): what HISTORY_MAX_BYTES caps."""
@@ -405,46 +395,6 @@ class HistoryStore:
         if db is not None:
             db.close()
             self._local.db = None
-
-
-def export_root() -> Path:
-    """The folder of recent exports, cleared of those older than EXPORT_LIFETIME_S.
-
-    The page opens an export with every run it shows, and Gradio copies it into its own cache
-    at once, so an old export is only a private copy of someone's images left lying around."""
-    root = Path(tempfile.gettempdir()) / f"history-exports-{os.getuid()}"
-    root.mkdir(mode=0o700, exist_ok=True)
-    cutoff = time.time() - EXPORT_LIFETIME_S
-    for stale in root.iterdir():
-        try:
-            if stale.stat().st_mtime < cutoff:
-                shutil.rmtree(stale, ignore_errors=True)
-        except FileNotFoundError:  # another process cleared it first
-            continue
-    return root
-
-
-def run_record(run: RunDetail) -> dict[str, Any]:
-    """What run.json holds: everything needed to run it again, nothing about who ran it."""
-    return {
-        "id": run.id,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(run.created_at)),
-        "model": run.model,
-        "prompt": run.prompt,
-        "negative_prompt": run.negative_prompt,
-        "params": run.params,
-        "seed": run.seed,
-        "status": run.status,
-        "error": run.error,
-        "elapsed_s": run.elapsed_s,
-        "request_id": run.request_id,
-        "backend": run.backend,
-        "requested_n": run.requested_n,
-        "revised_prompts": run.revised_prompts,
-        "notes": run.notes,
-        "inputs": [f"inputs/input-{i}{p.suffix}" for i, p in enumerate(run.input_paths, 1)],
-        "outputs": [f"outputs/output-{i}{p.suffix}" for i, p in enumerate(run.output_paths, 1)],
-    }
 
 
 def carries_key(value: Any) -> bool:

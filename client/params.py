@@ -1,0 +1,114 @@
+"""The one definition of an edit's parameters: names, types, defaults and what each means.
+
+Everything else is derived from `EditParams`: the request body's fields, the CLI's flags, the
+page's controls (ui keeps one control per field name), the `/edit` endpoint's arguments, what the
+history stores and what a restore brings back. Adding a parameter means one field here and its
+control on the page; a test walks every field through all of them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from typing import Any
+
+from .models import DEFAULT_MODEL, DEFAULT_SIZE, SEED_MAX
+from .validation import normalise_size
+
+DOC = "doc"
+"""Field metadata: one line on what the parameter does, shown by the CLI, the API and MCP."""
+TRANSPORT_ONLY = "transport_only"
+"""Field metadata: chooses how the request travels, so it is not itself a field of the body."""
+
+
+def _param(default: Any, doc: str, **flags: bool) -> Any:
+    return field(default=default, metadata={DOC: doc, **flags})
+
+
+@dataclass(frozen=True)
+class EditParams:
+    """Everything an edit asks for besides its images."""
+
+    prompt: str = _param("", "what to change, in English or Chinese (1-800 characters)")
+    model: str = _param(
+        DEFAULT_MODEL,
+        '"qwen-image-2.0-pro" or "wan2.7-image-pro" (or another model the API serves)',
+    )
+    n: int = _param(1, "how many results to make (qwen 1-6, wan 1-4)")
+    size: str = _param(
+        DEFAULT_SIZE, 'output size as "W*H", between 512*512 and 2048*2048 pixels in total'
+    )
+    seed: int | None = _param(None, "0-2147483647 for repeatable results; empty for a random one")
+    negative_prompt: str | None = _param(None, "what to avoid (up to 500 characters)")
+    watermark: bool = _param(False, "add the provider's watermark")
+    prompt_extend: bool = _param(
+        True, "let the service rewrite the prompt (returned as the revised prompt)"
+    )
+    response_format: str = _param(
+        "b64_json", '"b64_json" or "url" (URLs are downloaded at once either way)'
+    )
+    extra: Mapping[str, Any] | None = _param(
+        None, 'extended upstream parameters as JSON, e.g. {"parameters": {"steps": 30}}'
+    )
+    encoding: str = _param("json", '"json" (the safe default) or "multipart"', transport_only=True)
+
+    def wire_fields(self) -> dict[str, Any]:
+        """The request body's fields in the API's own names; empty optional ones are left out."""
+        body: dict[str, Any] = {}
+        for spec in PARAM_FIELDS:
+            value = getattr(self, spec.name)
+            if spec.metadata.get(TRANSPORT_ONLY):
+                continue
+            if value is None or value == "" or value == {}:
+                continue  # optional and not given (False and 0 are values, and are sent)
+            body[spec.name] = dict(value) if isinstance(value, Mapping) else value
+        body["size"] = normalise_size(self.size)
+        return body
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field by name, JSON-ready: what history stores and restores from."""
+        values = {name: getattr(self, name) for name in PARAM_NAMES}
+        if self.extra is not None:
+            values["extra"] = dict(self.extra)
+        return values
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> EditParams:
+        """The parameters in `values`, defaults for the missing ones; other keys are ignored,
+        so a run stored by an older version (fewer fields) restores."""
+        return cls(**{name: values[name] for name in PARAM_NAMES if name in values})
+
+    def with_seed(self) -> EditParams:
+        """These parameters with a seed fixed: the given one, else one drawn now. A run resolves
+        its seed once, so what is sent, shown and stored is the same number."""
+        if self.seed is not None:
+            return self
+        return replace(self, seed=random.randint(0, SEED_MAX))
+
+
+PARAM_FIELDS: tuple[Field, ...] = fields(EditParams)
+PARAM_NAMES: tuple[str, ...] = tuple(spec.name for spec in PARAM_FIELDS)
+WIRE_NAMES: tuple[str, ...] = tuple(
+    spec.name for spec in PARAM_FIELDS if not spec.metadata.get(TRANSPORT_ONLY)
+)
+
+
+def default_of(spec: Field) -> Any:
+    return None if spec.default is MISSING else spec.default
+
+
+@dataclass(frozen=True)
+class EditRequest(EditParams):
+    """One call of the edits endpoint: the parameters and the input images (paths, bytes, PIL
+    images, https URLs, or images the client prepared before)."""
+
+    images: Sequence[Any] = ()
+
+    @property
+    def params(self) -> EditParams:
+        return EditParams(**{name: getattr(self, name) for name in PARAM_NAMES})
+
+    @classmethod
+    def of(cls, params: EditParams, images: Sequence[Any]) -> EditRequest:
+        return cls(**{name: getattr(params, name) for name in PARAM_NAMES}, images=list(images))

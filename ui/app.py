@@ -1,0 +1,115 @@
+"""The app: starts the backend and the history, builds the page, and launches it.
+
+`build_app(config)` returns an `App` whose `launch()` applies the settings that Gradio 6 takes at
+launch time (theme, css, js, auth, middleware, upload limit, Gradio's own run history turned off).
+The page itself is built from its parts in ui/layout.py and wired in ui/wiring.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from client.images import allow_large_photos
+from client.preparation import PreparationCache
+from history import HistoryStore
+
+from .backend import start_backend
+from .config import MAX_FILE_SIZE, AppConfig
+from .context import PageContext
+from .editor_events import EditorHandlers
+from .history_events import HistoryHandlers
+from .layout import build_api_inputs, build_edit_tab, build_header, build_history_tab
+from .owner import OwnerCookieMiddleware, load_or_create_secret
+from .runs import Runner
+from .wiring import PRIVATE, wire_api, wire_edit, wire_history
+
+CSS = """
+#prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
+#run-button {min-height: 3em}
+"""
+
+CTRL_ENTER_JS = """
+() => {
+  document.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      const run = document.querySelector('#run-button');
+      if (run) { event.preventDefault(); run.click(); }
+    }
+  });
+}
+"""
+
+
+@dataclass
+class App:
+    demo: gr.Blocks
+    context: PageContext
+    launch_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def launch(self, **overrides: Any) -> Any:
+        return self.demo.launch(**{**self.launch_kwargs, **overrides})
+
+    def close(self) -> None:
+        self.demo.close()
+        self.context.backend.close()
+        self.context.store.close()
+
+
+def build_app(config: AppConfig) -> App:
+    allow_large_photos()  # a 200-megapixel photo is downscaled, not refused
+    store = HistoryStore(
+        config.history_dir, max_runs=config.history_max_runs, max_bytes=config.history_max_bytes
+    )
+    secret = load_or_create_secret(config.history_dir, config.history_secret)
+    backend = start_backend(config)
+    context = PageContext(
+        config, backend, store, Runner(backend, store, PreparationCache()), secret
+    )
+    demo = build_blocks(context)
+    demo.queue(max_size=config.queue_size)
+    launch_kwargs = {
+        "server_name": config.server_name,
+        "server_port": config.server_port,
+        "share": config.share,
+        "mcp_server": config.mcp,
+        "auth": list(config.auth) or None,
+        "max_file_size": MAX_FILE_SIZE,
+        "allowed_paths": [str((config.history_dir / "blobs").resolve())],
+        "run_history": False,
+        "css": CSS,
+        "js": CTRL_ENTER_JS,
+        "theme": gr.themes.Soft(),
+        "app_kwargs": {"middleware": [Middleware(OwnerCookieMiddleware, secret=secret)]},
+    }
+    return App(demo, context, launch_kwargs)
+
+
+def build_blocks(ctx: PageContext) -> gr.Blocks:
+    """The page from its parts (ui/layout.py), wired to its handlers (ui/wiring.py)."""
+    editor = EditorHandlers(ctx)
+    history = HistoryHandlers(ctx)
+    edit_limit = {
+        "concurrency_limit": ctx.config.max_concurrent_runs,
+        "concurrency_id": "edit",
+    }
+    with gr.Blocks(title="Image Edit Playground") as demo:
+        build_header(ctx.backend.banner)
+        key_state = gr.State(None)
+        with gr.Tabs(selected="edit") as tabs:
+            edit_tab = build_edit_tab()
+            history_tab = build_history_tab()
+        api = build_api_inputs()
+        run_event = wire_edit(edit_tab, editor, key_state, edit_limit)
+        run_event.then(
+            history.list_history,
+            [history_tab.search, history_tab.model_filter],
+            history_tab.list_outputs(),
+            **PRIVATE,
+        )
+        wire_api(api, edit_tab, editor, edit_limit)
+        wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)
+    return demo
