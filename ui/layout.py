@@ -226,7 +226,7 @@ def build_history_tab() -> HistoryTab:
                 run_again = gr.Button("Run again", variant="primary")
                 download = gr.Button("Download (.zip)")
                 delete = gr.Button("Delete", variant="stop")
-            download_file = gr.DownloadButton(visible=False, elem_id="run-download-file")
+            download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
     return HistoryTab(
         search, model_filter, refresh, gallery, more, gr.State([]), run_id, detail, detail_text,
         detail_inputs, detail_outputs, detail_params, restore, run_again, download,

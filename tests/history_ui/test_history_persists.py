@@ -1,6 +1,9 @@
 """Issue 5 through the app: a run is in the history when it finishes, after a reload and after a
 restart of the app, and restoring it brings back its exact parameters."""
 
+import json
+import zipfile
+
 import pytest
 from gradio_client import handle_file
 from PIL import Image
@@ -83,6 +86,15 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
         entry.wait_for()
         page.locator("#history-gallery img").first.click()
         page.get_by_text("Seed `31337`").or_(page.get_by_text("Seed 31337")).first.wait_for()
+        with page.expect_download() as download:  # the zip is made on this click
+            page.get_by_role("button", name="Download (.zip)").click()
+        archive = tmp_path / "run.zip"
+        download.value.save_as(archive)
+        with zipfile.ZipFile(archive) as bundle:
+            record = json.loads(bundle.read("run.json"))
+            assert "inputs/input-1.png" in bundle.namelist()
+        assert record["params"]["prompt"] == "teal tiles under rain"
+        assert record["params"]["seed"] == 31337
         page.get_by_role("button", name="Restore into editor").click()
         prompt = page.get_by_label("Prompt", exact=True)
         page.wait_for_function(

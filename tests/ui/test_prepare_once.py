@@ -1,0 +1,108 @@
+"""A photo is prepared once, when it is added: the Run check and the request reuse those bytes.
+
+The page's handlers run against a live simulator with a real history; Pillow's preparation is
+counted, and the bytes the simulator received are compared with what was prepared on upload.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import replace
+from types import SimpleNamespace
+
+import httpx2
+import pytest
+from PIL import Image
+
+from client import EditRequest, ImageEditClient, model_spec
+from client import preparation as preparation_module
+from client.preparation import PreparationCache
+from history import HistoryStore
+from ui.backend import Backend
+from ui.editor import CONTROL_NAMES
+from ui.editor_events import EditorHandlers
+from ui.owner import Owner
+from ui.runs import Runner
+
+
+@pytest.fixture
+def prepared_count(monkeypatch) -> list[str]:
+    """Names of the files Pillow prepared, one entry per preparation."""
+    calls: list[str] = []
+    real = preparation_module.prepare_image
+
+    def counting(source, spec, **kwargs):
+        calls.append(str(source))
+        return real(source, spec, **kwargs)
+
+    monkeypatch.setattr(preparation_module, "prepare_image", counting)
+    return calls
+
+
+@pytest.fixture
+def big_photo(tmp_path) -> str:
+    path = tmp_path / "photo.jpg"
+    Image.effect_noise((4000, 3000), 40).convert("RGB").save(path, "JPEG", quality=85)
+    return str(path)
+
+
+def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
+    prepared_count, big_photo, sim, tmp_path
+):
+    store = HistoryStore(tmp_path / "history")
+    client = ImageEditClient(api_key="test-key", base_url=sim.base_url)
+    backend = Backend("api", client, sim.base_url, banner=None)
+    runner = Runner(backend, store, PreparationCache())
+    handlers = EditorHandlers(SimpleNamespace(runner=runner, owner=lambda _r: Owner("anon:a")))
+    try:
+        notes = handlers.on_images_change([(big_photo, None)], "qwen-image-2.0-pro", "")
+        assert "Image 1 was downscaled from 4000x3000 to 3072x2304" in notes
+        values = {name: None for name in CONTROL_NAMES}
+        values.update(
+            images=[(big_photo, None)], prompt="make it snow", model="qwen-image-2.0-pro",
+            n=1, size="1024*1024", randomize_seed=True, watermark=False, prompt_extend=True,
+            response_format="b64_json", encoding="json", extra="",
+        )  # fmt: skip
+        assert all(verdict["is_valid"] for verdict in handlers.validate_page(**values))
+        outputs = handlers.run_from_page(None, None, **values)
+        assert "1 of 1 images" in outputs[1]
+        assert prepared_count == [big_photo]  # added, checked and sent: one preparation
+        sent = httpx2.get(sim.origin + "/_simulator/requests").json()["requests"][-1]
+        assert sent["image_count"] == 1
+        cached = runner.preparation.prepare(big_photo, model_spec("qwen-image-2.0-pro"))
+        assert (cached.width, cached.height) == (3072, 2304)
+    finally:
+        client.close()
+        store.close()
+
+
+def test_a_model_switch_prepares_again_only_when_the_limits_differ(prepared_count, big_photo):
+    cache = PreparationCache()
+    qwen = cache.prepare(big_photo, model_spec("qwen-image-2.0-pro"), index=1)
+    assert cache.prepare(big_photo, model_spec("qwen-image-2.0-pro"), index=2).data is qwen.data
+    assert len(prepared_count) == 1
+    wan = cache.prepare(big_photo, model_spec("wan2.7-image-pro"), index=1)
+    assert len(prepared_count) == 2 and wan.note is None  # wan takes 4000 px as it is
+    renamed = replace(model_spec("qwen-image-2.0-pro"), name="qwen-image-2.0")
+    again = cache.prepare(big_photo, renamed, index=3)
+    assert len(prepared_count) == 2 and again.data is qwen.data
+    assert again.note.startswith("Image 3 was") and "qwen-image-2.0's limits" in again.note
+
+
+def test_a_refused_file_is_remembered_and_named_at_its_position(prepared_count, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff not a jpeg")
+    cache = PreparationCache()
+    for index in (1, 2):
+        with pytest.raises(Exception, match=f"^Image {index}: this file is not an image"):
+            cache.prepare(broken, model_spec("qwen-image-2.0-pro"), index=index)
+    assert len(prepared_count) == 1
+
+
+def test_the_client_sends_a_prepared_image_as_it_is(big_photo, sim):
+    prepared = PreparationCache().prepare(big_photo, model_spec("qwen-image-2.0-pro"))
+    with ImageEditClient(api_key="test-key", base_url=sim.base_url) as api:
+        request = EditRequest(prompt="p", images=[prepared])
+        body = json.loads(api._core.prepare(request).body.kwargs["content"])
+    assert body["image"] == "data:image/jpeg;base64," + base64.b64encode(prepared.data).decode()
