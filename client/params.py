@@ -105,10 +105,6 @@ class EditRequest(EditParams):
 
     images: Sequence[Any] = ()
 
-    @property
-    def params(self) -> EditParams:
-        return EditParams(**{name: getattr(self, name) for name in PARAM_NAMES})
-
     @classmethod
     def of(cls, params: EditParams, images: Sequence[Any]) -> EditRequest:
         return cls(**{name: getattr(params, name) for name in PARAM_NAMES}, images=list(images))

@@ -83,7 +83,3 @@ class PreparationCache:
                 _key, dropped = self._entries.popitem(last=False)
                 if isinstance(dropped, PreparedImage):
                     self._bytes -= len(dropped.data or b"")
-
-    @property
-    def held_bytes(self) -> int:
-        return self._bytes
