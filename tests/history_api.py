@@ -5,23 +5,32 @@ Shared by the history, privacy and sharing tests, which all need the same few mo
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import httpx2
 from gradio_client import Client
 
 from history import HistoryStore
-from ui.owner import OWNER_COOKIE
+from ui.owner import COOKIE_BASE
 
 
 def issued_cookie(url: str) -> str:
     """The owner cookie the server issues to a new browser on its first page load."""
-    return httpx2.get(url + "/", timeout=10).cookies[OWNER_COOKIE]
+    return httpx2.get(url + "/", timeout=10).cookies[owner_cookie_name(url)]
+
+
+@cache
+def owner_cookie_name(url: str) -> str:
+    """The name of the app's owner cookie: specific to the instance (derived from its secret)."""
+    names = [name for name in httpx2.get(url + "/", timeout=10).cookies if COOKIE_BASE in name]
+    assert len(names) == 1, names
+    return names[0]
 
 
 def visitor(url: str, token: str) -> Client:
     """A gradio_client that presents `token` as its owner cookie."""
-    return Client(url, headers={"Cookie": f"{OWNER_COOKIE}={token}"}, verbose=False)
+    return Client(url, headers={"Cookie": f"{owner_cookie_name(url)}={token}"}, verbose=False)
 
 
 def history_captions(client: Client) -> list[str]:

@@ -4,6 +4,12 @@ An anonymous visitor gets a random id that the server signs (HMAC-SHA256 with a 
 survives restarts) and keeps in an HttpOnly cookie, so neither page scripts nor API callers can
 read or choose someone else's. An unsigned or tampered cookie is a new visitor with an empty
 history. With Gradio auth on, the login name is the owner. Owner ids never travel as event inputs.
+
+Browsers share a host name's cookies across its ports, so the cookie's name is derived from the
+instance's secret (two playgrounds on one host never overwrite each other's visitors), and on
+https it carries the `__Host-` prefix, which only this origin over https can set: another app on
+the same host cannot plant a visitor id of its choosing. The app still needs a host name of its
+own (README): an app on another port of the same host receives the cookie itself.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-OWNER_COOKIE = "playground_owner"
+COOKIE_BASE = "playground_owner"
+HOST_PREFIX = "__Host-"
 COOKIE_MAX_AGE_S = 400 * 24 * 3600
 SECRET_FILE = "history-secret"
 SECRET_ENV = "HISTORY_SECRET"
@@ -81,31 +88,51 @@ def owner_from_token(secret: bytes, token: str | None) -> str | None:
     return visitor
 
 
-def cookie_values(header: str | None) -> list[str]:
-    """Every value of the owner cookie in a Cookie header, parsed leniently.
+def cookie_name(secret: bytes, *, https: bool) -> str:
+    """The owner cookie's name for this instance: `playground_owner_<tag of the secret>`, with
+    the `__Host-` prefix on https (Secure, Path=/, no Domain: only this origin may set it)."""
+    tag = hmac.new(secret, b"owner cookie name", hashlib.sha256).hexdigest()[:10]
+    name = f"{COOKIE_BASE}_{tag}"
+    return HOST_PREFIX + name if https else name
+
+
+def cookie_values(header: str | None, name: str) -> list[str]:
+    """Every value of the cookie `name` in a Cookie header, parsed leniently.
 
     `http.cookies.SimpleCookie` gives up on the whole header at the first cookie it finds
     malformed (a JSON value, a space), and cookies on localhost are shared by every app on every
     port, so a stranger's cookie must never cost a visitor their history."""
     values = []
     for part in (header or "").split(";"):
-        name, equals, value = part.partition("=")
-        if equals and name.strip() == OWNER_COOKIE:
+        key, equals, value = part.partition("=")
+        if equals and key.strip() == name:
             values.append(value.strip().strip('"'))
     return values
 
 
+def is_https(scheme: str | None, forwarded_proto: str | None) -> bool:
+    """Whether the visitor reached the app over https (directly or through a proxy)."""
+    return scheme in ("https", "wss") or (forwarded_proto or "").split(",")[0].strip() == "https"
+
+
+def _request_is_https(request: Any) -> bool:
+    headers = getattr(request, "headers", None)
+    forwarded = headers.get("x-forwarded-proto") if hasattr(headers, "get") else None
+    try:
+        scheme = request.url.scheme
+    except (AttributeError, KeyError, TypeError):
+        scheme = None
+    return is_https(scheme, forwarded)
+
+
 def visitor_from_request(request: Any, secret: bytes) -> str | None:
     """The visitor of the first genuine owner cookie `request` carries (a gr.Request, a Starlette
-    request, or anything with `.cookies` or `.headers`), or None."""
-    candidates = []
-    cookies = getattr(request, "cookies", None)
-    if cookies is not None and hasattr(cookies, "get"):
-        candidates.append(cookies.get(OWNER_COOKIE))
+    request, or anything with `.headers`), or None. Over https only the `__Host-` cookie counts."""
     headers = getattr(request, "headers", None)
-    if headers is not None and hasattr(headers, "get"):
-        candidates += cookie_values(headers.get("cookie"))
-    for token in candidates:
+    if headers is None or not hasattr(headers, "get"):
+        return None
+    name = cookie_name(secret, https=_request_is_https(request))
+    for token in cookie_values(headers.get("cookie"), name):
         visitor = owner_from_token(secret, token)
         if visitor:
             return visitor
@@ -128,8 +155,8 @@ class OwnerCookieMiddleware:
     """Pure ASGI: gives every HTTP request a valid signed owner cookie, issuing one if needed.
 
     The fresh cookie is added to the request's own headers, so the handler of this very request
-    sees it, and set on the response. HttpOnly always; on https it is SameSite=None; Secure;
-    Partitioned so it works inside a Hugging Face Spaces iframe.
+    sees it, and set on the response. HttpOnly always; on https it is `__Host-`, SameSite=None;
+    Secure; Partitioned so it works inside a Hugging Face Spaces iframe.
     """
 
     def __init__(self, app: Any, secret: bytes) -> None:
@@ -141,16 +168,17 @@ class OwnerCookieMiddleware:
             await self.app(scope, receive, send)
             return
         headers = list(scope.get("headers", []))
-        current = cookie_values(_HeaderView(headers).get("cookie"))
-        if any(owner_from_token(self.secret, token) for token in current):
+        view = _HeaderView(headers)
+        https = is_https(scope.get("scheme"), view.get("x-forwarded-proto"))
+        name = cookie_name(self.secret, https=https)
+        if any(owner_from_token(self.secret, t) for t in cookie_values(view.get("cookie"), name)):
             await self.app(scope, receive, send)
             return
         token = issue_owner_token(self.secret)
-        headers = [(k, v) for k, v in headers if k != b"cookie"] + [
-            (b"cookie", _merge_cookie(_HeaderView(headers).get("cookie"), token).encode("latin-1"))
-        ]
-        scope = {**scope, "headers": headers}
-        set_cookie = _set_cookie_header(token, _is_https(scope)).encode("latin-1")
+        merged = _merge_cookie(view.get("cookie"), name, token).encode("latin-1")
+        scope = {**scope, "headers": [(k, v) for k, v in headers if k != b"cookie"]}
+        scope["headers"].append((b"cookie", merged))
+        set_cookie = _set_cookie_header(name, token, https).encode("latin-1")
 
         async def send_with_cookie(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -173,22 +201,17 @@ class _HeaderView:
         return "; ".join(values) if values else None
 
 
-def _merge_cookie(existing: str | None, token: str) -> str:
+def _merge_cookie(existing: str | None, name: str, token: str) -> str:
     kept = [
         part.strip()
         for part in (existing or "").split(";")
-        if part.strip() and not part.strip().startswith(OWNER_COOKIE + "=")
+        if part.strip() and not part.strip().startswith(name + "=")
     ]
-    return "; ".join([*kept, f"{OWNER_COOKIE}={token}"])
+    return "; ".join([*kept, f"{name}={token}"])
 
 
-def _is_https(scope: dict) -> bool:
-    forwarded = _HeaderView(list(scope.get("headers", []))).get("x-forwarded-proto") or ""
-    return scope.get("scheme") == "https" or forwarded.split(",")[0].strip() == "https"
-
-
-def _set_cookie_header(token: str, https: bool) -> str:
-    attributes = f"{OWNER_COOKIE}={token}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; HttpOnly"
+def _set_cookie_header(name: str, token: str, https: bool) -> str:
+    attributes = f"{name}={token}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; HttpOnly"
     if https:
         return attributes + "; SameSite=None; Secure; Partitioned"
     return attributes + "; SameSite=Lax"

@@ -14,9 +14,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 
 from ui.owner import (
-    OWNER_COOKIE,
     Owner,
     OwnerCookieMiddleware,
+    cookie_name,
     issue_owner_token,
     load_or_create_secret,
     owner_from_token,
@@ -24,6 +24,7 @@ from ui.owner import (
 )
 
 SECRET = b"s" * 32
+OWNER_COOKIE = cookie_name(SECRET, https=False)
 
 
 def test_a_token_carries_its_visitor_and_nothing_else_passes():
@@ -155,6 +156,38 @@ def test_over_https_the_cookie_works_inside_an_iframe(client):
     response = client.get("/", headers={"x-forwarded-proto": "https"})
     header = response.headers["set-cookie"]
     assert "Secure" in header and "SameSite=None" in header and "Partitioned" in header
+
+
+def test_over_https_only_a_host_prefixed_cookie_counts(client):
+    """Another app on the same host name (another port, plain http) can set an ordinary cookie
+    for the host but never a `__Host-` one: over https the planted one is ignored."""
+    https = {"x-forwarded-proto": "https"}
+    response = client.get("/", headers=https)
+    name = cookie_name(SECRET, https=True)
+    assert name.startswith("__Host-")
+    assert response.headers["set-cookie"].startswith(name + "=")
+    assert "Domain" not in response.headers["set-cookie"]
+    planted = issue_owner_token(SECRET)  # a genuine token, planted under the plain name
+    fixed = client.get("/", headers={**https, "cookie": f"{OWNER_COOKIE}={planted}"})
+    assert fixed.text != "anon:" + planted.split(".")[0]
+    assert fixed.headers["set-cookie"].startswith(name + "=")
+    token = response.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    kept = client.get("/", headers={**https, "cookie": f"{name}={token}"})
+    assert kept.text == "anon:" + token.split(".")[0] and "set-cookie" not in kept.headers
+
+
+def test_each_instance_names_its_cookie_after_its_secret():
+    """Two playgrounds on one host name share cookies across ports; with one common name each
+    would replace the other's cookie on every visit, and its visitors would lose their history."""
+    other = b"t" * 32
+    assert cookie_name(SECRET, https=False) != cookie_name(other, https=False)
+    first = TestClient(OwnerCookieMiddleware(Starlette(routes=[Route("/", echo_owner)]), SECRET))
+    second = TestClient(OwnerCookieMiddleware(Starlette(routes=[Route("/", echo_owner)]), other))
+    token = first.get("/").cookies[OWNER_COOKIE]
+    shared_jar = {"cookie": f"{OWNER_COOKIE}={token}"}
+    issued = second.get("/", headers=shared_jar).headers["set-cookie"]
+    assert not issued.startswith(OWNER_COOKIE + "="), "it would replace the first app's cookie"
+    assert first.get("/", headers=shared_jar).text == "anon:" + token.split(".")[0]
 
 
 def test_a_valid_cookie_is_kept_beside_other_apps_cookies(client):

@@ -11,8 +11,13 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from tests.app_process import app_process
-from tests.history_api import history_captions, issued_cookie, newest_run_id, visitor
-from ui.owner import OWNER_COOKIE
+from tests.history_api import (
+    history_captions,
+    issued_cookie,
+    newest_run_id,
+    owner_cookie_name,
+    visitor,
+)
 
 HISTORY_ENDPOINTS = ("/history_list", "/history_open", "/history_restore", "/history_delete")
 
@@ -90,14 +95,14 @@ def test_a_tampered_cookie_is_not_its_owner(app, picture):
 def test_the_server_sets_the_owner_cookie_httponly(app):
     response = httpx2.get(app.url + "/", timeout=10)
     header = response.headers["set-cookie"]
-    assert header.startswith(OWNER_COOKIE + "=")
+    assert header.startswith(owner_cookie_name(app.url) + "=")
     assert "HttpOnly" in header
     assert "SameSite=Lax" in header
 
 
 def raw_history_list(url: str, cookie: str) -> str:
     """The /history_list endpoint over plain HTTP (Gradio's call API), as text."""
-    headers = {"Cookie": f"{OWNER_COOKIE}={cookie}"}
+    headers = {"Cookie": f"{owner_cookie_name(url)}={cookie}"}
     with httpx2.Client(base_url=url, headers=headers, timeout=30) as http:
         started = http.post("/gradio_api/call/history_list", json={"data": ["", "All models"]})
         event_id = started.json()["event_id"]
@@ -128,10 +133,11 @@ def test_whatever_a_browser_stores_gives_another_visitor_nothing(app, picture):
             "() => [...Object.values(localStorage), ...Object.values(sessionStorage),"
             " document.cookie]"
         )
-        [jar_cookie] = [c for c in page.context.cookies() if c["name"] == OWNER_COOKIE]
+        name = owner_cookie_name(app.url)
+        [jar_cookie] = [c for c in page.context.cookies() if c["name"] == name]
     assert jar_cookie["httpOnly"], "page scripts (and so XSS) cannot read the owner id"
     assert not any(jar_cookie["value"] in str(value) for value in stored)
-    assert not any(OWNER_COOKIE in str(value) for value in stored)
+    assert not any(name in str(value) for value in stored)
     mallory = visitor(app.url, issued_cookie(app.url))
     for value in [*stored, *(part for v in stored for part in str(v).split(";"))]:
         assert "browser storage canary" not in str(
