@@ -1,4 +1,4 @@
-"""Runs that last: the store (SQLite + image files), its migrations, blobs and zip export.
+"""Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """

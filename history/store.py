@@ -4,6 +4,11 @@ Design (after simonw/llm): WAL mode, numbered migrations, each run written in on
 after its image files are safely on disk, so a crash at any moment leaves a database that opens
 and no row pointing at a missing file. Every query is filtered by owner (None only in the shared
 scope). Listing reads one indexed table, so the first page stays fast at 10,000 runs.
+
+Caps are enforced in the transaction that saves a run and never evict that run: `max_runs` and
+`max_bytes` hold per owner, who loses their own oldest runs first; `max_total_bytes` guards the
+disk for the whole store, taking the oldest run of the owner using the most bytes, repeatedly.
+The database, its -wal/-shm files, the folders and every image are private (permissions.py).
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .blobs import BlobStore
+from .blobs import BlobStore, StoredImage
 from .migrations import migrate
+from .permissions import FILE_MODE, private_file, private_folder, tighten
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +95,16 @@ class RunDetail(RunSummary):
     output_paths: list[Path] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Freed:
+    """What evicting one run released: its images' digests (to drop after the commit if unused)
+    and the bytes that stopped counting for its owner and for the whole store."""
+
+    digests: list[str]
+    owner_bytes: int
+    store_bytes: int
+
+
 _last_millisecond = 0
 _id_lock = threading.Lock()
 
@@ -109,16 +125,24 @@ class HistoryStore:
         *,
         max_runs: int | None = None,
         max_bytes: int | None = None,
+        max_total_bytes: int | None = None,
         durable: bool = True,
     ) -> None:
+        """`max_runs` and `max_bytes` cap each owner's history, `max_total_bytes` the whole
+        store's images (None: no cap); `owner_bytes` and `total_bytes` say what the byte caps
+        count."""
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_folder(self.directory)
         self.max_runs = max_runs
         self.max_bytes = max_bytes
+        self.max_total_bytes = max_total_bytes
         self._local = threading.local()
         self._synchronous = "FULL" if durable else "OFF"
+        private_file(self.directory / DATABASE_NAME)  # before SQLite makes it with the umask's mode
         db = self._db()
         migrate(db)
+        for suffix in ("-wal", "-shm"):  # SQLite makes new ones with the database's mode
+            tighten(f"{self.directory / DATABASE_NAME}{suffix}", FILE_MODE)
         self._blobs = BlobStore(self.directory / "blobs", self._blob_key(db), durable=durable)
         self._sweep()
 
@@ -158,49 +182,59 @@ class HistoryStore:
     # -- writing --------------------------------------------------------------------------------
 
     def save_run(self, run: NewRun) -> str:
-        """Stores the run and its images; returns its id. Enforces the caps afterwards."""
+        """Stores the run and its images; returns its id. The caps are enforced in the same
+        transaction, and never evict this run: it is there to be shown and kept."""
         if run.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}")
         if carries_key(run.params):
             raise ValueError("a run's parameters must never carry a key")
         images = [("output", position, data) for position, data in enumerate(run.output_images)]
         images += [("input", position, data) for position, data in enumerate(run.input_images)]
-        # the cover (first result, else first input) is the only image the list shows small
-        stored = [
-            (role, position, data, *self._blobs.write(data)) for role, position, data in images
-        ]
-        cover = self._blobs.file_name(stored[0][3], stored[0][4]) if stored else None
+        stored = [(role, position, self._blobs.write(data)) for role, position, data in images]
         with self._write() as db:
             # made under the write lock, so ids grow in commit order and a run committed after
             # a page was read never lands behind that page's `before` cursor
             run_id = new_run_id()
-            for _role, _position, data, digest, ext, width, height in stored:
-                self._blobs.ensure(digest, ext, data)
-                db.execute(
-                    "INSERT OR IGNORE INTO blobs (digest, ext, size, width, height)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (digest, ext, len(data), width, height),
-                )
-            params = run.params
-            db.execute(
-                """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
-                    negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
-                    requested_n, revised_prompts, notes, cover)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    run_id, run.owner, run.owner_label, time.time(), params["model"],
-                    params["prompt"], params.get("negative_prompt") or None,
-                    json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
-                    run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
-                    json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
-                ),
-            )  # fmt: skip
-            db.executemany(
-                "INSERT INTO run_images (run_id, role, position, digest) VALUES (?, ?, ?, ?)",
-                [(run_id, role, position, digest) for role, position, _d, digest, *_ in stored],
-            )
-        self._enforce_caps()
+            self._insert_run(db, run_id, run, stored)
+            evicted = self._enforce_caps(db, run.owner, run_id)
+        self._drop_unreferenced(evicted)
         return run_id
+
+    def _insert_run(
+        self,
+        db: sqlite3.Connection,
+        run_id: str,
+        run: NewRun,
+        stored: Sequence[tuple[str, int, StoredImage]],
+    ) -> None:
+        """The run's rows, inside the saving transaction; its files are already on disk."""
+        for _role, _position, image in stored:
+            self._blobs.ensure(image)
+            db.execute(
+                "INSERT OR IGNORE INTO blobs (digest, ext, size, width, height)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (image.digest, image.ext, len(image.data), image.width, image.height),
+            )
+        # the cover (first result, else first input) is the only image the list shows small
+        cover = stored[0][2].file_name if stored else None
+        params = run.params
+        db.execute(
+            """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
+                negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
+                requested_n, revised_prompts, notes, cover)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                run_id, run.owner, run.owner_label, time.time(), params["model"],
+                params["prompt"], params.get("negative_prompt") or None,
+                json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
+                run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
+                json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
+            ),
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO run_images (run_id, role, position, digest) VALUES (?, ?, ?, ?)",
+            [(run_id, role, position, image.digest) for role, position, image in stored],
+        )
 
     def delete_run(self, owner: str, run_id: str) -> bool:
         """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
@@ -245,44 +279,110 @@ class HistoryStore:
                 if row:
                     self._blobs.remove(digest, row["ext"])
 
-    def _enforce_caps(self) -> None:
-        """Deletes the oldest runs until both caps hold. The decision is one transaction, so
-        concurrent savers never each remove a run for the same excess; the freed images go after
-        it commits."""
+    def _enforce_caps(self, db: sqlite3.Connection, owner: str, keep: str) -> list[str]:
+        """Deletes runs until the caps hold, inside the saving transaction (so concurrent savers
+        never each remove a run for the same excess), never the run `keep` just saved; returns
+        the digests of the deleted runs' images, which `_drop_unreferenced` removes after the
+        commit. First `owner`'s own oldest runs for the per-owner caps, then the disk guard."""
+        digests = self._enforce_owner_caps(db, owner, keep)
+        if self.max_total_bytes is not None:
+            digests += self._enforce_total_cap(db, self.max_total_bytes, keep)
+        return digests
+
+    def _enforce_owner_caps(self, db: sqlite3.Connection, owner: str, keep: str) -> list[str]:
+        """`owner`'s oldest runs go until they have at most `max_runs` runs and `max_bytes`
+        bytes of images; a single run over `max_bytes` stays when it is the one just saved."""
         if self.max_runs is None and self.max_bytes is None:
-            return
+            return []
+        max_runs = self.max_runs if self.max_runs is not None else float("inf")
+        max_bytes = self.max_bytes if self.max_bytes is not None else float("inf")
+        runs = self._count_runs(db, owner)
+        used = self._owner_bytes(db, owner) if self.max_bytes is not None else 0
         digests: list[str] = []
-        with self._write() as db:
-            while True:
-                excess = 0
-                if self.max_runs is not None:
-                    excess = db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] - self.max_runs
-                if excess <= 0 and self.max_bytes is not None:
-                    excess = int(self._referenced_bytes(db) > self.max_bytes)
-                rows = (
-                    db.execute(
-                        "SELECT id, owner FROM runs ORDER BY id LIMIT ?", (excess,)
-                    ).fetchall()
-                    if excess > 0
-                    else []
-                )
-                if not rows:
-                    break
-                for row in rows:
-                    digests += self._delete(db, row["owner"], row["id"])[1]
-        self._drop_unreferenced(digests)
+        while runs > max_runs or used > max_bytes:
+            victim = self._oldest_run(db, owner, keep)
+            if victim is None:
+                break
+            freed = self._evict(db, owner, victim)
+            digests += freed.digests
+            runs -= 1
+            used -= freed.owner_bytes
+        return digests
+
+    def _enforce_total_cap(self, db: sqlite3.Connection, cap: int, keep: str) -> list[str]:
+        """While the store's images exceed `cap`, the owner using the most bytes loses their
+        oldest run (never `keep`); an owner with nothing left to give is passed over."""
+        total = self._referenced_bytes(db)
+        if total <= cap:
+            return []
+        usage = self._bytes_by_owner(db)
+        digests: list[str] = []
+        while total > cap and usage:
+            owner = max(usage, key=lambda name: (usage[name], name))
+            victim = self._oldest_run(db, owner, keep)
+            if victim is None:
+                del usage[owner]
+                continue
+            freed = self._evict(db, owner, victim)
+            digests += freed.digests
+            usage[owner] -= freed.owner_bytes
+            total -= freed.store_bytes
+        return digests
+
+    @staticmethod
+    def _oldest_run(db: sqlite3.Connection, owner: str, keep: str) -> str | None:
+        row = db.execute(
+            "SELECT id FROM runs WHERE owner = ? AND id != ? ORDER BY id LIMIT 1", (owner, keep)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _evict(self, db: sqlite3.Connection, owner: str, run_id: str) -> Freed:
+        """Deletes a run for a cap; returns its digests and the bytes that stopped counting for
+        its owner and for the whole store (an image another run still uses frees nothing)."""
+        digests = self._delete(db, owner, run_id)[1]
+        owner_bytes = store_bytes = 0
+        for digest in digests:
+            size = db.execute("SELECT size FROM blobs WHERE digest = ?", (digest,)).fetchone()[0]
+            if not db.execute("SELECT 1 FROM run_images WHERE digest = ?", (digest,)).fetchone():
+                owner_bytes += size
+                store_bytes += size
+            elif not db.execute(
+                "SELECT 1 FROM run_images i JOIN runs r ON r.id = i.run_id"
+                " WHERE i.digest = ? AND r.owner = ?",
+                (digest, owner),
+            ).fetchone():
+                owner_bytes += size
+        return Freed(digests, owner_bytes, store_bytes)
+
+    @staticmethod
+    def _owner_bytes(db: sqlite3.Connection, owner: str) -> int:
+        return db.execute(
+            "SELECT COALESCE(SUM(size), 0) FROM blobs WHERE digest IN (SELECT i.digest"
+            " FROM runs r JOIN run_images i ON i.run_id = r.id WHERE r.owner = ?)",
+            (owner,),
+        ).fetchone()[0]
+
+    @staticmethod
+    def _bytes_by_owner(db: sqlite3.Connection) -> dict[str, int]:
+        rows = db.execute(
+            "SELECT used.owner, SUM(b.size) FROM (SELECT DISTINCT r.owner, i.digest FROM runs r"
+            " JOIN run_images i ON i.run_id = r.id) AS used JOIN blobs b USING (digest)"
+            " GROUP BY used.owner"
+        )
+        return {owner: size for owner, size in rows}
 
     @staticmethod
     def _referenced_bytes(db: sqlite3.Connection) -> int:
         """Bytes of the images some run still uses (blobs of runs deleted in this transaction
         are not dropped until it commits)."""
         return db.execute(
-            "SELECT COALESCE(SUM(size), 0) FROM blobs"
-            " WHERE digest IN (SELECT digest FROM run_images)"
+            "SELECT COALESCE(SUM(size), 0) FROM blobs b"
+            " WHERE EXISTS (SELECT 1 FROM run_images i WHERE i.digest = b.digest)"
         ).fetchone()[0]
 
     def _sweep(self) -> None:
-        """Clears what an interrupted delete or save may have left: unused blobs, stray files."""
+        """Clears what an interrupted delete or save may have left (unused blobs, stray files,
+        empty folders) and makes every file private."""
         db = self._db()
         unused = [
             row["digest"]
@@ -291,9 +391,7 @@ class HistoryStore:
             )
         ]
         self._drop_unreferenced(unused)
-        known = {row["digest"] for row in db.execute("SELECT digest FROM blobs")}
-        for path in self._blobs.stray_files(known):
-            path.unlink(missing_ok=True)
+        self._blobs.sweep({row["digest"] for row in db.execute("SELECT digest FROM blobs")})
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -332,10 +430,12 @@ class HistoryStore:
         return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
 
     def ensure_thumbnails(self, runs: Sequence[RunSummary]) -> None:
-        """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files)."""
+        """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files). A run
+        whose cover cannot be thumbnailed in bounded memory (or is unreadable) gets the path of
+        a shared grey placeholder instead, so every run keeps a picture in the list."""
         for run in runs:
-            if run.thumbnail_path:
-                self._blobs.make_thumbnail(run.thumbnail_path)
+            if run.thumbnail_path and not self._blobs.make_thumbnail(run.thumbnail_path):
+                run.thumbnail_path = self._blobs.placeholder
 
     def get_run(self, owner: str | None, run_id: str) -> RunDetail | None:
         """The run if `owner` may see it (any owner when None, the shared scope)."""
@@ -376,19 +476,25 @@ class HistoryStore:
         )
 
     def total_bytes(self) -> int:
-        """Bytes of every stored image (thumbnails aside): what HISTORY_MAX_BYTES caps."""
-        return self._total_bytes(self._db())
+        """Bytes of every stored image (thumbnails aside), each counted once whoever uses it:
+        what HISTORY_MAX_TOTAL_BYTES caps."""
+        return self._referenced_bytes(self._db())
 
-    @staticmethod
-    def _total_bytes(db: sqlite3.Connection) -> int:
-        return db.execute("SELECT COALESCE(SUM(size), 0) FROM blobs").fetchone()[0]
+    def owner_bytes(self, owner: str) -> int:
+        """Bytes of the distinct images `owner`'s runs use: what HISTORY_MAX_BYTES caps. An image
+        two owners both use counts in full for each of them, so the owners' bytes can add up to
+        more than `total_bytes`."""
+        return self._owner_bytes(self._db(), owner)
 
     def count_runs(self, owner: str | None = None) -> int:
-        return (
-            self._db()
-            .execute("SELECT COUNT(*) FROM runs WHERE ? IS NULL OR owner = ?", (owner, owner))
-            .fetchone()[0]
-        )
+        """Runs of `owner`, or of everyone when None."""
+        if owner is None:
+            return self._db().execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return self._count_runs(self._db(), owner)
+
+    @staticmethod
+    def _count_runs(db: sqlite3.Connection, owner: str) -> int:
+        return db.execute("SELECT COUNT(*) FROM runs WHERE owner = ?", (owner,)).fetchone()[0]
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

@@ -21,8 +21,9 @@ SETTINGS = (
     ("MAX_CONCURRENT_RUNS", "16", "edits that run at once; more wait in a bounded queue"),
     ("HISTORY_DIR", "./data", "where the run history (SQLite + images) lives"),
     ("HISTORY_SCOPE", "private", "private: each browser sees its own runs; shared: all runs"),
-    ("HISTORY_MAX_RUNS", "unset", "keep at most this many runs, oldest removed first"),
-    ("HISTORY_MAX_BYTES", "unset", "keep history images under this many bytes"),
+    ("HISTORY_MAX_RUNS", "unset", "per visitor: keep at most this many runs, oldest removed first"),
+    ("HISTORY_MAX_BYTES", "unset", "per visitor: keep their images under this many bytes"),
+    ("HISTORY_MAX_TOTAL_BYTES", "unset", "whole store: keep all images under this many bytes"),
     ("HISTORY_SECRET", "generated", "signs visitors' history ids; default: a file in HISTORY_DIR"),
     ("APP_AUTH", "unset", "password protection: user:password[,user:password] or a file of them"),
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
@@ -48,6 +49,7 @@ class AppConfig:
     history_scope: str = "private"
     history_max_runs: int | None = None
     history_max_bytes: int | None = None
+    history_max_total_bytes: int | None = None
     history_secret: str | None = None
     auth: tuple[tuple[str, str], ...] = ()
     simulator_latency_s: float = 1.0
@@ -78,6 +80,7 @@ class AppConfig:
             history_scope=_choice(env, "HISTORY_SCOPE", "private", ("private", "shared")),
             history_max_runs=_int(env, "HISTORY_MAX_RUNS", None, low=1),
             history_max_bytes=_int(env, "HISTORY_MAX_BYTES", None, low=1),
+            history_max_total_bytes=_int(env, "HISTORY_MAX_TOTAL_BYTES", None, low=1),
             history_secret=env.get("HISTORY_SECRET") or None,
             auth=parse_auth(env.get("APP_AUTH") or ""),
             simulator_latency_s=_float(env, "SIMULATOR_LATENCY", 1.0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 
 from PIL import Image
 
@@ -18,6 +19,25 @@ def image_bytes(seed: int, size: int = 48) -> bytes:
     image.putpixel((seed % size, (seed // size) % size), (255 - colour[0], 0, 0))
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def noise_image(seed: int, size: tuple[int, int] = (40, 30), mode: str = "RGB") -> Image.Image:
+    """Random pixels: every one matters, and the image barely compresses (its PNG is about
+    width * height * channels bytes), so tests can size runs in bytes."""
+    channels = len(mode)
+    data = random.Random(seed).randbytes(size[0] * size[1] * channels)
+    return Image.frombytes(mode, size, data)
+
+
+def encoded(image: Image.Image, image_format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def noise_bytes(seed: int, side: int) -> bytes:
+    """A PNG of random pixels, about 3 * side * side bytes."""
+    return encoded(noise_image(seed, (side, side)), "PNG")
 
 
 def new_run(owner: str = "anon:alice", prompt: str = "make it snow", **overrides) -> NewRun:
