@@ -25,7 +25,7 @@ from .history_events import HistoryHandlers
 from .layout import build_api_inputs, build_edit_tab, build_header, build_history_tab
 from .owner import OwnerCookieMiddleware, load_or_create_secret
 from .runs import Runner
-from .wiring import PRIVATE, wire_api, wire_edit, wire_history
+from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
 CSS = """
 #prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
@@ -109,6 +109,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
             [history_tab.search, history_tab.model_filter],
             history_tab.list_outputs(),
             **PRIVATE,
+            **AT_ONCE,
         )
         wire_api(api, edit_tab, editor, edit_limit)
         wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)

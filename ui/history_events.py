@@ -156,5 +156,4 @@ class HistoryHandlers:
             raise gr.Error(
                 "Only your own runs can be deleted, and this one is not (or no longer) there."
             )
-        gr.Info("Run deleted.")
         return (*self.list_history(search, model, request), gr.update(visible=False), "")
