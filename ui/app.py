@@ -25,7 +25,8 @@ from .history_events import HistoryHandlers
 from .layout import build_api_inputs, build_edit_tab, build_header, build_history_tab
 from .owner import OwnerCookieMiddleware, load_or_create_secret
 from .runs import Runner
-from .wiring import PRIVATE, wire_api, wire_edit, wire_history
+from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
+from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
 CSS = """
 #prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
@@ -65,6 +66,7 @@ def build_app(config: AppConfig) -> App:
         config.history_dir, max_runs=config.history_max_runs, max_bytes=config.history_max_bytes
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
+    cache = use_own_cache(config.history_dir)
     backend = start_backend(config)
     context = PageContext(
         config, backend, store, Runner(backend, store, PreparationCache()), secret
@@ -83,7 +85,12 @@ def build_app(config: AppConfig) -> App:
         "css": CSS,
         "js": CTRL_ENTER_JS,
         "theme": gr.themes.Soft(),
-        "app_kwargs": {"middleware": [Middleware(OwnerCookieMiddleware, secret=secret)]},
+        "app_kwargs": {
+            "middleware": [
+                Middleware(OwnerCookieMiddleware, secret=secret),
+                Middleware(GoneFileMiddleware, folders=[cache, config.history_dir / "blobs"]),
+            ]
+        },
     }
     return App(demo, context, launch_kwargs)
 
@@ -96,7 +103,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         "concurrency_limit": ctx.config.max_concurrent_runs,
         "concurrency_id": "edit",
     }
-    with gr.Blocks(title="Image Edit Playground") as demo:
+    with gr.Blocks(title="Image Edit Playground", delete_cache=DELETE_CACHE) as demo:
         build_header(ctx.backend.banner)
         key_state = gr.State(None)
         with gr.Tabs(selected="edit") as tabs:
@@ -109,6 +116,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
             [history_tab.search, history_tab.model_filter],
             history_tab.list_outputs(),
             **PRIVATE,
+            **AT_ONCE,
         )
         wire_api(api, edit_tab, editor, edit_limit)
         wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)

@@ -10,6 +10,7 @@ from .backend import Backend
 from .config import AppConfig
 from .owner import Owner, resolve_owner
 from .runs import Runner
+from .served_files import ServedCopies
 
 
 @dataclass
@@ -19,6 +20,7 @@ class PageContext:
     store: HistoryStore
     runner: Runner
     secret: bytes = field(repr=False)
+    served: ServedCopies = field(default_factory=ServedCopies)
 
     @property
     def shared_history(self) -> bool:

@@ -51,6 +51,12 @@ def pick_run(shown: list[list[str]], event: gr.SelectData) -> str:
     return shown[index][0] if 0 <= index < len(shown) else ""
 
 
+def run_files(run: RunDetail) -> list[str]:
+    """Every file of a run the page may have shown: inputs, results and the list's thumbnail."""
+    files = [str(path) for path in (*run.input_paths, *run.output_paths)]
+    return files + ([run.thumbnail_path] if run.thumbnail_path else [])
+
+
 def detail_markdown(run: RunDetail) -> str:
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))
     lines = [f"**{run.status.upper()}** · {run.model} · {when} · {run.backend}"]
@@ -129,6 +135,7 @@ class HistoryHandlers:
         if run is None:
             raise gr.Error("That run is not in your history.")
         archive = str(export_zip(run))
+        self.ctx.served.zip_sent(run.id, archive)
         return archive, archive
 
     @staticmethod
@@ -152,9 +159,12 @@ class HistoryHandlers:
     def delete_run(self, run_id: str, search: str, model: str, request: gr.Request):
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
         owner = self.ctx.owner(request)
-        if not run_id or not self.ctx.store.delete_run(owner.id, run_id.strip()):
+        run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
+        # the copies' folders are named after the files' content: read them while it exists
+        served_folders = self.ctx.served.copies_of(run_files(run) if run else [])
+        if run is None or not self.ctx.store.delete_run(owner.id, run.id):
             raise gr.Error(
                 "Only your own runs can be deleted, and this one is not (or no longer) there."
             )
-        gr.Info("Run deleted.")
+        self.ctx.served.run_deleted(run.id, served_folders)
         return (*self.list_history(search, model, request), gr.update(visible=False), "")

@@ -17,6 +17,9 @@ from .history_events import HistoryHandlers, pick_run
 from .layout import ApiInputs, EditTab, HistoryTab
 
 PRIVATE = {"api_visibility": "private"}
+AT_ONCE = {"queue": False}
+"""History events bypass Gradio's queue: its size bound counts every waiting event, so a queue
+full of edits would otherwise refuse the history list, opening, restoring and deleting runs."""
 CLICK_DOWNLOAD_JS = "() => document.querySelector('#run-download-file')?.click()"
 
 
@@ -81,34 +84,39 @@ def wire_history(
     edit_limit: dict[str, Any],
 ) -> None:
     listing = {"inputs": [page.search, page.model_filter], "outputs": page.list_outputs()}
-    demo.load(history.list_history, api_name="history_list", **listing)
-    page.refresh.click(history.list_history, **listing, **PRIVATE)
-    page.search.submit(history.list_history, **listing, **PRIVATE)
-    page.model_filter.change(history.list_history, **listing, **PRIVATE)
+    demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
+    page.refresh.click(history.list_history, **listing, **PRIVATE, **AT_ONCE)
+    page.search.submit(history.list_history, **listing, **PRIVATE, **AT_ONCE)
+    page.model_filter.change(history.list_history, **listing, **PRIVATE, **AT_ONCE)
     page.more.click(
         history.more_history, [page.search, page.model_filter, page.shown_runs],
-        page.list_outputs(), **PRIVATE,
+        page.list_outputs(), **PRIVATE, **AT_ONCE,
     )  # fmt: skip
-    page.gallery.select(pick_run, page.shown_runs, page.run_id, queue=False, **PRIVATE).then(
-        history.open_run, page.run_id, page.detail_parts(), **PRIVATE
+    page.gallery.select(pick_run, page.shown_runs, page.run_id, **PRIVATE, **AT_ONCE).then(
+        history.open_run, page.run_id, page.detail_parts(), **PRIVATE, **AT_ONCE
     )
-    page.run_id.change(history.open_run, page.run_id, page.detail_parts(), api_name="history_open")
+    page.run_id.change(
+        history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
+    )
     restore_outputs = [edit_tab.images, *edit_tab.controls.values(), tabs]
     page.restore.click(
-        history.restore_run, page.run_id, restore_outputs, api_name="history_restore"
+        history.restore_run, page.run_id, restore_outputs, api_name="history_restore", **AT_ONCE
     )
-    page.run_again.click(history.restore_run, page.run_id, restore_outputs, **PRIVATE).success(
+    page.run_again.click(
+        history.restore_run, page.run_id, restore_outputs, **PRIVATE, **AT_ONCE
+    ).success(
         editor.run_from_page, inputs_kwargs=run_inputs(edit_tab, key_state),
         outputs=edit_tab.run_outputs(), **edit_limit, **PRIVATE,
-    ).then(history.list_history, **listing, **PRIVATE)  # fmt: skip
+    ).then(history.list_history, **listing, **PRIVATE, **AT_ONCE)  # fmt: skip
     page.download.click(
-        history.export_run, page.run_id, [page.download_file, page.export_path], **PRIVATE
+        history.export_run, page.run_id, [page.download_file, page.export_path], **PRIVATE,
+        **AT_ONCE,
     ).then(None, js=CLICK_DOWNLOAD_JS).then(
-        history.remove_export, page.export_path, None, **PRIVATE
-    )
+        history.remove_export, page.export_path, None, **PRIVATE, **AT_ONCE
+    )  # fmt: skip
     page.delete.click(
         history.delete_run, [page.run_id, page.search, page.model_filter],
-        [*page.list_outputs(), page.detail, page.run_id], api_name="history_delete",
+        [*page.list_outputs(), page.detail, page.run_id], api_name="history_delete", **AT_ONCE,
     )  # fmt: skip
 
 

@@ -3,7 +3,9 @@ restart of the app, and restoring it brings back its exact parameters."""
 
 import json
 import zipfile
+from urllib.parse import urljoin
 
+import httpx2
 import pytest
 from gradio_client import handle_file
 from PIL import Image
@@ -79,6 +81,7 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
         page.get_by_label("Seed", exact=True).fill("31337")
         page.get_by_role("button", name="Run", exact=True).click()
         page.locator("#results img").first.wait_for(timeout=60_000)
+        result_url = page.locator("#results img").first.get_attribute("src")
 
         page.reload()
         page.get_by_role("tab", name="History").click()
@@ -90,6 +93,7 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
             page.get_by_role("button", name="Download (.zip)").click()
         archive = tmp_path / "run.zip"
         download.value.save_as(archive)
+        zip_url = download.value.url
         with zipfile.ZipFile(archive) as bundle:
             record = json.loads(bundle.read("run.json"))
             assert "inputs/input-1.png" in bundle.namelist()
@@ -104,3 +108,9 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
         assert page.get_by_label("Seed", exact=True).input_value() == "31337"
         assert not page.get_by_label("Randomize seed").is_checked()
         assert page.locator("#input-images img").count() == 1
+
+        page.get_by_role("tab", name="History").click()
+        page.get_by_role("button", name="Delete").click()
+        entry.wait_for(state="detached")
+        for url in (zip_url, result_url):  # the zip, and the Edit tab's copy of the result
+            assert httpx2.get(urljoin(app.url, url), timeout=10).status_code == 404, url

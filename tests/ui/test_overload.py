@@ -6,6 +6,7 @@ single running edit busy while more callers arrive than the queue holds.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx2
@@ -63,3 +64,64 @@ def test_callers_beyond_the_queue_bound_are_refused_and_the_rest_are_served(
     assert refused, "some callers should have been turned away"
     assert all("Queue is full" in message for message in refused)
     assert served == CALLERS - len(refused) and served <= ADMITTED_AT_MOST
+
+
+@pytest.mark.browser
+def test_history_answers_while_the_edit_queue_is_full(app, simulator, tmp_path):
+    """Listing, opening, restoring and deleting runs, and the first page load, never wait
+    behind edits: one edit holds the only slot for a while and four more fill the queue."""
+    from tests.chromium import chromium
+
+    picture = tmp_path / "in.png"
+    Image.new("RGB", (640, 480), "olive").save(picture)
+    faults = simulator.origin + "/_simulator/faults"
+    httpx2.delete(faults).raise_for_status()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app.url)
+        page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+        page.locator("#input-images img").first.wait_for()
+        page.get_by_label("Prompt", exact=True).fill("made before the rush")
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.locator("#results img").first.wait_for(timeout=60_000)
+
+        httpx2.post(faults, json=[{"delay_s": 15.0}]).raise_for_status()
+        refused = fill_the_edit_queue(app, picture, tmp_path)
+        try:
+            assert "Queue is full" in refused
+            page.reload()
+            page.get_by_role("tab", name="History").click()
+            entry = page.locator("#history-gallery").get_by_text("made before the rush")
+            entry.wait_for(timeout=5_000)
+            page.locator("#history-gallery img").first.click()
+            page.locator("#run-detail").get_by_text(
+                "Prompt: made before the rush", exact=True
+            ).wait_for(timeout=5_000)
+            page.get_by_role("button", name="Restore into editor").click()
+            page.wait_for_function(
+                "document.querySelector('#prompt textarea').value === 'made before the rush'",
+                timeout=5_000,
+            )
+            page.get_by_role("tab", name="History").click()
+            page.get_by_role("button", name="Delete").click()
+            entry.wait_for(state="detached", timeout=5_000)
+            page.screenshot(path=str(tmp_path / "history-while-queue-full.png"))
+            assert page.get_by_text("Queue is full").count() == 0
+        finally:
+            httpx2.delete(faults).raise_for_status()
+
+
+def fill_the_edit_queue(app: AppProcess, picture, tmp_path) -> str:
+    """Submits more edits than the queue holds; returns the message of the first one refused."""
+    client = Client(app.url, verbose=False, download_files=str(tmp_path / "downloads"))
+    jobs = [
+        client.submit(images=[handle_file(str(picture))], prompt=f"rush {i}", api_name="/edit")
+        for i in range(CALLERS)
+    ]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for job in jobs:
+            if job.done() and isinstance(job.exception(), QueueError):
+                return str(job.exception())
+        time.sleep(0.1)
+    raise AssertionError("the queue never filled up")
