@@ -12,8 +12,9 @@ import logging
 import os
 import random
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx2
@@ -29,18 +30,43 @@ from .errors import (
     ImageEditError,
     PermissionDeniedError,
     RateLimitError,
+    ReplyLostError,
+    ReplyTimeoutError,
     RequestTooLargeError,
 )
 from .images import prepare_image
 from .models import REQUEST_BODY_MAX_BYTES, model_spec
 from .params import EditRequest
-from .results import EditedImage, EditResult, ParsedResponse, parse_success, shortfall_note
-from .validation import validate_request
+from .results import (
+    EditedImage,
+    EditResult,
+    ParsedResponse,
+    Size,
+    parse_success,
+    shortfall_note,
+)
+from .validation import parse_size, validate_request
 
 logger = logging.getLogger(__name__)
 
 BODY_OVERHEAD_BYTES = 64 * 1024
 """Room left in the 32 MB body for the fields and the JSON or multipart framing."""
+
+UNSENT_ERRORS = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
+    httpx2.ProxyError,
+    httpx2.WriteError,
+    httpx2.WriteTimeout,
+)
+"""Transport failures before the request was sent in full: the service cannot have run (or
+billed) the edit, so these alone are retried. Any other failure comes after the whole request
+went out, and is never retried: the gateway bills per image."""
+
+UNSENDABLE_ERRORS = (httpx2.UnsupportedProtocol, httpx2.LocalProtocolError)
+"""The request could not be formed at all (a bad base URL): nothing was sent, and a retry
+cannot help."""
 
 
 def resolve_api_key(api_key: str | None) -> str:
@@ -72,6 +98,10 @@ class PreparedCall:
     request: EditRequest
     body: EncodedBody
     notes: list[str]
+
+    @property
+    def requested_size(self) -> Size:
+        return parse_size(self.request.size)
 
 
 class ClientCore:
@@ -112,7 +142,7 @@ class ClientCore:
         if isinstance(value, str):
             return value.replace(self._api_key, "***")
         if isinstance(value, dict):
-            return {key: self.redact(item) for key, item in value.items()}
+            return {self.redact(key): self.redact(item) for key, item in value.items()}
         if isinstance(value, list):
             return [self.redact(item) for item in value]
         return value
@@ -135,13 +165,14 @@ class ClientCore:
 
     # -- retries --------------------------------------------------------------------------------
 
-    def delay_after_error(self, error: httpx2.TransportError, attempt: int) -> float:
-        """Seconds to wait before retrying after a transport error, or raises the final error."""
-        if isinstance(error, httpx2.ReadTimeout):
-            raise APITimeoutError() from None
-        final = isinstance(error, httpx2.TimeoutException)
+    def delay_after_error(self, error: httpx2.RequestError, attempt: int) -> float:
+        """Seconds to wait before retrying a request that failed before it was sent in full, or
+        raises the final error; a failure after sending is never retried (it may be billed)."""
+        if not isinstance(error, UNSENT_ERRORS):
+            raise error_after_sending(error) from None
         if attempt >= self.max_retries:
-            raise (APITimeoutError() if final else APIConnectionError()) from None
+            timed_out = isinstance(error, httpx2.TimeoutException)
+            raise (APITimeoutError() if timed_out else APIConnectionError()) from None
         logger.info("retrying after %s (attempt %d)", type(error).__name__, attempt + 1)
         return backoff_delay(attempt)
 
@@ -163,7 +194,7 @@ class ClientCore:
     def error_for(self, response: httpx2.Response) -> APIStatusError:
         body = _json_or_none(response)
         code, service_message, request_id = read_error_envelope(body)
-        request_id = request_id or response.headers.get("x-request-id")
+        request_id = self.redact(request_id or response.headers.get("x-request-id"))
         status = response.status_code
         cls, lead = explain_status(status, code)
         detail = self.redact(service_message or "").strip().rstrip(".")
@@ -174,9 +205,14 @@ class ClientCore:
             message, status_code=status, code=code, request_id=request_id, body=self.redact(body)
         )
 
-    def parse(self, response: httpx2.Response) -> ParsedResponse:
+    def parse(self, response: httpx2.Response, call: PreparedCall) -> ParsedResponse:
         body = _json_or_none(response)
-        return parse_success(body, response.status_code, response.headers.get("x-request-id"))
+        request_id = response.headers.get("x-request-id")
+        try:
+            return parse_success(body, response.status_code, request_id, call.requested_size)
+        except APIStatusError as error:
+            error.body, error.request_id = self.redact(error.body), self.redact(error.request_id)
+            raise
 
     def finish(
         self,
@@ -186,29 +222,65 @@ class ClientCore:
         download_notes: Sequence[str],
         started: float,
     ) -> EditResult:
+        """The EditResult of a successful reply, with the key redacted from everything in it (a
+        service may echo the Authorization header into a revised prompt or the metadata)."""
         requested = call.request.n
         notes = [*call.notes, *parsed.notes, *download_notes]
         if not images:
-            raise APIStatusError(
-                "The service answered but sent no usable image"
-                + (f" ({' '.join(parsed.notes)})" if parsed.notes else "")
-                + ". Try again.",
-                status_code=200,
-                request_id=parsed.request_id,
-            )
+            raise self._nothing_usable(parsed)
         shortfall = shortfall_note(len(images), requested)
         if shortfall:
             notes.append(shortfall)
         return EditResult(
-            images=list(images),
+            images=[self._redacted_image(image) for image in images],
             created=parsed.created,
-            metadata=parsed.metadata,
-            request_id=parsed.request_id,
+            metadata=self.redact(parsed.metadata),
+            request_id=self.redact(parsed.request_id),
             elapsed_s=time.monotonic() - started,
             requested_n=requested,
             seed=call.request.seed,
-            notes=notes,
+            notes=self.redact(notes),
         )
+
+    def _redacted_image(self, image: EditedImage) -> EditedImage:
+        return replace(
+            image, url=self.redact(image.url), revised_prompt=self.redact(image.revised_prompt)
+        )
+
+    def _nothing_usable(self, parsed: ParsedResponse) -> APIStatusError:
+        detail = f" ({' '.join(parsed.notes)})" if parsed.notes else ""
+        return APIStatusError(
+            self.redact(f"The service answered but sent no usable image{detail}. Try again."),
+            status_code=200,
+            request_id=self.redact(parsed.request_id),
+        )
+
+
+@contextmanager
+def billed_if_it_fails() -> Iterator[None]:
+    """Marks an ImageEditError raised inside as `may_have_been_billed`. The clients handle a
+    successful reply inside it: the service ran the edit even if no result can be kept."""
+    try:
+        yield
+    except ImageEditError as error:
+        error.may_have_been_billed = True
+        raise
+
+
+def error_after_sending(error: httpx2.RequestError) -> APIConnectionError:
+    """The error for a failure once the request may have gone out in full (never retried)."""
+    if isinstance(error, UNSENDABLE_ERRORS):
+        return APIConnectionError(
+            f"The request could not be sent ({type(error).__name__}). Check the base URL."
+        )
+    if isinstance(error, httpx2.ReadTimeout):
+        return ReplyTimeoutError()
+    if isinstance(error, httpx2.DecodingError):
+        return ReplyLostError(
+            "The service's reply arrived damaged, so it may have run (and billed) this edit. "
+            "Check before running it again."
+        )
+    return ReplyLostError()
 
 
 def is_retryable(status: int, code: str | None) -> bool:

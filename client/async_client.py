@@ -12,15 +12,15 @@ from collections.abc import Awaitable, Callable
 
 import httpx2
 
-from ._base import ClientCore
+from ._base import ClientCore, billed_if_it_fails
 from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, UnsafeURLError
 from .params import EditRequest
-from .results import EditedImage, EditResult, ResponseItem
-from .sync_client import assemble
+from .results import EditedImage, EditResult, ResponseItem, Size
+from .sync_client import assemble, urls_to_fetch
 
 
 class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
@@ -55,9 +55,10 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
         started = time.monotonic()
         call = await asyncio.to_thread(self._core.prepare, request)
         response = await self._post(call.body)
-        parsed = self._core.parse(response)
-        images, notes = await self._collect(parsed.items)
-        return self._core.finish(call, parsed, images, notes, started)
+        with billed_if_it_fails():
+            parsed = await asyncio.to_thread(self._core.parse, response, call)
+            images, notes = await self._collect(parsed.items, call.requested_size)
+            return self._core.finish(call, parsed, images, notes, started)
 
     async def _post(self, body: EncodedBody) -> httpx2.Response:
         attempt = 0
@@ -66,7 +67,7 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
                 response = await self._http.post(
                     self._core.edits_url, **self._core.post_kwargs(body)
                 )
-            except httpx2.TransportError as error:
+            except httpx2.RequestError as error:
                 delay = self._core.delay_after_error(error, attempt)
             else:
                 if response.is_success:
@@ -75,20 +76,25 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
             await self._sleep(delay)
             attempt += 1
 
-    async def _collect(self, items: list[ResponseItem]) -> tuple[list[EditedImage], list[str]]:
-        to_fetch = [item.url for item in items if item.data is None]
-        plans = [await asyncio.to_thread(DownloadPlan, url, self._guard) for url in to_fetch]
+    async def _collect(
+        self, items: list[ResponseItem], requested: Size
+    ) -> tuple[list[EditedImage], list[str]]:
+        to_fetch = urls_to_fetch(items)
+        plans = [
+            await asyncio.to_thread(DownloadPlan, url, self._guard, requested) for url in to_fetch
+        ]
         outcomes = await asyncio.gather(*(self._download(plan) for plan in plans))
         return assemble(items, dict(zip(to_fetch, outcomes, strict=True)))
 
     async def _download(self, plan: DownloadPlan) -> bytes | ImageEditError:
         try:
             while True:
-                request = self._http.build_request("GET", plan.url, timeout=DOWNLOAD_TIMEOUT_S)
+                get = plan.request_args()
+                request = self._http.build_request("GET", **get, timeout=DOWNLOAD_TIMEOUT_S)
                 response = await self._http.send(request, stream=True)
                 try:
-                    location = response.headers.get("location")
-                    if plan.next_url(response.status_code, location):
+                    status, location = response.status_code, response.headers.get("location")
+                    if await asyncio.to_thread(plan.next_url, status, location):  # resolves DNS
                         continue
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
@@ -101,5 +107,5 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
             raise
         except ImageEditError as error:
             return error
-        except httpx2.TransportError as error:
+        except httpx2.RequestError as error:
             return connection_error(error)

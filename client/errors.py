@@ -4,23 +4,60 @@ ImageEditError
 ├── ValidationError            a parameter is outside the model's limits (nothing was sent)
 ├── InvalidImageError          an input is not a usable image (nothing was sent)
 ├── UnsafeURLError             a result URL was refused by the download guard (never requested)
-├── APIConnectionError         the service could not be reached
-│   └── APITimeoutError        it did not answer in time
+├── OversizedResultError       a result image was far larger than requested (not kept)
+├── APIConnectionError         no HTTP answer came back
+│   ├── APITimeoutError        the service could not be reached in time (nothing was billed)
+│   └── ReplyLostError         the request was sent in full, but the answer was lost
+│       └── ReplyTimeoutError  ... because it did not come in time (also an APITimeoutError)
 └── APIStatusError             it answered with an error status
     ├── AuthenticationError    401: the key was rejected
     ├── PermissionDeniedError  403: no access, or the quota is used up
     ├── RequestTooLargeError   413: the request body is too large
     ├── RateLimitError         429: too many requests
     └── ContentPolicyError     the input or prompt was blocked by content moderation
+
+`may_have_been_billed` is True on every error raised after the service may have run, and billed,
+the edit: ReplyLostError (and ReplyTimeoutError), OversizedResultError, and any error raised because
+no result of a successful reply could be kept (downloads failed or were refused, nothing usable).
+Do not run such an edit again without checking.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+SHOWN_VALUE_MAX_CHARS = 60
+"""A value longer than this is described (its length or type) rather than quoted in a message."""
+JSON_LIKE_TYPES = (bool, int, float, str, list, tuple, dict)
+"""Values of these types (and None) are quoted in messages; others are named by their type."""
 
 
 class ImageEditError(Exception):
     """Base of every error the client raises."""
+
+    may_have_been_billed: bool = False
+    """Whether the service may have run, and billed, the edit despite the error."""
+
+
+def describe_value(value: Any) -> str:
+    """`value` as a message shows it: short and readable whatever it is (NaN, a long text...)."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, float) and math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, int) and abs(value) >= 10**50:  # repr fails past 4300 digits
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    if value is not None and not isinstance(value, JSON_LIKE_TYPES):
+        return f"a value of type {type(value).__name__}"  # its repr is code, not for reading
+    shown = repr(value)
+    if len(shown) <= SHOWN_VALUE_MAX_CHARS:
+        return shown
+    if isinstance(value, str):
+        return f"{len(value)} characters"
+    if isinstance(value, (list, tuple, dict)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a value of type {type(value).__name__}"
 
 
 class ValidationError(ImageEditError, ValueError):
@@ -30,12 +67,7 @@ class ValidationError(ImageEditError, ValueError):
         self.field = field
         self.limit = limit
         self.value = value
-        shown = (
-            repr(value)
-            if not isinstance(value, str) or len(value) < 60
-            else f"{len(value)} characters"
-        )
-        super().__init__(message or f"{field} must be {limit}; got {shown}.")
+        super().__init__(message or f"{field} must be {limit}; got {describe_value(value)}.")
 
 
 class InvalidImageError(ImageEditError, ValueError):
@@ -52,8 +84,16 @@ class UnsafeURLError(ImageEditError):
     """A result URL points where the client refuses to go (not https, or a private address)."""
 
 
+class OversizedResultError(ImageEditError):
+    """A result image's header claims far more pixels than were asked for, so it was not kept
+    (decoding it could take gigabytes). The service made it, so the edit may have been billed."""
+
+    may_have_been_billed = True
+
+
 class APIConnectionError(ImageEditError):
-    """The request never got an HTTP answer."""
+    """The request got no HTTP answer. Raised as such, it was not sent in full: nothing was
+    billed. Its subclass ReplyLostError means it was sent, and may have been billed."""
 
     def __init__(
         self,
@@ -65,13 +105,42 @@ class APIConnectionError(ImageEditError):
 
 
 class APITimeoutError(APIConnectionError):
-    """No answer in time. A read timeout is not retried: the run may have been billed."""
+    """The service could not be reached in time (connecting, or sending the request)."""
+
+    def __init__(
+        self,
+        message: str = (
+            "The image service could not be reached in time, so the request was not sent in full "
+            "and nothing was billed. Try again later or with fewer images."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class ReplyLostError(APIConnectionError):
+    """The request was sent in full, then the connection failed before an answer: the service may
+    have run and billed the edit, so it is never retried by itself."""
+
+    may_have_been_billed = True
+
+    def __init__(
+        self,
+        message: str = (
+            "The connection dropped after the request was sent, so the service may have run (and "
+            "billed) this edit. Check before running it again."
+        ),
+    ) -> None:
+        super().__init__(message)
+
+
+class ReplyTimeoutError(ReplyLostError, APITimeoutError):
+    """The request was sent in full, and no answer came in time (a read timeout)."""
 
     def __init__(
         self,
         message: str = (
             "The image service did not answer in time. The run may still have been billed; "
-            "try again later or with fewer images."
+            "check before running it again, or try later with fewer images."
         ),
     ) -> None:
         super().__init__(message)

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 PROMPT_MAX_CHARS = 800
 NEGATIVE_PROMPT_MAX_CHARS = 500
+MODEL_NAME_MAX_CHARS = 100
+"""A custom model name longer than this is a mistake (a pasted prompt, say), not a model."""
+EXTRA_MAX_BYTES = 64 * 1024
+"""`extra` as compact JSON; upstream parameters are a few small values, never a payload."""
 SEED_MAX = 2_147_483_647
 MIN_OUTPUT_PIXELS = 512 * 512
 MAX_OUTPUT_PIXELS = 2048 * 2048

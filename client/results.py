@@ -2,7 +2,8 @@
 
 Also parses the response body. The service may return fewer items than asked for, items with all
 three keys present but empty, and a `metadata` that is the raw upstream reply; none of that is an
-error, and every oddity becomes a note.
+error, and every oddity becomes a note. A result image whose header claims far more pixels than
+were requested is refused before any of it is decoded (a "result bomb").
 """
 
 from __future__ import annotations
@@ -14,9 +15,31 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from PIL import Image
+from PIL import (
+    BmpImagePlugin,
+    GifImagePlugin,
+    Image,
+    JpegImagePlugin,
+    PngImagePlugin,
+    WebPImagePlugin,
+)
 
-from .errors import APIStatusError
+from .constants import RESULT_MAX_PIXELS, RESULT_MAX_SIZE_FACTOR
+from .errors import APIStatusError, ImageEditError, OversizedResultError
+from .models import MAX_OUTPUT_PIXELS
+
+Size = tuple[int, int]
+"""Width and height in pixels."""
+
+HEADER_READERS = (
+    PngImagePlugin.PngImageFile,
+    JpegImagePlugin.JpegImageFile,
+    WebPImagePlugin.WebPImageFile,
+    GifImagePlugin.GifImageFile,
+    BmpImagePlugin.BmpImageFile,
+)
+"""Pillow's readers of the formats a result comes in, used directly: `Image.open` would refuse a
+huge image as a decompression bomb before its size could be told."""
 
 
 @dataclass
@@ -75,6 +98,8 @@ class ResponseItem:
     data: bytes | None
     url: str | None
     revised_prompt: str | None
+    refused: ImageEditError | None = None
+    """Why the entry's image was not kept (it is then neither kept nor downloaded)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +111,11 @@ class ParsedResponse:
     notes: list[str]
 
 
-def parse_success(body: Any, status_code: int, header_request_id: str | None) -> ParsedResponse:
-    """The items of a 2xx body; a body that is not the documented shape is an APIStatusError."""
+def parse_success(
+    body: Any, status_code: int, header_request_id: str | None, requested: Size | None = None
+) -> ParsedResponse:
+    """The items of a 2xx body; a body that is not the documented shape is an APIStatusError.
+    An inline image far larger than `requested` becomes a refused item."""
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise APIStatusError(
             "The image service sent a reply this client does not understand. Try again; if it "
@@ -109,7 +137,9 @@ def parse_success(body: Any, status_code: int, header_request_id: str | None) ->
         url = entry.get("url") or None
         if encoded:
             try:
-                items.append(ResponseItem(_decode_b64(encoded), url, revised))
+                items.append(ResponseItem(_decode_b64(encoded, requested), url, revised))
+            except OversizedResultError as refused:
+                items.append(ResponseItem(None, url, revised, refused))
             except ValueError:
                 notes.append(f"Result {position} arrived damaged (bad base64) and was skipped.")
         elif url:
@@ -120,13 +150,14 @@ def parse_success(body: Any, status_code: int, header_request_id: str | None) ->
     return ParsedResponse(created, items, metadata, request_id, notes)
 
 
-def _decode_b64(encoded: str) -> bytes:
+def _decode_b64(encoded: str, requested: Size | None) -> bytes:
     if encoded.startswith("data:"):
         encoded = encoded.partition(",")[2]
     try:
         data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:
         raise ValueError("bad base64") from error
+    refuse_oversized(data, requested)
     if not is_decodable_image(data):
         raise ValueError("not an image")
     return data
@@ -152,6 +183,39 @@ def is_decodable_image(data: bytes) -> bool:
     except Exception:  # any decoder failure means "not a usable image"
         return False
     return True
+
+
+def header_size(data: bytes) -> Size | None:
+    """The width and height `data`'s header claims, read without decoding a pixel; None when it is
+    not a format a result comes in (such data then faces Pillow's own bomb check)."""
+    for reader in HEADER_READERS:
+        try:
+            with reader(io.BytesIO(data)) as image:
+                return image.size
+        except Exception:  # not this format, or a damaged header
+            continue
+    return None
+
+
+def result_pixel_limit(requested: Size | None) -> int:
+    """The most pixels a result may have: a few times the requested size, never less than the
+    API's largest output and never more than RESULT_MAX_PIXELS."""
+    if requested is None:
+        return RESULT_MAX_PIXELS
+    asked = requested[0] * requested[1]
+    return min(max(asked * RESULT_MAX_SIZE_FACTOR, MAX_OUTPUT_PIXELS), RESULT_MAX_PIXELS)
+
+
+def refuse_oversized(data: bytes, requested: Size | None) -> None:
+    """Raises OversizedResultError when `data` claims far more pixels than were requested."""
+    size = header_size(data)
+    if size is None or size[0] * size[1] <= result_pixel_limit(requested):
+        return
+    asked = f"the {requested[0]}×{requested[1]} requested" if requested else "any output size"
+    raise OversizedResultError(
+        f"The service returned a {size[0]}×{size[1]} image, far larger than {asked}; "
+        "it was not kept."
+    )
 
 
 def sniff_format(data: bytes) -> str:

@@ -8,14 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from ._base import ClientCore
+from ._base import ClientCore, billed_if_it_fails
 from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
-from .errors import ImageEditError, UnsafeURLError
+from .errors import ImageEditError, OversizedResultError, UnsafeURLError
 from .params import EditRequest
-from .results import EditedImage, EditResult, ResponseItem
+from .results import EditedImage, EditResult, ResponseItem, Size
 
 MAX_PARALLEL_DOWNLOADS = 6
 
@@ -52,16 +52,17 @@ class ImageEditClient(EditMethod[EditResult]):
         started = time.monotonic()
         call = self._core.prepare(request)
         response = self._post(call.body)
-        parsed = self._core.parse(response)
-        images, notes = self._collect(parsed.items)
-        return self._core.finish(call, parsed, images, notes, started)
+        with billed_if_it_fails():
+            parsed = self._core.parse(response, call)
+            images, notes = self._collect(parsed.items, call.requested_size)
+            return self._core.finish(call, parsed, images, notes, started)
 
     def _post(self, body: EncodedBody) -> httpx2.Response:
         attempt = 0
         while True:
             try:
                 response = self._http.post(self._core.edits_url, **self._core.post_kwargs(body))
-            except httpx2.TransportError as error:
+            except httpx2.RequestError as error:
                 delay = self._core.delay_after_error(error, attempt)
             else:
                 if response.is_success:
@@ -70,11 +71,14 @@ class ImageEditClient(EditMethod[EditResult]):
             self._sleep(delay)
             attempt += 1
 
-    def _collect(self, items: list[ResponseItem]) -> tuple[list[EditedImage], list[str]]:
-        to_fetch = [item.url for item in items if item.data is None]
+    def _collect(
+        self, items: list[ResponseItem], requested: Size
+    ) -> tuple[list[EditedImage], list[str]]:
+        to_fetch = urls_to_fetch(items)
         fetched: dict[str, bytes | ImageEditError] = {}
         if to_fetch:
-            plans = [DownloadPlan(url, self._guard) for url in to_fetch]  # refuses before any I/O
+            # refuses before any I/O
+            plans = [DownloadPlan(url, self._guard, requested) for url in to_fetch]
             workers = min(len(plans), MAX_PARALLEL_DOWNLOADS)
             with ThreadPoolExecutor(workers) as pool:
                 outcomes = pool.map(self._download, plans)
@@ -84,7 +88,8 @@ class ImageEditClient(EditMethod[EditResult]):
     def _download(self, plan: DownloadPlan) -> bytes | ImageEditError:
         try:
             while True:
-                with self._http.stream("GET", plan.url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+                get = plan.request_args()
+                with self._http.stream("GET", **get, timeout=DOWNLOAD_TIMEOUT_S) as response:
                     if plan.next_url(response.status_code, response.headers.get("location")):
                         continue
                     body = bytearray()
@@ -96,24 +101,38 @@ class ImageEditClient(EditMethod[EditResult]):
             raise
         except ImageEditError as error:
             return error
-        except httpx2.TransportError as error:
+        except httpx2.RequestError as error:
             return connection_error(error)
+
+
+def urls_to_fetch(items: list[ResponseItem]) -> list[str]:
+    """The result URLs to download: those of entries that came without (kept) inline bytes."""
+    return [item.url for item in items if item.data is None and item.refused is None and item.url]
 
 
 def assemble(
     items: list[ResponseItem], fetched: dict[str, bytes | ImageEditError]
 ) -> tuple[list[EditedImage], list[str]]:
-    """Result images in the service's order; failed downloads become notes, unless all failed."""
+    """Result images in the service's order; failed downloads and refused images become notes,
+    unless no image is left: then the first failure is raised."""
     images: list[EditedImage] = []
     notes: list[str] = []
     failures: list[ImageEditError] = []
     for position, item in enumerate(items, start=1):
-        data = item.data if item.data is not None else fetched[item.url]
+        data = item.refused if item.refused is not None else item.data
+        if data is None:
+            data = fetched[item.url]
         if isinstance(data, ImageEditError):
             failures.append(data)
-            notes.append(f"Result {position} could not be downloaded: {data}")
+            notes.append(failure_note(position, data))
             continue
         images.append(EditedImage(data=data, url=item.url, revised_prompt=item.revised_prompt))
     if failures and not images:
         raise failures[0]
     return images, notes
+
+
+def failure_note(position: int, error: ImageEditError) -> str:
+    if isinstance(error, OversizedResultError):
+        return f"Result {position} was refused: {error}"
+    return f"Result {position} could not be downloaded: {error}"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
+import struct
+import zlib
 from collections.abc import Callable
 
 import httpx2
@@ -23,14 +26,37 @@ def png(colour=(200, 40, 40), size=(512, 512), mode="RGB") -> bytes:
     return buffer.getvalue()
 
 
-def success(n: int = 1, **item) -> httpx2.Response:
-    data = [
-        {"url": "", "b64_json": base64.b64encode(png()).decode(), "revised_prompt": "", **item}
-        for _ in range(n)
-    ]
-    return httpx2.Response(
-        200, json={"created": 1, "data": data, "metadata": {"request_id": "r-1"}}
+@functools.cache
+def png_claiming(width: int, height: int) -> bytes:
+    """A complete, valid PNG of `width`×`height` black-and-white pixels, made row by row so a
+    20000×20000 one costs 50 kB and no memory: decoding it is what would cost gigabytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    row = b"\0" * (1 + (width + 7) // 8)
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+def b64(image: bytes) -> str:
+    return base64.b64encode(image).decode()
+
+
+def success_body(n: int = 1, **item) -> dict:
+    """A successful reply with `n` inline images (fields of each overridden by `item`)."""
+    data = [{"url": "", "b64_json": b64(png()), "revised_prompt": "", **item} for _ in range(n)]
+    return {"created": 1, "data": data, "metadata": {"request_id": "r-1"}}
+
+
+def success(n: int = 1, **item) -> httpx2.Response:
+    return httpx2.Response(200, json=success_body(n, **item))
 
 
 class FakeService:
@@ -51,6 +77,12 @@ class FakeService:
 
     def json_body(self, index: int = -1) -> dict:
         return json.loads(self.posts[index].content)
+
+
+def named_url(request: httpx2.Request) -> str:
+    """The URL a download asked for by name: a pinned request goes to the checked IP address and
+    carries the name in its Host header."""
+    return str(request.url.copy_with(netloc=request.headers["host"].encode("ascii")))
 
 
 def resolve(host: str) -> list[str]:

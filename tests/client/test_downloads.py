@@ -5,8 +5,26 @@ import asyncio
 import httpx2
 import pytest
 
-from client import APIStatusError, AsyncImageEditClient, ImageEditError, UnsafeURLError
-from tests.client.fakes import KEY, PUBLIC_IP, FakeService, edit_args, make_client, png
+from client import (
+    APIStatusError,
+    AsyncImageEditClient,
+    ImageEditClient,
+    ImageEditError,
+    OversizedResultError,
+    UnsafeURLError,
+)
+from client.downloads import pinned_request
+from tests.client.fakes import (
+    BASE_URL,
+    KEY,
+    PUBLIC_IP,
+    FakeService,
+    edit_args,
+    make_client,
+    named_url,
+    png,
+    png_claiming,
+)
 
 CAP = 4096
 """A small download cap, patched in, so size tests move kilobytes rather than 64 MB."""
@@ -21,7 +39,7 @@ def serving(posted: httpx2.Response, files: dict[str, httpx2.Response]):
     def handler(request: httpx2.Request) -> httpx2.Response:
         if request.method == "POST":
             return posted
-        return files[str(request.url)]
+        return files[named_url(request)]
 
     return handler
 
@@ -38,8 +56,6 @@ def test_url_results_are_downloaded_in_parallel_keeping_the_exact_bytes():
 
 
 def test_the_api_own_origin_is_trusted_even_over_http():
-    from client import ImageEditClient
-
     service = FakeService(
         serving(url_results("http://127.0.0.1:8000/v1/files/x.png"),
                 {"http://127.0.0.1:8000/v1/files/x.png": httpx2.Response(200, content=png())})
@@ -48,6 +64,58 @@ def test_the_api_own_origin_is_trusted_even_over_http():
         api_key="k", base_url="http://127.0.0.1:8000/v1", transport=httpx2.MockTransport(service)
     )
     assert len(client.edit(**edit_args(response_format="url")).images) == 1
+    assert str(service.requests[1].url) == "http://127.0.0.1:8000/v1/files/x.png"  # by name
+
+
+OTHER_PUBLIC_IP = "93.184.216.35"
+
+
+def rebinding_resolver() -> tuple[list[str], object]:
+    """Fake DNS that answers a public address the first time it is asked about cdn.example.com,
+    and 127.0.0.1 every time after (DNS rebinding); cdn2.example.com is another public host."""
+    asked: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append(host)
+        if host == "cdn2.example.com":
+            return [OTHER_PUBLIC_IP]
+        return [PUBLIC_IP] if asked.count(host) == 1 else ["127.0.0.1"]
+
+    return asked, resolve
+
+
+def rebinding_client(service: FakeService, resolve) -> ImageEditClient:
+    transport = httpx2.MockTransport(service)
+    return ImageEditClient(api_key=KEY, base_url=BASE_URL, transport=transport, resolver=resolve)
+
+
+def test_a_download_connects_to_the_checked_address_whatever_the_name_resolves_to_later():
+    start, hop = "https://cdn.example.com/a.png", "https://cdn2.example.com/b.png"
+    files = {start: redirect(hop), hop: httpx2.Response(200, content=png())}
+    service = FakeService(serving(url_results(start), files))
+    asked, resolve = rebinding_resolver()
+    result = rebinding_client(service, resolve).edit(**edit_args(response_format="url"))
+    assert asked == ["cdn.example.com", "cdn2.example.com"]  # each name looked up once
+    first, second = service.requests[1:]
+    assert (first.url.host, first.headers["host"]) == (PUBLIC_IP, "cdn.example.com")
+    assert (second.url.host, second.headers["host"]) == (OTHER_PUBLIC_IP, "cdn2.example.com")
+    assert first.extensions["sni_hostname"] == "cdn.example.com"
+    assert second.extensions["sni_hostname"] == "cdn2.example.com"
+    assert not any(request.url.host == "127.0.0.1" for request in service.requests)
+    assert result.images[0].url == start  # the result still names the link the service gave
+
+
+def test_a_pinned_request_keeps_the_name_for_the_host_header_and_tls():
+    get = pinned_request("https://cdn.example.com:8443/a.png?sig=x%2By", "2606:2800:220:1::1")
+    assert str(get["url"]) == "https://[2606:2800:220:1::1]:8443/a.png?sig=x%2By"
+    assert get["headers"]["host"] == "cdn.example.com:8443"
+    assert get["extensions"] == {"sni_hostname": "cdn.example.com"}
+    default_port = pinned_request("https://Cdn.Example.com/a.png", PUBLIC_IP)
+    assert str(default_port["url"]) == f"https://{PUBLIC_IP}/a.png"
+    assert default_port["headers"]["host"] == "cdn.example.com"
+    assert pinned_request("http://127.0.0.1:8000/v1/x.png", None) == {
+        "url": "http://127.0.0.1:8000/v1/x.png"
+    }
 
 
 @pytest.mark.parametrize(
@@ -89,7 +157,7 @@ def test_redirects_are_followed_and_each_target_checked():
     service = FakeService(serving(url_results(start), to_private))
     with pytest.raises(UnsafeURLError):
         make_client(service).edit(**edit_args(response_format="url"))
-    assert not any("internal.corp" in str(request.url) for request in service.requests)
+    assert not any("internal.corp" in named_url(request) for request in service.requests)
 
 
 def test_more_than_three_redirects_are_refused():
@@ -151,7 +219,7 @@ def test_a_relative_redirect_is_resolved_against_the_current_url():
     files = {start: redirect("../b/final.png"), moved: httpx2.Response(200, content=png())}
     service = FakeService(serving(url_results(start), files))
     make_client(service).edit(**edit_args(response_format="url"))
-    assert [str(r.url) for r in service.requests[1:]] == [start, moved]
+    assert [named_url(r) for r in service.requests[1:]] == [start, moved]
 
 
 def async_edit(service: FakeService, **overrides):
@@ -178,7 +246,29 @@ def test_the_async_client_downloads_the_same_way():
     result = async_edit(service, n=2, response_format="url")
     assert [image.data for image in result.images] == [red, blue]
 
+    assert [request.url.host for request in service.requests[1:]].count(PUBLIC_IP) == 3
+
     private = FakeService(serving(url_results("https://10.1.2.3/a.png"), {}))
     with pytest.raises(UnsafeURLError):
         async_edit(private, response_format="url")
     assert [request.method for request in private.requests] == ["POST"]
+
+
+def test_a_downloaded_result_far_larger_than_requested_is_refused_the_others_kept():
+    huge, fine = "https://cdn.example.com/huge.png", "https://cdn.example.com/fine.png"
+    files = {
+        huge: httpx2.Response(200, content=png_claiming(20000, 20000)),
+        fine: httpx2.Response(200, content=png()),
+    }
+    service = FakeService(serving(url_results(huge, fine), files))
+    result = make_client(service).edit(**edit_args(n=2, size="1024*1024", response_format="url"))
+    assert [image.url for image in result.images] == [fine]
+    assert result.notes[0] == (
+        "Result 1 was refused: The service returned a 20000×20000 image, far larger than the "
+        "1024×1024 requested; it was not kept."
+    )
+
+    files = {huge: httpx2.Response(200, content=png_claiming(20000, 20000))}
+    only_huge = FakeService(serving(url_results(huge), files))
+    with pytest.raises(OversizedResultError, match="20000×20000"):
+        async_edit(only_huge, size="1024*1024", response_format="url")

@@ -7,8 +7,10 @@ import httpx2
 import pytest
 from PIL import Image
 
-from client import APIStatusError
-from tests.client.fakes import FakeService, edit_args, make_client, png
+from client import APIStatusError, OversizedResultError
+from client.constants import LARGE_PHOTO_PIXELS
+from client.results import header_size
+from tests.client.fakes import FakeService, edit_args, make_client, png, png_claiming
 
 
 def reply(data, metadata=None, headers=None, created=1_700_000_000) -> httpx2.Response:
@@ -85,3 +87,63 @@ def test_no_usable_image_at_all_is_an_error():
     service = FakeService(reply([{"url": "", "b64_json": "", "revised_prompt": ""}]))
     with pytest.raises(APIStatusError, match="sent no usable image"):
         make_client(service).edit(**edit_args())
+
+
+HUGE_REFUSED = (
+    "The service returned a 20000×20000 image, far larger than the 1024×1024 requested; "
+    "it was not kept."
+)
+
+
+@pytest.fixture
+def large_photos_allowed(monkeypatch):
+    """Pillow's limit as the app raises it (allow_large_photos), under which a 400-megapixel PNG
+    used to pass the checks, be stored, and take 572 MB to make a thumbnail of."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", LARGE_PHOTO_PIXELS)
+
+
+def test_a_result_far_larger_than_requested_is_not_kept_and_the_good_ones_are(
+    large_photos_allowed,
+):
+    service = FakeService(reply([item(png_claiming(20000, 20000)), item(png())]))
+    result = make_client(service).edit(**edit_args(n=2, size="1024*1024"))
+    assert [image.data for image in result.images] == [png()]
+    assert result.notes == [
+        f"Result 1 was refused: {HUGE_REFUSED}",
+        "1 of 2 requested images came back; the service skipped the rest.",
+    ]
+
+
+def test_only_results_far_larger_than_requested_is_an_error_that_says_so(large_photos_allowed):
+    service = FakeService(reply([item(png_claiming(20000, 20000))]))
+    with pytest.raises(OversizedResultError) as caught:
+        make_client(service).edit(**edit_args(size="1024*1024"))
+    assert str(caught.value) == HUGE_REFUSED
+    assert caught.value.may_have_been_billed
+
+
+@pytest.mark.parametrize(
+    ("size", "result_size", "kept"),
+    [
+        ("1024*1024", (2048, 2048), True),  # four times the pixels: a model may round up
+        ("1024*1024", (2048, 2049), False),
+        ("512*512", (2048, 2048), True),  # the API's largest output is always kept
+        ("512*512", (2048, 2049), False),
+        ("2048*2048", (4096, 4096), True),
+        ("2048*2048", (4096, 4097), False),  # past the absolute cap
+    ],
+)
+def test_the_largest_result_kept_is_four_times_the_request_or_the_api_maximum(
+    size, result_size, kept
+):
+    service = FakeService(reply([item(png_claiming(*result_size)), item(png())]))
+    result = make_client(service).edit(**edit_args(n=2, size=size))
+    assert (len(result.images) == 2) is kept
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF", "BMP"])
+def test_the_size_of_every_result_format_is_read_from_its_header(fmt):
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (9, 9, 9)).save(buffer, fmt)
+    assert header_size(buffer.getvalue()) == (640, 480)
+    assert header_size(b"<html>not an image</html>") is None

@@ -7,7 +7,16 @@ import httpx2
 import pytest
 
 from client import AsyncImageEditClient, AuthenticationError, ImageEditClient, ImageEditError
-from tests.client.fakes import BASE_URL, KEY, FakeService, edit_args, make_client, success
+from tests.client.fakes import (
+    BASE_URL,
+    KEY,
+    FakeService,
+    edit_args,
+    make_client,
+    png,
+    success,
+    success_body,
+)
 
 
 def test_the_key_is_never_in_logs_errors_or_reprs(caplog):
@@ -72,3 +81,35 @@ def test_the_async_client_sends_the_same_request_and_retries_the_same_way():
     assert len(result.images) == 2 and result.seed == 5
     assert sleeps == [3.0]
     assert async_service.posts[-1].content == sync_service.posts[-1].content
+
+
+def echoing_the_authorization_header(request: httpx2.Request) -> httpx2.Response:
+    """An upstream that copies the request's Authorization header into its successful reply."""
+    echoed = request.headers["authorization"]
+    body = success_body(revised_prompt=f"a cat, asked with {echoed}")
+    body["data"][0]["url"] = f"https://cdn.example.com/a.png?auth={echoed}"
+    body["metadata"] = {
+        "request_id": f"req-{KEY}",
+        "upstream": {"headers": [{"name": "Authorization", "value": echoed}], KEY: "as a name"},
+    }
+    return httpx2.Response(200, json=body)
+
+
+def test_a_key_echoed_in_a_successful_reply_is_redacted_from_the_result():
+    sync_result = make_client(FakeService(echoing_the_authorization_header)).edit(**edit_args())
+
+    async def run():
+        async with AsyncImageEditClient(
+            api_key=KEY, base_url=BASE_URL,
+            transport=httpx2.MockTransport(FakeService(echoing_the_authorization_header)),
+        ) as client:  # fmt: skip
+            return await client.edit(**edit_args())
+
+    for result in (sync_result, asyncio.run(run())):
+        image = result.images[0]
+        shown = [image.revised_prompt, image.url, result.request_id, result.metadata, result.notes]
+        assert KEY not in repr(shown)
+        assert image.revised_prompt == "a cat, asked with Bearer ***"
+        assert result.metadata["upstream"]["headers"][0]["value"] == "Bearer ***"
+        assert result.request_id == "req-***"
+        assert image.data == png()  # the image itself is untouched
