@@ -431,10 +431,11 @@ class HistoryStore:
 
     def ensure_thumbnails(self, runs: Sequence[RunSummary]) -> None:
         """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files). A run
-        whose cover cannot be thumbnailed in bounded memory (or is unreadable) gets the path of
-        a shared grey placeholder instead, so every run keeps a picture in the list."""
+        whose cover cannot be thumbnailed in bounded memory (or is unreadable), or that has no
+        image at all, gets the path of a shared grey placeholder instead, so every run keeps a
+        picture in the list and the list's positions match the runs."""
         for run in runs:
-            if run.thumbnail_path and not self._blobs.make_thumbnail(run.thumbnail_path):
+            if not run.thumbnail_path or not self._blobs.make_thumbnail(run.thumbnail_path):
                 run.thumbnail_path = self._blobs.placeholder
 
     def get_run(self, owner: str | None, run_id: str) -> RunDetail | None:

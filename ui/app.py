@@ -63,7 +63,10 @@ class App:
 def build_app(config: AppConfig) -> App:
     allow_large_photos()  # a 200-megapixel photo is downscaled, not refused
     store = HistoryStore(
-        config.history_dir, max_runs=config.history_max_runs, max_bytes=config.history_max_bytes
+        config.history_dir,
+        max_runs=config.history_max_runs,
+        max_bytes=config.history_max_bytes,
+        max_total_bytes=config.history_max_total_bytes,
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     cache = use_own_cache(config.history_dir)

@@ -90,7 +90,10 @@ class AppConfig:
 
 
 def _parser() -> argparse.ArgumentParser:
-    lines = [f"  {name:<22} {meaning} (default: {default})" for name, default, meaning in SETTINGS]
+    width = max(len(name) for name, _default, _meaning in SETTINGS)
+    lines = [
+        f"  {name:<{width}} {meaning} (default: {default})" for name, default, meaning in SETTINGS
+    ]
     parser = argparse.ArgumentParser(
         prog="python app.py",
         description="Image Edit Playground: edit and fuse images with qwen-image-2.0-pro and "

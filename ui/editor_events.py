@@ -234,12 +234,13 @@ class EditorHandlers:
 
 def api_value(name: str, value: Any) -> Any:
     """An /edit argument as the parameter takes it: empty text means the default, `extra` is
-    JSON text, whole numbers arrive as floats."""
+    JSON text, a whole number may arrive as a float (2.0). Nothing else is coerced: 2.5, true,
+    NaN or "abc" go to the validation as they are, and it says what is wrong."""
     if name == "extra":
         return parse_extra(value)
     if value is None or value == "":
         return None if name == "seed" else default_of(FIELDS_BY_NAME[name])
-    if name in ("n", "seed") and isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 

@@ -39,7 +39,9 @@ def _entry(run: RunSummary) -> list[str]:
 
 
 def _gallery(shown: list[list[str]]) -> list[tuple[str, str]]:
-    return [(thumbnail, text) for _id, thumbnail, text in shown if thumbnail]
+    """Every shown run, in order (a run without a picture has the placeholder), so the index
+    of a selected picture is the index of its run (`pick_run`)."""
+    return [(thumbnail, text) for _id, thumbnail, text in shown]
 
 
 def _more_button(runs: list[RunSummary]) -> Any:

@@ -234,6 +234,18 @@ def build_history_tab() -> HistoryTab:
     )  # fmt: skip
 
 
+class ApiNumber(gr.Number):
+    """A whole-number argument of /edit, handed over exactly as the caller sent it: gr.Number
+    would round 2.5 to 2, turn `true` into 1 and fail on NaN with an empty message, where the
+    validation names the problem ("n must be an integer from 1 to 6; got 2.5")."""
+
+    def get_block_name(self) -> str:
+        return "number"
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+
+
 def build_api_inputs() -> ApiInputs:
     """Invisible: the endpoint's arguments, one component per EditParams field by its type."""
     types = get_type_hints(EditParams)
@@ -245,7 +257,7 @@ def build_api_inputs() -> ApiInputs:
             if kind is bool:
                 params[spec.name] = gr.Checkbox(label=spec.name, value=default)
             elif int in (kind, *get_args(kind)):
-                params[spec.name] = gr.Number(label=spec.name, value=default, precision=0)
+                params[spec.name] = ApiNumber(label=spec.name, value=default, precision=0)
             else:
                 text = None if default in (None, "") else str(default)  # None: required
                 params[spec.name] = gr.Textbox(label=spec.name, value=text)
