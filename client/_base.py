@@ -37,6 +37,7 @@ from .errors import (
 from .images import prepare_image
 from .models import REQUEST_BODY_MAX_BYTES, model_spec
 from .params import EditRequest
+from .redaction import redact
 from .results import (
     EditedImage,
     EditResult,
@@ -139,13 +140,7 @@ class ClientCore:
 
     def redact(self, value: Any) -> Any:
         """`value` (text, or a parsed JSON body) with every copy of the key replaced by ***."""
-        if isinstance(value, str):
-            return value.replace(self._api_key, "***")
-        if isinstance(value, dict):
-            return {self.redact(key): self.redact(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.redact(item) for item in value]
-        return value
+        return redact(value, [self._api_key])
 
     # -- before sending -------------------------------------------------------------------------
 

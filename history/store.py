@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from client.validation import key_like_path
+
 from .blobs import BlobStore, StoredImage
 from .migrations import migrate
 from .permissions import FILE_MODE, private_file, private_folder, tighten
@@ -32,7 +34,6 @@ from .permissions import FILE_MODE, private_file, private_folder, tighten
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "history.sqlite3"
-KEY_LIKE_NAMES = frozenset({"api_key", "apikey", "x_api_key", "authorization", "key", "bearer"})
 STATUSES = ("ok", "partial", "failed")
 
 
@@ -505,15 +506,9 @@ class HistoryStore:
 
 
 def carries_key(value: Any) -> bool:
-    """True if a key-like field appears anywhere in `value` (`extra` is free-form and nested)."""
-    if isinstance(value, dict):
-        return any(
-            str(name).lower().replace("-", "_") in KEY_LIKE_NAMES or carries_key(item)
-            for name, item in value.items()
-        )
-    if isinstance(value, (list, tuple)):
-        return any(carries_key(item) for item in value)
-    return False
+    """True if a key-like field appears anywhere in `value`: the client's one rule
+    (client.validation.key_like_path), which refuses such an `extra` before it is sent."""
+    return key_like_path(value, "params") is not None
 
 
 def fts_query(text: str) -> str:

@@ -7,7 +7,8 @@ only for that visitor's runs against the real API.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 from client import ImageEditClient
 from simulator import RunningServer, SimulatorConfig, create_app, serve
@@ -51,6 +52,12 @@ class Backend:
     api_base_url: str
     banner: str | None
     simulator: RunningServer | None = None
+    key: str | None = field(default=None, repr=False)
+    """The configured key, kept to redact it from whatever a run records or shows."""
+
+    def keys_for(self, visitor_key: VisitorKey | None) -> list[str]:
+        """Every key a run may meet: the configured one and the visitor's own."""
+        return [k for k in (self.key, visitor_key.reveal() if visitor_key else None) if k]
 
     def client_for(self, visitor_key: VisitorKey | None) -> tuple[ImageEditClient, str, bool]:
         """(client, backend name, whether the caller must close it) for one run."""
@@ -71,8 +78,9 @@ class Backend:
 def start_backend(config: AppConfig) -> Backend:
     if config.api_key:
         client = ImageEditClient(api_key=config.api_key, base_url=config.base_url)
-        return Backend("api", client, config.base_url, banner=None)
+        return Backend("api", client, config.base_url, banner=None, key=config.api_key)
     server = serve(create_app(SimulatorConfig(latency_s=config.simulator_latency_s)))
     logger.info("no API key set: using the in-process simulator at %s", server.base_url)
-    client = ImageEditClient(api_key="simulator", base_url=server.base_url)
+    # any key opens the simulator; a random one never matches (and so never masks) real words
+    client = ImageEditClient(api_key=f"simulator-{secrets.token_hex(8)}", base_url=server.base_url)
     return Backend("simulator", client, config.base_url, SIMULATOR_BANNER, server)

@@ -164,7 +164,10 @@ class EditorHandlers:
         try:
             self.ctx.runner.check(params_from_page(values, images), images)
         except ValidationError as error:
-            return ERROR_FIELDS.get(error.field, error.field), str(error)
+            field = ERROR_FIELDS.get(error.field, error.field)
+            if field == "model" and values.get("model") == CUSTOM_CHOICE:
+                field = "custom_model"  # the name is typed there
+            return field, str(error)
         except InvalidImageError as error:
             return "images", str(error)
         return None

@@ -159,8 +159,9 @@ def _build_inputs() -> dict[str, Any]:
         )
         c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label="Request encoding")
         c["extra"] = gr.Code(
-            label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value=""
-        )
+            label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value="",
+            elem_id="extra",
+        )  # fmt: skip
         with gr.Row():
             key_box = gr.Textbox(
                 label="API key (your own, for this session only)", type="password",
@@ -234,16 +235,18 @@ def build_history_tab() -> HistoryTab:
     )  # fmt: skip
 
 
-class ApiNumber(gr.Number):
+def api_number(label: str, value: Any) -> gr.Number:
     """A whole-number argument of /edit, handed over exactly as the caller sent it: gr.Number
     would round 2.5 to 2, turn `true` into 1 and fail on NaN with an empty message, where the
-    validation names the problem ("n must be an integer from 1 to 6; got 2.5")."""
+    validation names the problem ("n must be an integer from 1 to 6; got 2.5"). (An instance
+    override: a subclass of a Gradio component makes Gradio write a .pyi file beside it.)"""
+    number = gr.Number(label=label, value=value, precision=0)
+    number.preprocess = _as_sent  # type: ignore[method-assign]
+    return number
 
-    def get_block_name(self) -> str:
-        return "number"
 
-    def preprocess(self, payload: Any) -> Any:
-        return payload
+def _as_sent(payload: Any) -> Any:
+    return payload
 
 
 def build_api_inputs() -> ApiInputs:
@@ -257,7 +260,7 @@ def build_api_inputs() -> ApiInputs:
             if kind is bool:
                 params[spec.name] = gr.Checkbox(label=spec.name, value=default)
             elif int in (kind, *get_args(kind)):
-                params[spec.name] = ApiNumber(label=spec.name, value=default, precision=0)
+                params[spec.name] = api_number(spec.name, default)
             else:
                 text = None if default in (None, "") else str(default)  # None: required
                 params[spec.name] = gr.Textbox(label=spec.name, value=text)

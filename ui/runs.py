@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from client import (
 )
 from client.images import PreparedImage
 from client.preparation import PreparationCache
+from client.redaction import redact
 from client.validation import validate_request
 from history import HistoryStore, NewRun
 
@@ -73,9 +74,11 @@ class Runner:
     def run(
         self, params: EditParams, images: list[str], owner: Owner, visitor_key: VisitorKey | None
     ) -> RunOutcome:
-        """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent)."""
+        """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
+        Every key the run met is masked in what it records and returns."""
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
+        keys = self.backend.keys_for(visitor_key)
         started = time.monotonic()
         client, backend_name, owned = self.backend.client_for(visitor_key)
         try:
@@ -85,63 +88,79 @@ class Runner:
                 raise
             elapsed = time.monotonic() - started
             logger.info("run failed: %s", type(error).__name__)
-            self._record(params, images, owner, backend_name, None, "failed", str(error), elapsed)
-            return RunOutcome(
-                params,
-                [],
-                elapsed,
-                str(error),
-                getattr(error, "request_id", None),
+            failed = RunOutcome(
+                params, [], elapsed, str(error), getattr(error, "request_id", None),
                 backend=backend_name,
-            )
+            )  # fmt: skip
+            failed = masked(failed, keys)
+            self._record(failed, images, owner, None, "failed")
+            return failed
         finally:
             if owned:
                 client.close()
-        status = "partial" if result.partial else "ok"
-        run_id = self._record(
-            params, images, owner, backend_name, result, status, None, result.elapsed_s
+        outcome = masked(
+            RunOutcome(
+                params=params,
+                output_paths=[],
+                elapsed_s=result.elapsed_s,
+                request_id=result.request_id,
+                revised_prompt=result.revised_prompt,
+                notes=list(result.notes),
+                metadata=result.metadata,
+                backend=backend_name,
+            ),
+            keys,
         )
+        revised = [redact(image.revised_prompt or "", keys) for image in result.images]
+        run_id = self._record(outcome, images, owner, result, "partial" if result.partial else "ok",
+                              revised)  # fmt: skip
         stored = self.store.get_run(owner.id, run_id)
-        return RunOutcome(
-            params=params,
-            output_paths=list(stored.output_paths) if stored else [],
-            elapsed_s=result.elapsed_s,
-            request_id=result.request_id,
-            revised_prompt=result.revised_prompt,
-            notes=list(result.notes),
-            metadata=result.metadata,
-            backend=backend_name,
-        )
+        outcome.output_paths = list(stored.output_paths) if stored else []
+        return outcome
 
     def _record(
         self,
-        params: EditParams,
+        outcome: RunOutcome,
         images: list[str],
         owner: Owner,
-        backend_name: str,
         result: EditResult | None,
         status: str,
-        error: str | None,
-        elapsed_s: float,
+        revised_prompts: list[str] | None = None,
     ) -> str:
+        """Saves the run as the outcome tells it (already masked), with the exact bytes sent
+        back by the service and the visitor's input files."""
         return self.store.save_run(
             NewRun(
                 owner=owner.id,
                 owner_label=owner.label,
-                params=params.as_dict(),
+                params=outcome.params.as_dict(),
                 input_images=[Path(path).read_bytes() for path in images],
                 output_images=[image.data for image in result.images] if result else [],
-                revised_prompts=[image.revised_prompt or "" for image in result.images]
-                if result
-                else [],
+                revised_prompts=revised_prompts or [],
                 status=status,
-                error=error,
-                elapsed_s=elapsed_s,
-                request_id=result.request_id if result else None,
-                backend=backend_name,
-                notes=list(result.notes) if result else [],
+                error=outcome.error,
+                elapsed_s=outcome.elapsed_s,
+                request_id=outcome.request_id,
+                backend=outcome.backend,
+                notes=outcome.notes,
             )
         )
+
+
+def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
+    """The outcome with every copy of `keys` replaced by ***, wherever text can hold one: the
+    parameters (a prompt, `extra`), the error, the request id, the notes and the metadata."""
+    if not keys:
+        return outcome
+    return replace(
+        outcome,
+        params=EditParams.from_dict(redact(outcome.params.as_dict(), keys)),
+        error=redact(outcome.error, keys),
+        request_id=redact(outcome.request_id, keys),
+        revised_prompt=redact(outcome.revised_prompt, keys),
+        notes=redact(outcome.notes, keys),
+        metadata=redact(outcome.metadata, keys),
+    )
 
 
 def _reached_service(error: ImageEditError) -> bool:

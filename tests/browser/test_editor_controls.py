@@ -49,6 +49,22 @@ def test_a_too_long_prompt_is_refused_next_to_the_field_before_any_run(page):
     assert page.locator("#prompt .validation-error", has_text="the limit is 800").count() == 0
 
 
+def test_a_key_in_extra_is_refused_next_to_the_field_and_nothing_is_sent(page, tmp_path):
+    """It used to pass, be sent and billed, then be thrown away by the history with an empty
+    "Error"; now the validation names where the key sits before anything is sent."""
+    page.get_by_label("Prompt", exact=True).fill("make it snow")
+    page.get_by_text("More settings").click()
+    page.locator("#extra .cm-content").fill('{"parameters": {"api_key": "sk-123"}}')
+    page.get_by_role("button", name="Run").click()
+    message = page.locator("#extra .validation-error", has_text="extra.parameters.api_key")
+    message.wait_for()
+    page.screenshot(path=str(tmp_path / "key-in-extra.png"), full_page=True)
+    assert "keys or secrets" in message.inner_text()
+    assert page.locator("#results img").count() == 0
+    page.get_by_role("tab", name="History").click()
+    assert page.locator("#history-gallery img").count() == 0
+
+
 def test_reuse_seed_fixes_the_used_seed_and_add_to_inputs_appends_the_result(page):
     page.get_by_label("Prompt", exact=True).fill("paint it blue")
     page.get_by_label("Prompt", exact=True).press("Control+Enter")

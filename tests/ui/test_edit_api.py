@@ -7,6 +7,7 @@ what was sent. Its history is read back from the app's HISTORY_DIR.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from client import PARAM_NAMES
+from client.params import PARAM_FIELDS, default_of
 from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_process
@@ -62,6 +64,9 @@ def pictures(tmp_path_factory) -> list[Path]:
         Image.new("RGB", size, colour).save(path)
         paths.append(path)
     return paths
+
+
+PARAMS = {spec.name: spec for spec in PARAM_FIELDS}
 
 
 def edit(client: Client, images: list[Path], prompt: str = "make it snow", **params):
@@ -135,6 +140,13 @@ def test_fusing_several_images_sends_them_all_in_order(client, pictures, control
         (1, {"seed": 2_147_483_648}, "seed must be an integer from 0 to 2147483647"),
         (1, {"seed": -1}, "seed must be an integer from 0 to 2147483647"),
         (1, {"response_format": "png"}, "response_format must be one of b64_json, url"),
+        (1, {"n": 2.5}, "n must be an integer from 1 to 6 for qwen-image-2.0-pro; got 2.5"),
+        (1, {"n": True}, "n must be an integer from 1 to 6"),
+        (1, {"seed": "abc"}, "seed must be an integer from 0 to 2147483647"),
+        (1, {"model": "m" * 101}, "model"),
+        (1, {"extra": '{"parameters": {"api_key": "x"}}'}, "found extra.parameters.api_key"),
+        (1, {"extra": '{"input": {"Refresh-Token": "x"}}'}, "must not carry keys or secrets"),
+        (1, {"extra": '{"parameters": {"pad": "' + "p" * 70_000 + '"}}'}, "the limit is 64 KB"),
     ],
 )
 def test_invalid_values_are_refused_before_any_request(client, pictures, control, count, params,
@@ -144,6 +156,45 @@ def test_invalid_values_are_refused_before_any_request(client, pictures, control
         edit(client, pictures[:count], **arguments)
     assert message in str(caught.value)
     assert sent(control) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "literal", "message"),
+    [
+        ("seed", "NaN", "seed must be an integer from 0 to 2147483647; got NaN."),
+        ("seed", "Infinity", "seed must be an integer from 0 to 2147483647; got Infinity."),
+        ("n", "-Infinity", "n must be an integer from 1 to 6 for qwen-image-2.0-pro"),
+        ("n", "null", None),  # null means the default (1): the edit runs
+    ],
+)
+def test_numbers_json_clients_can_send_get_a_clear_answer(
+    app, pictures, control, field, literal, message
+):
+    """NaN and Infinity are not JSON, but JavaScript's and Python's encoders write them; they
+    arrive as the literal tokens, through Gradio's plain HTTP API."""
+    answer = raw_edit(app.url, pictures[0], {field: literal})
+    if message is None:
+        assert "event: complete" in answer and len(sent(control)) == 1
+    else:
+        assert "event: error" in answer and message in answer
+        assert sent(control) == []
+
+
+def raw_edit(url: str, picture: Path, literals: dict[str, str]) -> str:
+    """/edit over Gradio's HTTP call API with some arguments written as raw JSON tokens; returns
+    the event stream's text."""
+    with httpx2.Client(base_url=url, timeout=60) as http:
+        with picture.open("rb") as handle:
+            [uploaded] = http.post("/gradio_api/upload", files={"files": handle}).json()
+        image = json.dumps([{"path": uploaded, "meta": {"_type": "gradio.FileData"}}])
+        values = {name: json.dumps(default_of(spec)) for name, spec in PARAMS.items()}
+        values.update(prompt='"make it snow"', **literals)
+        body = '{"data": [' + ", ".join([image, *values.values()]) + "]}"
+        started = http.post(
+            "/gradio_api/call/edit", content=body, headers={"content-type": "application/json"}
+        )
+        event_id = started.json()["event_id"]
+        return http.get(f"/gradio_api/call/edit/{event_id}").text
 
 
 def test_a_broken_image_is_refused_with_its_position(client, pictures, control, tmp_path):
