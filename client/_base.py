@@ -37,6 +37,7 @@ from .errors import (
 from .images import prepare_image
 from .models import REQUEST_BODY_MAX_BYTES, model_spec
 from .params import EditRequest
+from .preparation import PREPARATION_MEMORY
 from .redaction import redact
 from .results import (
     EditedImage,
@@ -152,7 +153,13 @@ class ClientCore:
         if request.encoding == "json":
             share = share * 3 // 4  # base64 grows each image by a third
         prepared = [
-            prepare_image(source, spec, max_bytes=share, index=position)
+            prepare_image(
+                source,
+                spec,
+                max_bytes=share,
+                index=position,
+                memory=PREPARATION_MEMORY.reserve,
+            )
             for position, source in enumerate(request.images, start=1)
         ]
         body = ENCODERS[request.encoding](request.wire_fields(), prepared)

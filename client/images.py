@@ -5,6 +5,12 @@ decompression bomb, below the model's minimum) and passed through untouched when
 fit; otherwise they are oriented, converted and downscaled to the model's side and byte limits
 and re-encoded (JPEG for photos, PNG when transparency matters), and the result says so.
 https URLs are passed through for the service to fetch. Pure: no network.
+
+Memory stays bounded for very big photos: the size is read from the header before any pixel is
+decoded, a JPEG is decoded at the smallest DCT scale still at least as large as the target, a
+photo's pixels exist once at full size (resampling runs in bands, orientation is applied after
+downscaling) and are freed as soon as the downscaled copy exists. A caller may pass a `memory`
+gate (client.preparation's budget), entered with the estimated peak bytes before decoding.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ import base64
 import binascii
 import io
 import math
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .constants import DECOMPRESSION_BOMB_PIXELS, LARGE_PHOTO_PIXELS
 from .errors import InvalidImageError
@@ -34,6 +42,29 @@ EXIF_ORIENTATION = 0x0112
 JPEG_QUALITY = 90
 SHRINK_STEP = 0.8
 """An encoding still over the byte budget is retried with the sides shrunk by this factor."""
+REDUCING_GAP = 3.0
+"""An image more than this many times larger than its target is first reduced by whole factors
+(a box average, fast), as Pillow's `reducing_gap` does, and the rest resampled with Lanczos."""
+BAND_ROWS = 256
+"""Output rows resampled at a time: the scratch copy of the source's rows stays this small."""
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+"""Pillow's decoded pixel size by mode; every other mode takes four bytes (RGB included)."""
+JPEG_COEFFICIENT_BYTES = 3
+"""Bytes a pixel the JPEG encoder keeps while optimising its tables (16-bit DCT coefficients of
+4:2:0 samples)."""
+PREMULTIPLIED = {"RGBA": "RGBa", "LA": "La"}
+"""Modes resampled with their colour premultiplied by alpha, as Pillow's own resize does."""
+ROTATING_ORIENTATIONS = (5, 6, 7, 8)
+TRANSPOSE_BY_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""How to turn stored pixels to display them, by EXIF orientation (as ImageOps.exif_transpose)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +114,9 @@ class PreparedImage:
 
 
 ImageSource = str | Path | bytes | bytearray | Image.Image | PreparedImage
+MemoryGate = Callable[[int], AbstractContextManager[object]]
+"""Called with a preparation's estimated working memory in bytes, before any pixel is decoded;
+the preparation holds what it returns (a context manager) until its pixels are freed."""
 
 
 def prepare_image(
@@ -91,13 +125,16 @@ def prepare_image(
     *,
     max_bytes: int | None = None,
     index: int | None = None,
+    memory: MemoryGate | None = None,
 ) -> PreparedImage:
     """Checks one input against `spec` and returns what to send; raises InvalidImageError.
 
     `max_bytes` is this image's share of the request body (never above the model's own cap);
-    `index` is its 1-based position, used in messages.
+    `index` is its 1-based position, used in messages; `memory`, when given, is entered around
+    the decoding and re-encoding with their estimated peak bytes (client.preparation's budget).
     """
     budget = min(spec.max_image_bytes, max_bytes or spec.max_image_bytes)
+    memory = memory or _unbounded
     if isinstance(source, PreparedImage):
         if source.fits(spec, budget):
             return source.reused(spec, index)
@@ -107,32 +144,51 @@ def prepare_image(
             raise InvalidImageError("image URLs must use https.", index)
         return PreparedImage(data=None, mime=None, width=None, height=None, url=source, index=index)
     if isinstance(source, Image.Image):
-        return _prepare_decoded(source, None, spec, budget, index)
+        return _prepare_decoded(source, None, spec, budget, index, memory)
+    original = _original(source, index)
+    with _open(original, index) as image:
+        return _prepare_decoded(image, original, spec, budget, index, memory)
+
+
+def _unbounded(_nbytes: int) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
+@dataclass(frozen=True)
+class _Original:
+    """The input's own encoded bytes, read whole only when they are sent as they are."""
+
+    size: int
+    read: Callable[[], bytes]
+    path: Path | None = None
+
+
+def _original(source: str | Path | bytes | bytearray, index: int | None) -> _Original:
+    if isinstance(source, str | Path) and not str(source).startswith("data:"):
+        path = Path(source)
+        if not path.is_file():
+            raise InvalidImageError(f"no such file: {path.name}.", index)
+        return _Original(path.stat().st_size, path.read_bytes, path)
     data = _read_bytes(source, index)
-    image = _open(data, index)
-    return _prepare_decoded(image, data, spec, budget, index)
+    return _Original(len(data), lambda: data)
 
 
-def _read_bytes(source: str | Path | bytes | bytearray, index: int | None) -> bytes:
+def _read_bytes(source: str | bytes | bytearray, index: int | None) -> bytes:
     if isinstance(source, bytes | bytearray):
         return bytes(source)
-    if isinstance(source, str) and source.startswith("data:"):
-        header, _, payload = source.partition(",")
-        if ";base64" not in header:
-            raise InvalidImageError("a data URI must be base64-encoded.", index)
-        try:
-            return base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidImageError("the data URI is not valid base64.", index) from None
-    path = Path(source)
-    if not path.is_file():
-        raise InvalidImageError(f"no such file: {path.name}.", index)
-    return path.read_bytes()
-
-
-def _open(data: bytes, index: int | None) -> Image.Image:
+    header, _, payload = source.partition(",")
+    if ";base64" not in header:
+        raise InvalidImageError("a data URI must be base64-encoded.", index)
     try:
-        image = Image.open(io.BytesIO(data))
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidImageError("the data URI is not valid base64.", index) from None
+
+
+def _open(original: _Original, index: int | None) -> Image.Image:
+    """The image with only its header read: its size is known, no pixel is decoded yet."""
+    try:
+        image = Image.open(original.path or io.BytesIO(original.read()))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # The warning is only an exception where warnings are errors; elsewhere the size check
         # below refuses the same image, so the outcome never depends on the warning filters.
@@ -143,6 +199,7 @@ def _open(data: bytes, index: int | None) -> Image.Image:
         ) from None
     width, height = image.size
     if width * height > pixel_limit():
+        image.close()
         raise _bomb(index)
     return image
 
@@ -169,32 +226,63 @@ def _bomb(index: int | None) -> InvalidImageError:
 
 
 def _prepare_decoded(
-    image: Image.Image, data: bytes | None, spec: ModelSpec, budget: int, index: int | None
+    image: Image.Image,
+    original: _Original | None,
+    spec: ModelSpec,
+    budget: int,
+    index: int | None,
+    memory: MemoryGate,
 ) -> PreparedImage:
     width, height = image.size
-    oriented_w, oriented_h = (
-        (height, width) if _orientation(image) in (5, 6, 7, 8) else (width, height)
-    )
-    _check_shape(oriented_w, oriented_h, spec, index)
+    orientation = _orientation(image)
+    oriented = (height, width) if orientation in ROTATING_ORIENTATIONS else (width, height)
+    _check_shape(*oriented, spec, index)
     animated = getattr(image, "n_frames", 1) > 1
-    scale = min(1.0, spec.max_side / max(oriented_w, oriented_h))
+    scale = min(1.0, spec.max_side / max(oriented))
     fits_as_is = (
-        data is not None
+        original is not None
         and image.format in spec.input_formats
         and image.format in MIME_BY_FORMAT
         and scale == 1.0
-        and len(data) <= budget
+        and original.size <= budget
         and not animated
-        and _orientation(image) == 1
+        and orientation == 1
         and image.mode in ("RGB", "RGBA", "L", "LA", "P", "PA", "1")
     )
     if fits_as_is:
-        _load_fully(image, index)
+        with memory(_pixel_bytes(image)):
+            _load_fully(image, index)
+            image.close()
         return PreparedImage(
-            data, MIME_BY_FORMAT[image.format], width, height,
+            original.read(), MIME_BY_FORMAT[image.format], width, height,
             limits=spec.input_limits, model=spec.name, index=index,
         )  # fmt: skip
-    return _reencode(image, spec, budget, index, scale, animated, (oriented_w, oriented_h))
+    target = _scaled(oriented, scale)
+    job = _Job(spec, budget, index, oriented, target, orientation, image, original is not None)
+    return _reencode(job, animated, memory)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One re-encoding of an input to fit `spec` within `budget` bytes."""
+
+    spec: ModelSpec
+    budget: int
+    index: int | None
+    oriented_size: tuple[int, int]
+    target: tuple[int, int]
+    """The size to send, as displayed (after the EXIF orientation)."""
+    orientation: int
+    source: Image.Image
+    owned: bool
+    """Whether `source` was opened here (from bytes or a file), so its pixels may be freed as
+    soon as a smaller copy exists; a caller's PIL image is left as it was."""
+
+    @property
+    def stored_target(self) -> tuple[int, int]:
+        """The target as the pixels are stored, before the orientation is applied."""
+        rotated = self.orientation in ROTATING_ORIENTATIONS
+        return (self.target[1], self.target[0]) if rotated else self.target
 
 
 def _orientation(image: Image.Image) -> int:
@@ -228,32 +316,39 @@ def _load_fully(image: Image.Image, index: int | None) -> None:
         ) from None
 
 
-def _reencode(
-    image: Image.Image,
-    spec: ModelSpec,
-    budget: int,
-    index: int | None,
-    scale: float,
-    animated: bool,
-    oriented_size: tuple[int, int],
-) -> PreparedImage:
+def _pixel_bytes(image: Image.Image) -> int:
+    """What `image`'s pixels take once decoded (Pillow keeps three bands in four bytes)."""
+    width, height = image.size
+    return width * height * BYTES_PER_PIXEL.get(image.mode, 4)
+
+
+def _working_bytes(image: Image.Image, target: tuple[int, int]) -> int:
+    """Estimated peak bytes of re-encoding `image` at `target`: while resampling, the decoded
+    pixels (and, for unusual modes, up to two converted copies) with the resized copy; while
+    encoding, the resized copy with the JPEG encoder's coefficients (which it keeps whole to
+    optimise its tables)."""
+    copies = 0 if image.mode in ("RGB", "L") else 2
+    resized = target[0] * target[1] * 4
+    resampling = _pixel_bytes(image) + copies * image.width * image.height * 4 + resized
+    encoding = resized + target[0] * target[1] * JPEG_COEFFICIENT_BYTES
+    return max(resampling, encoding)
+
+
+def _reencode(job: _Job, animated: bool, memory: MemoryGate) -> PreparedImage:
+    image = job.source
     original_format = image.format
-    target = _scaled(oriented_size, scale)
-    if image.format == "JPEG" and scale < 1.0:
-        # JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the work; the draft stays at
-        # least as large as the target (before orientation, hence the sorted sides).
-        image.draft("RGB", _fit_draft(image.size, oriented_size, target))
+    if image.format == "JPEG" and job.target != job.oriented_size:
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale for a fraction of the work and memory; Pillow
+        # picks the smallest scale that stays at least as large as the target.
+        image.draft("RGB", job.stored_target)
     if animated:
         image.seek(0)
-    _load_fully(image, index)
-    image = ImageOps.exif_transpose(image)
-    image = _normalise_mode(image)
-    transparent = _has_transparency(image)
-    encoded, size = _encode_within(image, target, transparent, budget, spec, index)
+    with memory(_working_bytes(image, job.stored_target)):
+        encoded, size, transparent = _decode_and_encode(job)
     notes = []
-    if size != oriented_size:
+    if size != job.oriented_size:
         notes.append(
-            f"downscaled from {oriented_size[0]}x{oriented_size[1]} to {size[0]}x{size[1]}"
+            f"downscaled from {job.oriented_size[0]}x{job.oriented_size[1]} to {size[0]}x{size[1]}"
         )
     if animated:
         notes.append("reduced to its first frame")
@@ -265,18 +360,80 @@ def _reencode(
         changes = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return PreparedImage(
         encoded, MIME_BY_FORMAT[fmt], size[0], size[1],
-        changes=changes, limits=spec.input_limits, model=spec.name, index=index,
+        changes=changes, limits=job.spec.input_limits, model=job.spec.name, index=job.index,
     )  # fmt: skip
+
+
+def _decode_and_encode(job: _Job) -> tuple[bytes, tuple[int, int], bool]:
+    """(encoded bytes, their size, transparent): decodes, converts, resizes, orients and encodes,
+    freeing each full-size copy as soon as the next one is made."""
+    _load_fully(job.source, job.index)
+    working = _swap(job.source, _normalise_mode(job.source), job)
+    transparent = _has_transparency(working)
+    if working.mode == "RGBA" and not transparent:
+        working = _swap(working, working.convert("RGB"), job)
+    working = _swap(working, _resize(working, job.stored_target), job)
+    working = _swap(working, _oriented(working, job.orientation), job)
+    return *_encode_within(working, transparent, job), transparent
+
+
+def _swap(old: Image.Image, new: Image.Image, job: _Job) -> Image.Image:
+    """`new`, after freeing `old`'s pixels unless `old` is the caller's own PIL image."""
+    if new is not old and (old is not job.source or job.owned):
+        old.close()
+    return new
+
+
+def _oriented(image: Image.Image, orientation: int) -> Image.Image:
+    """`image` turned as its EXIF orientation says it is displayed."""
+    method = TRANSPOSE_BY_ORIENTATION.get(orientation)
+    return image if method is None else image.transpose(method)
+
+
+def _resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """`image` resampled to `size` with Lanczos, reduced first by whole factors when it is more
+    than REDUCING_GAP times larger (as Pillow's `reducing_gap`), then resampled in horizontal
+    bands: each band reads its rows and their filter margin from the whole image, so the result
+    is the same as one resize without a second full-width copy of the source's rows."""
+    if image.size == size:
+        return image
+    if image.mode in PREMULTIPLIED:
+        premultiplied = image.convert(PREMULTIPLIED[image.mode])
+        resized = _resize(premultiplied, size)
+        premultiplied.close()
+        return resized.convert(image.mode)
+    factors = (
+        max(1, int(image.width / size[0] / REDUCING_GAP)),
+        max(1, int(image.height / size[1] / REDUCING_GAP)),
+    )
+    if factors == (1, 1):
+        return _resample_in_bands(image, size, (0.0, 0.0, image.width, image.height))
+    reduced = image.reduce(factors)
+    box = (0.0, 0.0, image.width / factors[0], image.height / factors[1])
+    resized = _resample_in_bands(reduced, size, box)
+    reduced.close()
+    return resized
+
+
+def _resample_in_bands(
+    image: Image.Image, size: tuple[int, int], box: tuple[float, float, float, float]
+) -> Image.Image:
+    result = Image.new(image.mode, size)
+    rows_per_output_row = (box[3] - box[1]) / size[1]
+    for top in range(0, size[1], BAND_ROWS):
+        bottom = min(top + BAND_ROWS, size[1])
+        band_box = (
+            box[0], box[1] + top * rows_per_output_row,
+            box[2], box[1] + bottom * rows_per_output_row,
+        )  # fmt: skip
+        band = image.resize((size[0], bottom - top), Image.Resampling.LANCZOS, band_box)
+        result.paste(band, (0, top))
+        band.close()
+    return result
 
 
 def _scaled(size: tuple[int, int], scale: float) -> tuple[int, int]:
     return (max(1, math.floor(size[0] * scale)), max(1, math.floor(size[1] * scale)))
-
-
-def _fit_draft(
-    stored: tuple[int, int], oriented: tuple[int, int], target: tuple[int, int]
-) -> tuple[int, int]:
-    return target if stored == oriented else (target[1], target[0])
 
 
 def _normalise_mode(image: Image.Image) -> Image.Image:
@@ -301,33 +458,29 @@ def _has_transparency(image: Image.Image) -> bool:
 
 
 def _encode_within(
-    image: Image.Image,
-    target: tuple[int, int],
-    transparent: bool,
-    budget: int,
-    spec: ModelSpec,
-    index: int | None,
+    image: Image.Image, transparent: bool, job: _Job
 ) -> tuple[bytes, tuple[int, int]]:
-    if not transparent and image.mode == "RGBA":
-        image = image.convert("RGB")
-    size = target
+    """The encoding of `image`, shrunk by SHRINK_STEP until it fits the byte budget (each step
+    resampled from the previous one, so the full-size source is not kept for the retries)."""
     while True:
-        resized = (
-            image
-            if image.size == size
-            else image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-        )
-        buffer = io.BytesIO()
-        if transparent:
-            resized.save(buffer, "PNG", compress_level=6)
-        else:
-            resized.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        if buffer.tell() <= budget:
-            return buffer.getvalue(), size
-        size = _scaled(size, SHRINK_STEP)
-        if min(size) < spec.min_side:
+        encoded = _encode(image, transparent)
+        if len(encoded) <= job.budget:
+            return encoded, image.size
+        del encoded
+        size = _scaled(image.size, SHRINK_STEP)
+        if min(size) < job.spec.min_side:
             raise InvalidImageError(
-                f"it cannot be made smaller than {budget // (1024 * 1024)} MB while keeping "
-                f"{spec.min_side} pixels a side.",
-                index,
+                f"it cannot be made smaller than {job.budget // (1024 * 1024)} MB while keeping "
+                f"{job.spec.min_side} pixels a side.",
+                job.index,
             )
+        image = _swap(image, _resize(image, size), job)
+
+
+def _encode(image: Image.Image, transparent: bool) -> bytes:
+    buffer = io.BytesIO()
+    if transparent:
+        image.save(buffer, "PNG", compress_level=6)
+    else:
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue()

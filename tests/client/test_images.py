@@ -48,6 +48,26 @@ def test_exif_orientation_is_applied():
     assert blue > 200 and red < 60
 
 
+def test_a_rotated_photo_is_downscaled_and_turned_upright():
+    image = Image.new("RGB", (4000, 3000), (255, 0, 0))
+    image.paste((0, 0, 255), (0, 0, 2000, 3000))  # blue on the left
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    prepared = prepare_image(encode(image, "JPEG", exif=exif), QWEN)
+    shown = decoded(prepared)
+    assert shown.size == (prepared.width, prepared.height) == (2304, 3072)
+    assert "downscaled from 3000x4000 to 2304x3072" in prepared.note
+    red, _green, blue = shown.getpixel((1152, 200))  # top: was the left side
+    assert blue > 200 and red < 60
+
+
+def test_a_pil_image_passed_in_is_left_usable():
+    image = Image.new("RGBA", (4000, 3000), (255, 0, 0, 255))
+    prepared = prepare_image(image, QWEN)
+    assert (prepared.width, prepared.mime) == (3072, "image/jpeg")
+    assert image.getpixel((0, 0)) == (255, 0, 0, 255)
+
+
 def sixteen_bit_gradient() -> Image.Image:
     image = Image.new("I;16", (600, 600))
     image.putdata([row * 100 for row in range(600) for _ in range(600)])
