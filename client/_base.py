@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import os
 import random
 import time
@@ -20,7 +21,8 @@ from typing import Any
 import httpx2
 
 from . import constants as C
-from .encoding import ENCODERS, EncodedBody
+from .boxes import scaled_boxes
+from .encoding import EncodedBody, encode
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -35,7 +37,7 @@ from .errors import (
     RequestTooLargeError,
 )
 from .images import prepare_image
-from .models import REQUEST_BODY_MAX_BYTES, model_spec
+from .models import NAMED_SIZES, REQUEST_BODY_MAX_BYTES, WIRE_FORMATS, model_spec
 from .params import EditRequest
 from .preparation import PREPARATION_MEMORY
 from .redaction import redact
@@ -80,6 +82,16 @@ def resolve_api_key(api_key: str | None) -> str:
     return key.strip()
 
 
+def resolve_wire_format() -> str:
+    """POWERTOKENS_WIRE_FORMAT when set to a known shape, else the seed's flat shape."""
+    configured = (os.environ.get(C.WIRE_FORMAT_ENV) or "").strip().lower()
+    if configured and configured not in WIRE_FORMATS:
+        raise ImageEditError(
+            f"{C.WIRE_FORMAT_ENV} must be one of {', '.join(WIRE_FORMATS)}; got {configured!r}."
+        )
+    return configured or WIRE_FORMATS[0]
+
+
 def resolve_base_url(base_url: str | None) -> str:
     return (base_url or os.environ.get(C.BASE_URL_ENV) or C.DEFAULT_BASE_URL).rstrip("/")
 
@@ -103,6 +115,10 @@ class PreparedCall:
 
     @property
     def requested_size(self) -> Size:
+        """The requested width and height (a named size as the square of its pixel count)."""
+        if self.request.size in NAMED_SIZES:
+            side = math.isqrt(NAMED_SIZES[self.request.size])
+            return side, side
         return parse_size(self.request.size)
 
 
@@ -126,6 +142,7 @@ class ClientCore:
         else:
             self.timeout = httpx2.Timeout(timeout, connect=min(timeout, C.CONNECT_TIMEOUT_S))
         self.max_retries = max_retries
+        self.wire_format = resolve_wire_format()
 
     def __repr__(self) -> str:
         return f"ClientCore(base_url={self.base_url!r}, api_key='***')"
@@ -162,7 +179,11 @@ class ClientCore:
             )
             for position, source in enumerate(request.images, start=1)
         ]
-        body = ENCODERS[request.encoding](request.wire_fields(), prepared)
+        fields = request.wire_fields()
+        if request.bbox_list is not None:
+            fields["bbox_list"] = scaled_boxes(request.bbox_list, prepared)
+        wire_format = request.wire_format or self.wire_format
+        body = encode(fields, prepared, request.encoding, wire_format)
         return PreparedCall(request, body, [image.note for image in prepared if image.note])
 
     # -- retries --------------------------------------------------------------------------------

@@ -10,19 +10,22 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import get_args, get_origin, get_type_hints
+from typing import get_args, get_type_hints
 
-from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WIRE_FORMAT_ENV
 from .errors import ImageEditError, ValidationError
 from .images import allow_large_photos
-from .models import ENCODINGS, RESPONSE_FORMATS
-from .params import DOC, PARAM_FIELDS, PARAM_NAMES, EditParams, default_of
+from .models import ENCODINGS, RESPONSE_FORMATS, WIRE_FORMATS
+from .params import DOC, JSON_TEXT, PARAM_FIELDS, PARAM_NAMES, EditParams, default_of
 from .sync_client import ImageEditClient
 
-SHORT_FLAGS = {"model": "-m", "prompt": "-p"}
-CHOICES = {"response_format": RESPONSE_FORMATS, "encoding": ENCODINGS}
+SHORT_FLAGS = {"model": "-m", "prompt": "-p", "bbox_list": "--bbox"}
+CHOICES = {
+    "response_format": RESPONSE_FORMATS,
+    "encoding": ENCODINGS,
+    "wire_format": WIRE_FORMATS,
+}
 REQUIRED = {"prompt"}
 
 
@@ -34,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     environment = (
         f"The key is read from {API_KEY_ENV}; the API address from {BASE_URL_ENV} "
-        f"(default {DEFAULT_BASE_URL})."
+        f"(default {DEFAULT_BASE_URL}); the request shape from {WIRE_FORMAT_ENV} (default flat)."
     )
     parser = _Parser(
         prog="python -m client",
@@ -88,16 +91,16 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
         options: dict = {"dest": name, "default": default, "help": doc + shown}
         if name in CHOICES:
             options["choices"] = CHOICES[name]
+        elif spec.metadata.get(JSON_TEXT):
+            options.update(type=_json_value(flag), metavar="JSON")
         elif int in (kind, *get_args(kind)):
             options["type"] = int
-        elif Mapping in (get_origin(arg) for arg in get_args(kind)):
-            options.update(type=_json_object(flag), metavar="JSON")
         if name in REQUIRED:
             options.update(required=True, default=None)
         parser.add_argument(*flags, **options)
 
 
-def _json_object(flag: str):
+def _json_value(flag: str):
     def parse(text: str) -> object:
         try:
             return json.loads(text)

@@ -1,8 +1,12 @@
-"""The two wire formats of the edits endpoint, built from one set of fields.
+"""How a request travels, built from one set of fields: two encodings and two JSON shapes.
 
-JSON (the safe default): `image` is a string for one input and an array for several, each a data
-URI or an https URL. Multipart: one file part named `image` per input (URLs as form fields of the
-same name), other fields as strings, booleans as `true`/`false`, `extra` as a JSON string.
+Flat JSON (the seed's shape, the safe default): `image` is a string for one input and an array
+for several, each a data URI or an https URL. Multipart (flat only): one file part named `image`
+per input (URLs as form fields of the same name), other fields as strings, booleans as
+`true`/`false`, `extra` as a JSON string. Messages JSON (the gateway's newer pages):
+`input.messages[0].content` holds one `{"image": ...}` item per input, then one `{"text": prompt}`;
+the other fields stay at the top level, and since that shape takes no top-level `parameters`,
+`extra.input` joins `input` and `extra.parameters` joins the top level (never over a field).
 """
 
 from __future__ import annotations
@@ -27,7 +31,20 @@ class EncodedBody:
 
 def encode_json(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
     uris = [image.data_uri for image in images]
-    body = {**fields, "image": uris[0] if len(uris) == 1 else uris}
+    return _json_body({**fields, "image": uris[0] if len(uris) == 1 else uris})
+
+
+def encode_messages(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
+    body = {name: value for name, value in fields.items() if name not in ("prompt", "extra")}
+    extra = fields.get("extra") or {}
+    content = [{"image": image.data_uri} for image in images] + [{"text": fields["prompt"]}]
+    body["input"] = {**extra.get("input", {}), "messages": [{"role": "user", "content": content}]}
+    for name, value in extra.get("parameters", {}).items():
+        body.setdefault(name, value)
+    return _json_body(body)
+
+
+def _json_body(body: dict[str, Any]) -> EncodedBody:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     _check_size(len(content))
     return EncodedBody(
@@ -53,7 +70,7 @@ def encode_multipart(fields: dict[str, Any], images: Sequence[PreparedImage]) ->
 def _form_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):  # `extra`, `bbox_list`: JSON text
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
 
@@ -69,4 +86,15 @@ def _check_size(size: int) -> None:
         )
 
 
-ENCODERS = {"json": encode_json, "multipart": encode_multipart}
+ENCODERS = {
+    ("json", "flat"): encode_json,
+    ("json", "messages"): encode_messages,
+    ("multipart", "flat"): encode_multipart,
+}
+"""(encoding, wire format) → encoder; multipart has no messages shape (validation refuses it)."""
+
+
+def encode(
+    fields: dict[str, Any], images: Sequence[PreparedImage], encoding: str, wire_format: str
+) -> EncodedBody:
+    return ENCODERS[encoding, wire_format](fields, images)

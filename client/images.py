@@ -82,6 +82,8 @@ class PreparedImage:
     """The `ModelSpec.input_limits` this image was prepared for."""
     model: str = ""
     index: int | None = None
+    source_size: tuple[int, int] | None = None
+    """The input's size as the user gave it (upright), which region boxes are drawn in."""
 
     @property
     def note(self) -> str | None:
@@ -138,7 +140,11 @@ def prepare_image(
     if isinstance(source, PreparedImage):
         if source.fits(spec, budget):
             return source.reused(spec, index)
-        source = source.data if source.data is not None else source.url
+        again = prepare_image(
+            source.data if source.data is not None else source.url,
+            spec, max_bytes=max_bytes, index=index, memory=memory,
+        )  # fmt: skip
+        return replace(again, source_size=source.source_size or again.source_size)
     if isinstance(source, str) and source.startswith(("https://", "http://")):
         if not source.startswith("https://"):
             raise InvalidImageError("image URLs must use https.", index)
@@ -255,11 +261,11 @@ def _prepare_decoded(
             image.close()
         return PreparedImage(
             original.read(), MIME_BY_FORMAT[image.format], width, height,
-            limits=spec.input_limits, model=spec.name, index=index,
+            limits=spec.input_limits, model=spec.name, index=index, source_size=oriented,
         )  # fmt: skip
     target = _scaled(oriented, scale)
     job = _Job(spec, budget, index, oriented, target, orientation, image, original is not None)
-    return _reencode(job, animated, memory)
+    return replace(_reencode(job, animated, memory), source_size=oriented)
 
 
 @dataclass(frozen=True)

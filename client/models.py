@@ -24,7 +24,15 @@ REQUEST_BODY_MAX_BYTES = 32 * 1024 * 1024
 
 RESPONSE_FORMATS = ("b64_json", "url")
 ENCODINGS = ("json", "multipart")
+WIRE_FORMATS = ("flat", "messages")
+"""The two documented request shapes: the seed's flat one (`image` and `prompt` at the top level)
+and the newer pages' `input.messages` one (JSON only); see client/encoding.py."""
 EXTRA_KEYS = ("input", "parameters")
+
+NAMED_SIZES = {"1K": 1024 * 1024, "2K": 2048 * 2048}
+"""Size presets some models take besides "W*H": about this many pixels, in the input's aspect."""
+OPTIONAL_FIELDS = ("seed", "negative_prompt", "watermark", "prompt_extend", "bbox_list")
+"""Request fields a model may or may not take (ModelSpec.optional_fields says which)."""
 
 SIZE_PRESETS = (
     "1024*1024",
@@ -55,6 +63,17 @@ class ModelSpec:
     input_formats: tuple[str, ...]
     min_images: int = 1
     min_n: int = 1
+    named_sizes: tuple[str, ...] = ()
+    """Keys of NAMED_SIZES this model takes as `size`, besides "W*H"."""
+    optional_fields: frozenset[str] = frozenset(OPTIONAL_FIELDS)
+    """The OPTIONAL_FIELDS this model takes; a request giving another one is refused."""
+
+    @property
+    def size_hint(self) -> str:
+        """How this model's `size` is written, for messages and the page."""
+        shapes = [f'"{name}"' for name in self.named_sizes] + ['"W*H"']
+        spelled = ", ".join(shapes[:-1]) + f" or {shapes[-1]}" if len(shapes) > 1 else shapes[0]
+        return f"{spelled}, W*H between 512*512 and 2048*2048 pixels in total"
 
     @property
     def input_limits(self) -> tuple:
@@ -78,6 +97,7 @@ MODELS: dict[str, ModelSpec] = {
         max_image_bytes=10 * MB,
         max_aspect=None,
         input_formats=("JPEG", "PNG", "BMP", "TIFF", "WEBP", "GIF"),
+        optional_fields=frozenset(OPTIONAL_FIELDS) - {"bbox_list"},
     ),
     "wan2.7-image-pro": ModelSpec(
         name="wan2.7-image-pro",
@@ -89,6 +109,7 @@ MODELS: dict[str, ModelSpec] = {
         max_image_bytes=20 * MB,
         max_aspect=8.0,
         input_formats=("JPEG", "PNG", "BMP", "WEBP"),
+        named_sizes=("1K", "2K"),
     ),
 }
 
@@ -104,9 +125,11 @@ CUSTOM_MODEL = ModelSpec(
     max_image_bytes=10 * MB,
     max_aspect=8.0,
     input_formats=("JPEG", "PNG", "BMP", "WEBP"),
+    named_sizes=tuple(NAMED_SIZES),
 )
 """Limits for a model name outside the whitelist: the seed's n of 1..6, and input limits every
-listed model accepts (the smaller side and byte caps, so a prepared image fits them all)."""
+listed model accepts (the smaller side and byte caps, so a prepared image fits them all). Its
+fields and sizes are not known, so none is refused."""
 
 
 def model_spec(model: str) -> ModelSpec:

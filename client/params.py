@@ -20,6 +20,8 @@ DOC = "doc"
 """Field metadata: one line on what the parameter does, shown by the CLI, the API and MCP."""
 TRANSPORT_ONLY = "transport_only"
 """Field metadata: chooses how the request travels, so it is not itself a field of the body."""
+JSON_TEXT = "json_text"
+"""Field metadata: a structured value, written as JSON text on the command line and the API."""
 
 
 def _param(default: Any, doc: str, **flags: bool) -> Any:
@@ -49,9 +51,23 @@ class EditParams:
         "b64_json", '"b64_json" or "url" (URLs are downloaded at once either way)'
     )
     extra: Mapping[str, Any] | None = _param(
-        None, 'extended upstream parameters as JSON, e.g. {"parameters": {"steps": 30}}'
+        None,
+        'extended upstream parameters as JSON, e.g. {"parameters": {"steps": 30}}',
+        json_text=True,
     )
     encoding: str = _param("json", '"json" (the safe default) or "multipart"', transport_only=True)
+    wire_format: str | None = _param(
+        None,
+        '"flat" (the seed\'s shape) or "messages" (input.messages, JSON only); '
+        "empty: POWERTOKENS_WIRE_FORMAT, else flat",
+        transport_only=True,
+    )
+    bbox_list: Sequence[Sequence[Sequence[int]]] | None = _param(
+        None,
+        "region boxes (wan2.7-image-pro): for each input image in order, a list of "
+        "[x1, y1, x2, y2] boxes in that image's own pixels",
+        json_text=True,
+    )
 
     def wire_fields(self) -> dict[str, Any]:
         """The request body's fields in the API's own names; empty optional ones are left out."""
@@ -64,6 +80,8 @@ class EditParams:
                 continue  # optional and not given (False and 0 are values, and are sent)
             body[spec.name] = dict(value) if isinstance(value, Mapping) else value
         body["size"] = normalise_size(self.size)
+        if self.bbox_list is not None:
+            body["bbox_list"] = plain_lists(self.bbox_list)
         return body
 
     def as_dict(self) -> dict[str, Any]:
@@ -71,6 +89,8 @@ class EditParams:
         values = {name: getattr(self, name) for name in PARAM_NAMES}
         if self.extra is not None:
             values["extra"] = dict(self.extra)
+        if self.bbox_list is not None:
+            values["bbox_list"] = plain_lists(self.bbox_list)
         return values
 
     @classmethod
@@ -92,6 +112,13 @@ PARAM_NAMES: tuple[str, ...] = tuple(spec.name for spec in PARAM_FIELDS)
 WIRE_NAMES: tuple[str, ...] = tuple(
     spec.name for spec in PARAM_FIELDS if not spec.metadata.get(TRANSPORT_ONLY)
 )
+
+
+def plain_lists(value: Any) -> Any:
+    """Nested sequences (tuples from Python callers) as the JSON lists the wire and history keep."""
+    if isinstance(value, list | tuple):
+        return [plain_lists(item) for item in value]
+    return value
 
 
 def default_of(spec: Field) -> Any:

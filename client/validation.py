@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import ValidationError
+from .errors import ValidationError, describe_value
 from .models import (
     ENCODINGS,
     EXTRA_KEYS,
@@ -22,10 +22,14 @@ from .models import (
     MAX_OUTPUT_PIXELS,
     MIN_OUTPUT_PIXELS,
     MODEL_NAME_MAX_CHARS,
+    MODELS,
+    NAMED_SIZES,
     NEGATIVE_PROMPT_MAX_CHARS,
+    OPTIONAL_FIELDS,
     PROMPT_MAX_CHARS,
     RESPONSE_FORMATS,
     SEED_MAX,
+    WIRE_FORMATS,
     ModelSpec,
     model_spec,
 )
@@ -89,8 +93,38 @@ def parse_size(size: str) -> tuple[int, int]:
 
 
 def normalise_size(size: str) -> str:
+    """ "W*H" for any spelling of a width and height; a named size ("2K") as it is."""
+    if isinstance(size, str) and size.strip() in NAMED_SIZES:
+        return size.strip()
     width, height = parse_size(size)
     return f"{width}*{height}"
+
+
+def size_pixels(size: str) -> int:
+    """About how many pixels `size` asks for (a named size's nominal count)."""
+    if isinstance(size, str) and size.strip() in NAMED_SIZES:
+        return NAMED_SIZES[size.strip()]
+    width, height = parse_size(size)
+    return width * height
+
+
+def check_size(size: Any, spec: ModelSpec, model: str) -> None:
+    """A size the model takes: one of its named sizes, or "W*H" within the pixel range."""
+    hint = spec.size_hint
+    if isinstance(size, str) and size.strip() in NAMED_SIZES:
+        if size.strip() not in spec.named_sizes:
+            raise ValidationError(
+                "size", hint, size, f'size "{size}" is not taken by {model}, which takes {hint}.'
+            )
+        return
+    try:
+        width, height = parse_size(size)
+    except ValidationError:
+        raise ValidationError(
+            "size", hint, size, f"size for {model} must be {hint}; got {describe_value(size)}."
+        ) from None
+    if not MIN_OUTPUT_PIXELS <= width * height <= MAX_OUTPUT_PIXELS:
+        raise ValidationError("size", "between 512*512 and 2048*2048 pixels in total", size)
 
 
 def validate_request(request: EditRequest) -> None:
@@ -104,13 +138,7 @@ def validate_request(request: EditRequest) -> None:
     if request.negative_prompt is not None:
         _check_text("negative_prompt", request.negative_prompt, NEGATIVE_PROMPT_MAX_CHARS)
     _check_int("n", request.n, spec.min_n, spec.max_n, f" for {request.model}")
-    width, height = parse_size(request.size)
-    if not MIN_OUTPUT_PIXELS <= width * height <= MAX_OUTPUT_PIXELS:
-        raise ValidationError(
-            "size",
-            "between 512*512 and 2048*2048 pixels in total",
-            request.size,
-        )
+    check_size(request.size, spec, request.model)
     if request.seed is not None:
         _check_int("seed", request.seed, 0, SEED_MAX)
     if not isinstance(request.images, (list, tuple)):
@@ -121,7 +149,78 @@ def validate_request(request: EditRequest) -> None:
             raise ValidationError(name, "true or false", value)
     _check_choice("response_format", request.response_format, RESPONSE_FORMATS)
     _check_choice("encoding", request.encoding, ENCODINGS)
+    _check_wire_format(request.wire_format, request.encoding)
     _check_extra(request.extra)
+    _check_optional_fields(request, spec)
+    if request.bbox_list is not None:
+        check_bbox_list(request.bbox_list, len(request.images))
+
+
+def _check_wire_format(wire_format: Any, encoding: Any) -> None:
+    if wire_format is None:
+        return
+    _check_choice("wire_format", wire_format, WIRE_FORMATS)
+    if wire_format == "messages" and encoding == "multipart":
+        raise ValidationError(
+            "wire_format",
+            "flat with multipart",
+            wire_format,
+            "The messages shape is sent as JSON only: choose the json encoding, or keep the "
+            "flat shape for multipart.",
+        )
+
+
+def _check_optional_fields(request: EditRequest, spec: ModelSpec) -> None:
+    """Refuses an optional field given to a model that does not take it (bbox_list to qwen)."""
+    for name in OPTIONAL_FIELDS:
+        value = getattr(request, name, None)
+        if value in (None, "", False) or name in spec.optional_fields:
+            continue
+        takers = [model for model, other in MODELS.items() if name in other.optional_fields]
+        raise ValidationError(
+            name,
+            f"not given for {request.model}",
+            value,
+            f"{name} is not taken by {request.model}"
+            + (f"; {' and '.join(takers)} takes it." if takers else "."),
+        )
+
+
+def check_bbox_list(bbox_list: Any, image_count: int) -> None:
+    """One list of boxes per input image, in order; each box four integers x1 < x2, y1 < y2, at
+    or above zero. (Whether a box lies inside its image is checked once the image is read.)"""
+    if not isinstance(bbox_list, list | tuple) or len(bbox_list) != image_count:
+        raise ValidationError(
+            "bbox_list",
+            f"one list of boxes per input image ({image_count})",
+            bbox_list,
+            f"bbox_list needs one list of [x1, y1, x2, y2] boxes per input image, in order: "
+            f"{image_count} list(s) for {image_count} image(s); got {describe_value(bbox_list)}.",
+        )
+    for image, boxes in enumerate(bbox_list, start=1):
+        if not isinstance(boxes, list | tuple):
+            raise ValidationError(
+                "bbox_list", "a list of boxes", boxes,
+                f"bbox_list: the entry of image {image} must be a list of boxes; "
+                f"got {describe_value(boxes)}.",
+            )  # fmt: skip
+        for number, box in enumerate(boxes, start=1):
+            if not is_box(box):
+                raise ValidationError(
+                    "bbox_list", "[x1, y1, x2, y2] with x1 < x2 and y1 < y2", box,
+                    f"bbox_list: box {number} of image {image} must be four whole numbers "
+                    f"[x1, y1, x2, y2] with 0 <= x1 < x2 and 0 <= y1 < y2; "
+                    f"got {describe_value(box)}.",
+                )  # fmt: skip
+
+
+def is_box(box: Any) -> bool:
+    if not isinstance(box, list | tuple) or len(box) != 4:
+        return False
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in box):
+        return False
+    x1, y1, x2, y2 = box
+    return 0 <= x1 < x2 and 0 <= y1 < y2
 
 
 def image_count_problem(model: str, count: int) -> str | None:

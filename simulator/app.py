@@ -26,8 +26,9 @@ from starlette.routing import Route
 from client.models import SEED_MAX
 
 from .config import Fault, SimulatorConfig
+from .errors import APIError
 from .render import render_result
-from .wire import APIError, EditCall, check_bearer, parse_edit, read_body
+from .wire import EditCall, check_bearer, parse_edit, read_body
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +218,10 @@ def _describe(call: EditCall) -> dict[str, Any]:
         "response_format": call.response_format,
         "prompt_extend": call.prompt_extend,
         "watermark": call.watermark,
+        "wire_format": call.wire_format,
+        "requested_size": call.requested_size,
+        "bbox_list": call.boxes,
+        "extra": call.extra,
     }
 
 
@@ -238,6 +243,7 @@ async def _answer(
                 call.width,
                 call.height,
                 watermark=call.watermark,
+                boxes=call.boxes,
             )
             for index in range(kept)
         )

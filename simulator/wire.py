@@ -1,8 +1,10 @@
 """Reads an edits request off the wire (JSON or multipart) and checks it like the gateway does.
 
-Limits come from the client's model table and its validation, the project's one source of truth;
-the simulator adds what only a server sees: the Bearer token, the body cap, undecodable images,
-and URLs it cannot fetch.
+JSON comes in two shapes, the seed's flat one and `input.messages` (messages.py); both, and
+multipart, become one EditRequest. Limits come from the client's model table and its validation,
+the project's one source of truth; the simulator adds what only a server sees: the Bearer token,
+the body cap, undecodable images, URLs it cannot fetch, boxes outside the images they belong to,
+and the pixels a named size means for the inputs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from starlette.requests import Request
 from client.errors import ValidationError
 from client.models import MB, MODELS, REQUEST_BODY_MAX_BYTES, ModelSpec, model_spec
 from client.params import WIRE_NAMES, EditRequest
-from client.validation import parse_size, validate_request
+from client.validation import validate_request
+
+from .errors import APIError, invalid
+from .geometry import box_problem, output_size
+from .messages import flatten, is_messages_shape
 
 OTHER_SEED_MODELS = (
     "qwen-image-2.0",
@@ -34,29 +40,12 @@ OTHER_SEED_MODELS = (
 )
 ACCEPTED_MODELS = (*MODELS, *OTHER_SEED_MODELS)
 FORMAT_FAMILY = {"MPO": "JPEG"}
+"""Pillow reads many camera JPEGs as MPO (JPEG with a second preview frame); they are JPEGs."""
 GATEWAY_DEFAULTS = {"size": "512*512", "response_format": "url"}
 """What the gateway assumes for a field the request leaves out, where it differs from the
 client's own defaults (one gateway page shows 512*512; the OpenAI family answers with URLs)."""
-"""Pillow reads many camera JPEGs as MPO (JPEG with a second preview frame); they are JPEGs."""
-
-
-class APIError(Exception):
-    """An error answer: HTTP status, machine code, a message for the caller, the field at fault."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        error_type: str = "invalid_request_error",
-        param: str | None = None,
-    ):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.error_type = error_type
-        self.param = param
+JSON_FORM_FIELDS = ("extra", "bbox_list")
+"""Multipart fields that carry JSON text."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +63,11 @@ class EditCall:
     prompt_extend: bool
     watermark: bool
     encoding: str
+    wire_format: str
+    requested_size: str
+    """`size` as sent: "W*H" (any spelling) or a named size; `width` and `height` are its pixels."""
+    boxes: list[list[list[int]]] | None
+    extra: dict[str, Any] | None
 
 
 def check_bearer(request: Request, api_key: str | None) -> None:
@@ -112,9 +106,9 @@ async def parse_edit(request: Request, body: bytes, local_files: LocalFiles) -> 
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         fields, sources = await _multipart_fields(request, body)
-        encoding = "multipart"
+        encoding, wire_format = "multipart", "flat"
     elif content_type.startswith("application/json") or not content_type:
-        fields, sources = _json_fields(body)
+        fields, sources, wire_format = _json_fields(body)
         encoding = "json"
     else:
         raise APIError(
@@ -123,19 +117,22 @@ async def parse_edit(request: Request, body: bytes, local_files: LocalFiles) -> 
             f"Unsupported content type {content_type!r}: send application/json or "
             "multipart/form-data.",
         )
-    return await run_in_threadpool(_check, fields, sources, encoding, local_files)
+    return await run_in_threadpool(_check, fields, sources, encoding, wire_format, local_files)
 
 
-def _json_fields(body: bytes) -> tuple[dict[str, Any], list[Any]]:
+def _json_fields(body: bytes) -> tuple[dict[str, Any], list[Any], str]:
+    """The fields, the image sources and the shape ("flat" or "messages") of a JSON body."""
     try:
         fields = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise APIError(400, "InvalidParameter", "The body is not valid JSON.") from None
     if not isinstance(fields, dict):
         raise APIError(400, "InvalidParameter", "The body must be a JSON object.")
+    if is_messages_shape(fields):
+        return *flatten(fields), "messages"
     image = fields.pop("image", None)
     sources = image if isinstance(image, list) else [image] if image is not None else []
-    return fields, sources
+    return fields, sources, "flat"
 
 
 async def _multipart_fields(request: Request, body: bytes) -> tuple[dict[str, Any], list[Any]]:
@@ -178,19 +175,59 @@ def _form_value(name: str, value: str) -> Any:
             return value
     if name in ("watermark", "prompt_extend"):
         return {"true": True, "false": False}.get(value.strip().lower(), value)
-    if name == "extra":
+    if name in JSON_FORM_FIELDS:
         try:
             return json.loads(value)
         except ValueError:
-            raise APIError(
-                400, "InvalidParameter", "extra must be a JSON object.", param="extra"
-            ) from None
+            raise invalid(f"{name} must be JSON text.", param=name) from None
     return value
 
 
 def _check(
-    fields: dict[str, Any], sources: list[Any], encoding: str, local_files: LocalFiles
+    fields: dict[str, Any],
+    sources: list[Any],
+    encoding: str,
+    wire_format: str,
+    local_files: LocalFiles,
 ) -> EditCall:
+    """The checked call: valid parameters, decoded images, boxes inside them, output pixels."""
+    request = _validated_request(fields, sources, encoding, wire_format)
+    spec = model_spec(request.model)
+    images = [
+        _decode(source, position, local_files, spec)
+        for position, source in enumerate(sources, start=1)
+    ]
+    _check_boxes(request.bbox_list, images)
+    width, height = output_size(request.size, images[-1].size)
+    return EditCall(
+        model=request.model,
+        prompt=request.prompt,
+        images=images,
+        n=request.n,
+        width=width,
+        height=height,
+        seed=request.seed,
+        response_format=request.response_format,
+        prompt_extend=request.prompt_extend,
+        watermark=request.watermark,
+        encoding=encoding,
+        wire_format=wire_format,
+        requested_size=request.size,
+        boxes=request.bbox_list,
+        extra=dict(request.extra) if request.extra is not None else None,
+    )
+
+
+def _check_boxes(bbox_list: Any, images: list[Image.Image]) -> None:
+    problem = bbox_list and box_problem(bbox_list, [image.size for image in images])
+    if problem:
+        raise invalid(problem, param="bbox_list")
+
+
+def _validated_request(
+    fields: dict[str, Any], sources: list[Any], encoding: str, wire_format: str
+) -> EditRequest:
+    """The request the fields make, checked by the client's own validation (images undecoded)."""
     model = fields.get("model")
     if model not in ACCEPTED_MODELS:
         raise APIError(
@@ -201,32 +238,19 @@ def _check(
             param="model",
         )
     if "prompt" not in fields:
-        raise APIError(400, "InvalidParameter", "prompt is required.", param="prompt")
+        raise invalid("prompt is required.", param="prompt")
     given = {name: value for name, value in fields.items() if name in WIRE_NAMES}
-    request = EditRequest(images=sources, **{**GATEWAY_DEFAULTS, **given})
+    request = EditRequest(
+        images=sources,
+        encoding=encoding,
+        wire_format=wire_format,
+        **{**GATEWAY_DEFAULTS, **given},
+    )
     try:
         validate_request(request)
     except ValidationError as error:
-        raise APIError(400, "InvalidParameter", str(error), param=error.field) from None
-    width, height = parse_size(request.size)
-    spec = model_spec(model)
-    images = [
-        _decode(source, position, local_files, spec)
-        for position, source in enumerate(sources, start=1)
-    ]
-    return EditCall(
-        model,
-        request.prompt,
-        images,
-        request.n,
-        width,
-        height,
-        request.seed,
-        request.response_format,
-        request.prompt_extend,
-        request.watermark,
-        encoding,
-    )
+        raise invalid(str(error), param=error.field) from None
+    return request
 
 
 def _check_image(image: Image.Image, size_bytes: int, position: int, spec: ModelSpec) -> None:

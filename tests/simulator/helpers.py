@@ -18,6 +18,8 @@ from PIL import Image
 from simulator import Fault, RunningServer
 
 KEY = "sk-test-key"
+WAN = "wan2.7-image-pro"
+QWEN = "qwen-image-2.0-pro"
 AUTH = {"authorization": f"Bearer {KEY}"}
 RED = (230, 20, 20)
 BLUE = (20, 20, 230)
@@ -47,6 +49,23 @@ def body(**overrides: Any) -> dict[str, Any]:
     }
     fields.update(overrides)
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def as_messages(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """The same request as `flat`, in the messages shape: images then the prompt as content items,
+    extra.input beside `messages`, extra.parameters at the top level (written from the docs)."""
+    fields = dict(flat)
+    images = fields.pop("image", [])
+    images = images if isinstance(images, list) else [images]
+    prompt = fields.pop("prompt")
+    extra = fields.pop("extra", {})
+    content = [{"image": source} for source in images] + [{"text": prompt}]
+    messages = [{"role": "user", "content": content}]
+    return {
+        **fields,
+        **extra.get("parameters", {}),
+        "input": {**extra.get("input", {}), "messages": messages},
+    }
 
 
 def post(server: RunningServer, json: Any = None, headers: Mapping[str, str] = AUTH, **kwargs):

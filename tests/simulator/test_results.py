@@ -104,6 +104,24 @@ def test_long_and_cjk_prompts_render(sim, prompt):
     assert image(data).size == (512, 512)
 
 
+def caption_ink(data: bytes) -> bytes:
+    """The caption banner's text as a black-and-white mask (the banner is black, text white)."""
+    picture = image(data).convert("L")
+    width, height = picture.size
+    banner = picture.crop((0, height - int(height * 0.16), width, height))
+    return banner.point(lambda level: 255 if level > 128 else 0).tobytes()
+
+
+def test_chinese_prompts_are_drawn_in_real_glyphs_not_boxes(sim):
+    """With no CJK font every character draws as the same box, so two different Chinese words of
+    the same length would leave the same ink. This fails while no CJK font is installed: the
+    project installs Debian's fonts-wqy-microhei (simulator.render.CJK_FONTS lists the others)."""
+    (sky,) = results(post(sim, body(prompt="天空")))
+    (dusk,) = results(post(sim, body(prompt="晚霞")))
+
+    assert caption_ink(sky) != caption_ink(dusk)
+
+
 def test_watermark_marks_the_result(sim):
     (plain,) = results(post(sim, body(watermark=False)))
     (marked,) = results(post(sim, body(watermark=True)))

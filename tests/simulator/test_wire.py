@@ -44,7 +44,7 @@ def test_multipart_reads_every_repeated_image_part(sim, name):
     assert share_of(image(result), RED) > 0.2
     assert share_of(image(result), BLUE) > 0.2
     (record,) = received(sim)
-    assert record["encoding"] == "multipart"
+    assert (record["encoding"], record["wire_format"]) == ("multipart", "flat")
     assert record["image_count"] == 2
     assert record["seed"] == 3
 
@@ -71,9 +71,23 @@ def test_multipart_mixing_image_and_image_brackets_is_refused(sim):
     assert "image[]" in error_of(response)["message"]
 
 
+def test_multipart_bbox_list_is_json_text(sim):
+    data = {**FIELDS, "model": "wan2.7-image-pro", "bbox_list": "[[[100, 100, 300, 300]]]"}
+
+    response = post_form(sim, [("image", ("a.png", png(), "image/png"))], data)
+
+    assert response.status_code == 200
+    (record,) = received(sim)
+    assert record["bbox_list"] == [[[100, 100, 300, 300]]]
+
+
 @pytest.mark.parametrize(
     ("data", "param"),
-    [({**FIELDS, "n": "two"}, "n"), ({**FIELDS, "extra": "{broken"}, "extra")],
+    [
+        ({**FIELDS, "n": "two"}, "n"),
+        ({**FIELDS, "extra": "{broken"}, "extra"),
+        ({**FIELDS, "model": "wan2.7-image-pro", "bbox_list": "[[[0, 0"}, "bbox_list"),
+    ],
 )
 def test_multipart_fields_that_do_not_parse_get_400(sim, data, param):
     response = post_form(sim, [("image", ("a.png", png(), "image/png"))], data)
