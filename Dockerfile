@@ -10,6 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GRADIO_SERVER_PORT=7860 \
     HISTORY_DIR=/data
 
+# A CJK font, so the offline simulator writes Chinese prompts legibly
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 1000 user \
     && mkdir -p /data \
     && chown user:user /data
@@ -21,6 +27,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY --chown=user:user app.py ./
 COPY --chown=user:user client ./client
+COPY --chown=user:user history ./history
 COPY --chown=user:user simulator ./simulator
 COPY --chown=user:user ui ./ui
 

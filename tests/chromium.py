@@ -1,6 +1,6 @@
 """Debian's Chromium, driven by Playwright, for the real-browser tests.
 
-CI installs `/usr/bin/chromium` (tests/install_browser.py); Playwright never downloads a browser
+CI installs `/usr/bin/chromium` (tests/install_packages.py); Playwright never downloads a browser
 of its own. The flags keep Chromium off the network this machine does not have.
 """
 

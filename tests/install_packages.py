@@ -1,7 +1,8 @@
-"""Makes sure Debian's Chromium is present for the browser tests.
+"""`python -m tests.install_packages`: installs the Debian packages the tests need, if missing.
 
-The tests drive /usr/bin/chromium through Playwright; Playwright's own browser download is not
-used (this project's machines reach only package registries). Installs with apt-get when missing.
+Debian's Chromium for the browser tests (driven through Playwright; Playwright's own browser
+download is never used: this project's machines reach only package registries), and a CJK font
+so the simulator writes Chinese prompts legibly. Each package is checked by a file it installs.
 """
 
 import os
@@ -9,19 +10,28 @@ import shutil
 import subprocess
 import sys
 
-CHROMIUM = "/usr/bin/chromium"
+PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "fonts-wqy-microhei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+}
+"""Debian package → a file it installs (present: nothing to do)."""
+
+
+def missing() -> list[str]:
+    return [package for package, marker in PACKAGES.items() if not os.path.exists(marker)]
 
 
 def main() -> int:
-    if os.path.exists(CHROMIUM):
+    packages = missing()
+    if not packages:
         return 0
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     if sudo and not shutil.which("sudo"):
-        sys.stderr.write(f"{CHROMIUM} is missing; install Debian's chromium package as root.\n")
+        sys.stderr.write(f"Missing Debian packages {', '.join(packages)}; install them as root.\n")
         return 1
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
     return 0
 
 

@@ -110,7 +110,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         build_header(ctx.backend.banner)
         key_state = gr.State(None)
         with gr.Tabs(selected="edit") as tabs:
-            edit_tab = build_edit_tab()
+            edit_tab = build_edit_tab(ctx.config.wire_format)
             history_tab = build_history_tab()
         api = build_api_inputs()
         run_event = wire_edit(edit_tab, editor, key_state, edit_limit)

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
+from client.constants import WIRE_FORMAT_ENV
+from client.models import WIRE_FORMATS
 
 SETTINGS = (
     (API_KEY_ENV, "unset", "key for the real API; unset: the offline simulator is used"),
     (BASE_URL_ENV, DEFAULT_BASE_URL, "API base URL (a proxy, or `python -m simulator`)"),
+    (WIRE_FORMAT_ENV, "flat", "request shape: flat (the seed's) or messages (input.messages)"),
     ("GRADIO_SERVER_NAME", "127.0.0.1", "address to listen on; 0.0.0.0 for a server"),
     ("GRADIO_SERVER_PORT", "7860", "port to listen on"),
     ("MAX_CONCURRENT_RUNS", "16", "edits that run at once; more wait in a bounded queue"),
@@ -42,6 +45,7 @@ class ConfigError(ValueError):
 class AppConfig:
     api_key: str | None = None
     base_url: str = DEFAULT_BASE_URL
+    wire_format: str = WIRE_FORMATS[0]
     server_name: str = "127.0.0.1"
     server_port: int = 7860
     max_concurrent_runs: int = 16
@@ -73,6 +77,7 @@ class AppConfig:
         return cls(
             api_key=(env.get(API_KEY_ENV) or "").strip() or None,
             base_url=(env.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+            wire_format=_choice(env, WIRE_FORMAT_ENV, WIRE_FORMATS[0], WIRE_FORMATS),
             server_name=env.get("GRADIO_SERVER_NAME") or "127.0.0.1",
             server_port=_int(env, "GRADIO_SERVER_PORT", 7860, low=1),
             max_concurrent_runs=_int(env, "MAX_CONCURRENT_RUNS", 16, low=1),

@@ -19,9 +19,11 @@ from client.models import (
     MAX_OUTPUT_PIXELS,
     MIN_OUTPUT_PIXELS,
     MODELS,
+    NAMED_SIZES,
     PROMPT_MAX_CHARS,
     SEED_MAX,
     SIZE_PRESETS,
+    WIRE_FORMATS,
     model_spec,
 )
 
@@ -110,27 +112,47 @@ def read_seed(seed: float | None, randomize: bool) -> int | None:
     return int(seed)
 
 
-def parse_extra(text: str | None) -> dict[str, Any] | None:
-    """The `extra` field's JSON, checked; None when empty."""
-    if not text or not text.strip():
+JSON_SHAPES = {
+    "extra": (dict, 'an object like {"parameters": {...}}'),
+    "bbox_list": (list, "a list with one list of [x1, y1, x2, y2] boxes per input image"),
+}
+"""The parameters written as JSON text (client.params JSON_TEXT), and the shape each must have."""
+
+
+def parse_json_text(name: str, text: Any) -> Any:
+    """A JSON-text parameter (`extra`, `bbox_list`) as its value; None when empty."""
+    if text is None or (isinstance(text, str) and not text.strip()):
         return None
+    if not isinstance(text, str):
+        return text  # already structured (an API caller sent JSON, not text)
     try:
         value = json.loads(text)
     except ValueError as error:
         raise ValidationError(
-            "extra",
+            name,
             "valid JSON",
             text,
-            f"extra is not valid JSON: {error.msg} (line {error.lineno}).",
+            f"{name} is not valid JSON: {error.msg} (line {error.lineno}).",
         ) from None
-    if not isinstance(value, dict):
-        raise ValidationError("extra", 'an object like {"parameters": {...}}', value)
+    kind, expected = JSON_SHAPES[name]
+    if not isinstance(value, kind):
+        raise ValidationError(name, expected, value)
     return value
+
+
+def json_text(value: Any) -> str:
+    """A JSON-text parameter as its editor shows it; "" when not given."""
+    return json.dumps(value, indent=2, ensure_ascii=False) if value else ""
+
+
+def size_choices(model: str) -> list[str]:
+    """The size dropdown's entries for `model`: its named sizes ("1K", "2K") first."""
+    return [*model_spec(model).named_sizes, *SIZE_CHOICES]
 
 
 def size_controls(size: str) -> tuple[str, int | None, int | None]:
     """(size choice, width, height) that show `size` in the editor's controls."""
-    if size in SIZE_PRESETS:
+    if size in SIZE_PRESETS or size in NAMED_SIZES:
         return size, None, None
     width, _, height = size.partition("*")
     return CUSTOM_SIZE, int(width), int(height)
@@ -145,7 +167,8 @@ PAGE_READERS: dict[str, Callable[[Mapping[str, Any], list[str]], Any]] = {
     ),
     "seed": lambda values, _images: read_seed(values["seed"], values["randomize_seed"]),
     "negative_prompt": lambda values, _images: values["negative_prompt"] or None,
-    "extra": lambda values, _images: parse_extra(values["extra"]),
+    "extra": lambda values, _images: parse_json_text("extra", values["extra"]),
+    "bbox_list": lambda values, _images: parse_json_text("bbox_list", values["bbox_list"]),
 }
 """How a parameter is read from controls whose value is not the parameter itself; any other
 parameter is its control's value as it is."""
@@ -175,6 +198,8 @@ def page_values(params: EditParams) -> dict[str, Any]:
         height=height,
         randomize_seed=params.seed is None,
         negative_prompt=params.negative_prompt or "",
-        extra=json.dumps(params.extra, indent=2, ensure_ascii=False) if params.extra else "",
+        extra=json_text(params.extra),
+        bbox_list=json_text(params.bbox_list),
+        wire_format=params.wire_format or WIRE_FORMATS[0],
     )
     return {name: values[name] for name in CONTROL_NAMES}

@@ -15,7 +15,8 @@ from typing import Any
 import gradio as gr
 
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
-from client.params import DOC, PARAM_FIELDS, default_of
+from client.models import DEFAULT_SIZE
+from client.params import DOC, JSON_TEXT, PARAM_FIELDS, default_of
 from client.validation import image_count_problem
 
 from .backend import VisitorKey
@@ -25,9 +26,10 @@ from .editor import (
     CUSTOM_SIZE,
     model_limits_text,
     params_from_page,
-    parse_extra,
+    parse_json_text,
     prompt_counter,
     selected_model,
+    size_choices,
 )
 from .runs import RunOutcome
 
@@ -72,12 +74,16 @@ def on_prompt_change(prompt: str) -> str:
     return prompt_counter(prompt)
 
 
-def on_model_change(choice: str, custom_name: str, n: float) -> tuple:
+def on_model_change(choice: str, custom_name: str, n: float, size: str) -> tuple:
+    """The controls that follow the model: the custom name box, n's range, the size list (the
+    model's named sizes first; a size it does not take goes back to the default), the limits."""
     model = selected_model(choice, custom_name)
     spec = model_spec(model)
+    choices = size_choices(model)
     return (
         gr.update(visible=choice == CUSTOM_CHOICE),
         gr.update(maximum=spec.max_n, value=min(int(n or 1), spec.max_n)),
+        gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
         model_limits_text(model),
     )
 
@@ -239,8 +245,8 @@ def api_value(name: str, value: Any) -> Any:
     """An /edit argument as the parameter takes it: empty text means the default, `extra` is
     JSON text, a whole number may arrive as a float (2.0). Nothing else is coerced: 2.5, true,
     NaN or "abc" go to the validation as they are, and it says what is wrong."""
-    if name == "extra":
-        return parse_extra(value)
+    if FIELDS_BY_NAME[name].metadata.get(JSON_TEXT):
+        return parse_json_text(name, value)
     if value is None or value == "":
         return None if name == "seed" else default_of(FIELDS_BY_NAME[name])
     if isinstance(value, float) and value.is_integer():

@@ -21,11 +21,12 @@ from client.models import (
     MODELS,
     RESPONSE_FORMATS,
     SEED_MAX,
+    WIRE_FORMATS,
     model_spec,
 )
 from client.params import PARAM_FIELDS, default_of
 
-from .editor import CONTROL_NAMES, CUSTOM_CHOICE, SIZE_CHOICES, model_limits_text, prompt_counter
+from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
 from .history_events import ALL_MODELS, MODEL_FILTERS
 
 
@@ -110,17 +111,18 @@ def build_header(banner: str | None) -> None:
         gr.Markdown(banner, elem_id="simulator-banner")
 
 
-def build_edit_tab() -> EditTab:
+def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
+    """The Edit tab; `wire_format` is the request shape the app is configured with."""
     with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False):
         with gr.Column(scale=5):
-            inputs = _build_inputs()
+            inputs = _build_inputs(wire_format)
             run = gr.Button("Run", variant="primary", elem_id="run-button")
         with gr.Column(scale=6):
             outputs = _build_outputs()
     return EditTab(**inputs, run=run, **outputs)
 
 
-def _build_inputs() -> dict[str, Any]:
+def _build_inputs(wire_format: str) -> dict[str, Any]:
     images = gr.Gallery(
         label="Input images", type="filepath", interactive=True, file_types=["image"],
         sources=["upload", "clipboard"], columns=3, height=280, object_fit="contain",
@@ -143,7 +145,7 @@ def _build_inputs() -> dict[str, Any]:
             1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label="Number of results (n)"
         )
     with gr.Row():
-        c["size"] = gr.Dropdown(list(SIZE_CHOICES), value=DEFAULT_SIZE, label="Size (W*H)")
+        c["size"] = gr.Dropdown(size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size")
         c["width"] = gr.Number(label="Width", precision=0, visible=False)
         c["height"] = gr.Number(label="Height", precision=0, visible=False)
     with gr.Row():
@@ -157,10 +159,20 @@ def _build_inputs() -> dict[str, Any]:
         c["response_format"] = gr.Radio(
             list(RESPONSE_FORMATS), value="b64_json", label="Response format"
         )
-        c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label="Request encoding")
+        with gr.Row():
+            c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label="Request encoding")
+            c["wire_format"] = gr.Radio(
+                list(WIRE_FORMATS), value=wire_format, label="Request shape",
+                info="flat: the seed's; messages: input.messages (JSON only)",
+            )  # fmt: skip
         c["extra"] = gr.Code(
             label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value="",
             elem_id="extra",
+        )  # fmt: skip
+        c["bbox_list"] = gr.Code(
+            label="Region boxes, bbox_list (wan2.7-image-pro; JSON: one list of "
+            "[x1, y1, x2, y2] per input image, in its own pixels)",
+            language="json", value="", elem_id="bbox-list",
         )  # fmt: skip
         with gr.Row():
             key_box = gr.Textbox(

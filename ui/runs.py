@@ -23,6 +23,7 @@ from client import (
     ValidationError,
     model_spec,
 )
+from client.boxes import scaled_boxes
 from client.images import PreparedImage
 from client.preparation import PreparationCache
 from client.redaction import redact
@@ -69,7 +70,10 @@ class Runner:
     def check(self, params: EditParams, images: list[str]) -> list[str]:
         """Raises what the service would refuse; returns notes on inputs that will be changed."""
         validate_request(EditRequest.of(params, images))
-        return [image.note for image in self.prepared(params, images) if image.note]
+        prepared = self.prepared(params, images)
+        if params.bbox_list is not None:
+            scaled_boxes(params.bbox_list, prepared)  # a box outside its image is refused
+        return [image.note for image in prepared if image.note]
 
     def run(
         self, params: EditParams, images: list[str], owner: Owner, visitor_key: VisitorKey | None

@@ -35,8 +35,8 @@ def wire_edit(
     c = tab.controls
     c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, queue=False, **PRIVATE)
     c["model"].change(
-        ev.on_model_change, [c["model"], c["custom_model"], c["n"]],
-        [c["custom_model"], c["n"], tab.input_notes], queue=False, **PRIVATE,
+        ev.on_model_change, [c["model"], c["custom_model"], c["n"], c["size"]],
+        [c["custom_model"], c["n"], c["size"], tab.input_notes], queue=False, **PRIVATE,
     )  # fmt: skip
     c["size"].change(
         ev.on_size_change, c["size"], [c["width"], c["height"]], queue=False, **PRIVATE

@@ -65,6 +65,19 @@ def test_dockerfile_runs_as_uid_1000_on_port_7860_with_history_on_a_volume():
     assert text.index("COPY --chown=user:user requirements.txt") < install < text.index("app.py ./")
 
 
+def test_the_image_gets_every_package_the_app_runs_on():
+    """The history moved into a package of its own once and the image did not get it."""
+    text = (ROOT / "Dockerfile").read_text()
+    packages = [
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in ("tests", "bench")
+    ]
+    assert {"client", "history", "simulator", "ui"} <= set(packages)
+    for package in packages:
+        assert f"COPY --chown=user:user {package} ./{package}" in text, package
+
+
 def test_dockerignore_keeps_tests_history_and_git_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     for entry in (".git", "tests", "data", "**/__pycache__"):

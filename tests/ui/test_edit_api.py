@@ -125,6 +125,23 @@ def test_fusing_several_images_sends_them_all_in_order(client, pictures, control
     )
 
 
+@pytest.mark.parametrize("wire_format", ["flat", "messages"])
+def test_each_request_shape_runs_through_the_edit_api_with_named_sizes_and_boxes(
+    client, pictures, control, wire_format
+):
+    gallery, _summary, _metadata = edit(
+        client, pictures[:2], "outline the boats", model="wan2.7-image-pro", size="1K",
+        wire_format=wire_format, bbox_list="[[[10, 10, 200, 200]], [[0, 0, 100, 50]]]",
+    )  # fmt: skip
+    [result] = result_paths(gallery)
+    with Image.open(result) as image:
+        assert abs(image.width * image.height - 1024 * 1024) < 0.05 * 1024 * 1024
+        assert image.width < image.height  # "1K" follows the last input's aspect (480x640)
+    [request] = sent(control)
+    assert request["wire_format"] == wire_format and request["requested_size"] == "1K"
+    assert request["bbox_list"] == [[[10, 10, 200, 200]], [[0, 0, 100, 50]]]
+
+
 @pytest.mark.parametrize(
     ("count", "params", "message"),
     [
@@ -147,6 +164,10 @@ def test_fusing_several_images_sends_them_all_in_order(client, pictures, control
         (1, {"extra": '{"parameters": {"api_key": "x"}}'}, "found extra.parameters.api_key"),
         (1, {"extra": '{"input": {"Refresh-Token": "x"}}'}, "must not carry keys or secrets"),
         (1, {"extra": '{"parameters": {"pad": "' + "p" * 70_000 + '"}}'}, "the limit is 64 KB"),
+        (1, {"size": "2K"}, 'size "2K" is not taken by qwen-image-2.0-pro, which takes "W*H"'),
+        (1, {"bbox_list": "[[[1, 2, 3, 4]]]"}, "bbox_list is not taken by qwen-image-2.0-pro"),
+        (1, {"bbox_list": "[[[1, 2"}, "bbox_list is not valid JSON"),
+        (1, {"encoding": "multipart", "wire_format": "messages"}, "JSON only"),
     ],
 )
 def test_invalid_values_are_refused_before_any_request(client, pictures, control, count, params,

@@ -20,7 +20,7 @@ from ui.editor import (
     nearest_size,
     page_values,
     params_from_page,
-    parse_extra,
+    parse_json_text,
     prompt_counter,
     read_seed,
     resolve_model,
@@ -75,14 +75,21 @@ def test_a_custom_size_without_both_sides_is_refused_on_the_size_field():
     [("qwen-image-2.0-pro", 6, 3), ("wan2.7-image-pro", 4, 9)],
 )
 def test_choosing_a_model_bounds_n_and_names_its_limits(model, max_n, max_images):
-    custom, n, notes = ev.on_model_change(model, "", 6)
+    custom, n, _size, notes = ev.on_model_change(model, "", 6, "1024*1024")
     assert custom["visible"] is False
     assert n["maximum"] == max_n and n["value"] == min(6, max_n)
     assert f"1–{max_images} input images" in notes and f"n up to {max_n}" in notes
 
 
+def test_the_size_list_offers_the_models_named_sizes_and_drops_one_it_does_not_take():
+    _custom, _n, size, _notes = ev.on_model_change("wan2.7-image-pro", "", 1, "1280*720")
+    assert size["choices"][:2] == ["1K", "2K"] and size["value"] == "1280*720"
+    _custom, _n, size, _notes = ev.on_model_change("qwen-image-2.0-pro", "", 1, "2K")
+    assert "2K" not in size["choices"] and size["value"] == "1024*1024"
+
+
 def test_the_custom_model_choice_shows_its_name_field_and_general_limits():
-    custom, n, notes = ev.on_model_change(CUSTOM_CHOICE, "my-model", 2)
+    custom, n, _size, notes = ev.on_model_change(CUSTOM_CHOICE, "my-model", 2, "1024*1024")
     assert custom["visible"] is True
     assert n["value"] == 2
     assert notes.startswith("Custom model")
@@ -122,7 +129,7 @@ def test_the_prompt_counter_counts_against_the_limit(prompt, expected):
     ],
 )
 def test_extra_json_is_parsed_when_given(text, expected):
-    assert parse_extra(text) == expected
+    assert parse_json_text("extra", text) == expected
 
 
 @pytest.mark.parametrize(
@@ -135,7 +142,7 @@ def test_extra_json_is_parsed_when_given(text, expected):
 )
 def test_bad_extra_json_is_refused_with_a_message_on_the_extra_field(text, message):
     with pytest.raises(ValidationError) as caught:
-        parse_extra(text)
+        parse_json_text("extra", text)
     assert caught.value.field == "extra"
     assert str(caught.value).startswith(message)
 
@@ -176,6 +183,8 @@ def test_restore_brings_back_every_parameter_with_the_seed_fixed():
         response_format="url",
         encoding="multipart",
         extra={"parameters": {"steps": 4}},
+        wire_format="flat",
+        bbox_list=[[[10, 20, 300, 400]]],
     )
     values = page_values(params)
     assert list(values) == list(CONTROL_NAMES)
@@ -185,6 +194,7 @@ def test_restore_brings_back_every_parameter_with_the_seed_fixed():
     assert (values["watermark"], values["prompt_extend"]) == (True, False)
     assert (values["response_format"], values["encoding"]) == ("url", "multipart")
     assert json.loads(values["extra"]) == {"parameters": {"steps": 4}}
+    assert json.loads(values["bbox_list"]) == [[[10, 20, 300, 400]]]
     assert values["negative_prompt"] == "blur" and values["n"] == 3
     assert params_from_page(values, []) == params  # what is restored runs the same edit
 

@@ -32,6 +32,8 @@ CHANGED = {
     "response_format": "url",
     "extra": {"parameters": {"steps": 4}},
     "encoding": "multipart",
+    "wire_format": "messages",
+    "bbox_list": [[[10, 20, 300, 400]]],
 }
 """A value other than the default for every parameter (a new field needs one here)."""
 
@@ -60,16 +62,25 @@ def test_the_edit_endpoint_takes_and_documents_every_parameter_by_name():
         assert f"{name}:" in EditorHandlers.edit.__doc__
 
 
-def test_every_body_field_is_sent_in_both_encodings(changed, sim, tmp_path):
+def test_every_body_field_is_sent_in_both_encodings_and_both_shapes(changed, sim, tmp_path):
     picture = tmp_path / "in.png"
     Image.new("RGB", (640, 480), "olive").save(picture)
     for encoding in ("json", "multipart"):
-        request = EditRequest.of(EditParams(**{**CHANGED, "encoding": encoding}), [picture])
-        with ImageEditClient(api_key="test-key", base_url=sim.base_url) as api:
-            body = api._core.prepare(request).body.kwargs
-        sent = json.loads(body["content"]) if encoding == "json" else body["data"]
+        flat = EditParams(**{**CHANGED, "encoding": encoding, "wire_format": "flat"})
+        sent = sent_body(EditRequest.of(flat, [picture]), sim)
         assert set(WIRE_NAMES) <= set(sent), encoding
-    assert "encoding" not in WIRE_NAMES  # how the body travels, not a field of it
+    assert not {"encoding", "wire_format"} & set(WIRE_NAMES)  # how it travels, not a field
+    sent = sent_body(EditRequest.of(EditParams(**{**CHANGED, "encoding": "json"}), [picture]), sim)
+    [message] = sent["input"]["messages"]
+    assert message["content"][-1] == {"text": CHANGED["prompt"]}
+    top_level = set(WIRE_NAMES) - {"prompt", "extra"}
+    assert top_level <= set(sent) and sent["steps"] == 4  # extra.parameters joins the top level
+
+
+def sent_body(request: EditRequest, sim) -> dict:
+    with ImageEditClient(api_key="test-key", base_url=sim.base_url) as api:
+        body = api._core.prepare(request).body.kwargs
+    return json.loads(body["content"]) if "content" in body else body["data"]
 
 
 def test_the_cli_has_one_option_per_parameter():

@@ -49,6 +49,8 @@ def page_values(picture: str, **changes) -> dict:
         "response_format": "b64_json",
         "encoding": "json",
         "extra": "",
+        "wire_format": "flat",
+        "bbox_list": "",
     }
     assert set(values) == {"images", *CONTROL_NAMES}  # every control of the editor
     return {**values, **changes, "key": None}
@@ -83,6 +85,14 @@ def test_valid_values_pass(handlers, picture):
         ({"extra": '{"input": {"a": [{"Cookie": "c"}]}}'}, "extra", "keys or secrets"),
         ({"extra": '{"parameters": {"p": "' + "x" * 70_000 + '"}}'}, "extra", "64 KB"),
         ({"model": CUSTOM_CHOICE, "custom_model": "m" * 101}, "custom_model", "limit is 100"),
+        ({"size": "2K"}, "size", 'size "2K" is not taken by qwen-image-2.0-pro'),
+        ({"bbox_list": "[[[1, 2, 3, 4]]]"}, "bbox_list", "bbox_list is not taken by qwen"),
+        (
+            {"model": "wan2.7-image-pro", "bbox_list": "[[[1, 2, 3000, 4]]]"},
+            "bbox_list",
+            "reaches outside that image (640×480 pixels)",
+        ),
+        ({"encoding": "multipart", "wire_format": "messages"}, "wire_format", "JSON only"),
         ({"images": []}, "images", "takes 1 to 3 input images; got 0"),
     ],
 )
