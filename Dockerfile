@@ -27,6 +27,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY --chown=user:user app.py ./
 COPY --chown=user:user client ./client
+COPY --chown=user:user examples ./examples
 COPY --chown=user:user history ./history
 COPY --chown=user:user simulator ./simulator
 COPY --chown=user:user ui ./ui

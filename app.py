@@ -1,6 +1,7 @@
 """Starts the Image Edit Playground: reads the configuration, builds the page, launches it."""
 
 import logging
+import socket
 import sys
 
 from ui.app import build_app
@@ -13,7 +14,29 @@ def main() -> None:
         config = AppConfig.from_env(sys.argv[1:])
     except ConfigError as error:
         sys.exit(f"Configuration error: {error}")
-    build_app(config).launch()
+    app = build_app(config)
+    try:
+        app.launch()
+    except OSError:  # Gradio's "Cannot find empty port", or any other failure to listen
+        if not port_is_taken(config.server_port):
+            raise
+        app.close()
+        sys.exit(
+            f"Port {config.server_port} is in use: stop the other program or set "
+            "GRADIO_SERVER_PORT=<a free port>."
+        )
+
+
+def port_is_taken(port: int) -> bool:
+    """Whether another program holds `port` on 127.0.0.1 (Gradio's own check before listening;
+    a program on the wildcard address holds it there too)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 if __name__ == "__main__":

@@ -7,12 +7,14 @@ before a retry, which error a response means, what the result says) is made here
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import logging
 import math
 import os
 import random
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -73,13 +75,34 @@ UNSENDABLE_ERRORS = (httpx2.UnsupportedProtocol, httpx2.LocalProtocolError)
 cannot help."""
 
 
-def resolve_api_key(api_key: str | None) -> str:
+LOCAL_PLACEHOLDER_KEY = "no-key"
+"""Sent instead of a key to a loopback address (a local simulator): the simulator takes any key
+unless started with one, and a placeholder this short is no secret, so it is never masked."""
+
+
+def resolve_api_key(api_key: str | None, base_url: str) -> str:
+    """The given key, else POWERTOKENS_API_KEY; without either, a placeholder for a loopback
+    `base_url` (a local simulator), and for any other address an error naming the fix."""
     key = api_key if api_key is not None else os.environ.get(C.API_KEY_ENV)
-    if not key or not key.strip():
-        raise ImageEditError(
-            f"No API key: pass api_key=... or set the environment variable {C.API_KEY_ENV}."
-        )
-    return key.strip()
+    if key and key.strip():
+        return key.strip()
+    if is_loopback(base_url):
+        return LOCAL_PLACEHOLDER_KEY
+    raise ImageEditError(
+        f"No API key: set {C.API_KEY_ENV} (or pass api_key=...), or point {C.BASE_URL_ENV} at a "
+        "local simulator (python -m simulator), which needs none."
+    )
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` names this machine: localhost, 127.0.0.0/8 or ::1."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def resolve_wire_format() -> str:
@@ -132,8 +155,8 @@ class ClientCore:
         timeout: float | httpx2.Timeout | None,
         max_retries: int,
     ) -> None:
-        self._api_key = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
+        self._api_key = resolve_api_key(api_key, self.base_url)
         self.edits_url = self.base_url + "/images/edits"
         if timeout is None:
             self.timeout = default_timeout()

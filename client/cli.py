@@ -1,7 +1,8 @@
 """`python -m client edit ...`: one edit from the command line, results saved to a folder.
 
 Bad arguments exit with status 2 and one clear line; API failures exit with status 1 and the
-client's message. The key comes from POWERTOKENS_API_KEY and is never printed.
+client's message. The key comes from POWERTOKENS_API_KEY and is never printed; a local simulator
+(POWERTOKENS_BASE_URL on 127.0.0.1, localhost or ::1) needs none.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     environment = (
-        f"The key is read from {API_KEY_ENV}; the API address from {BASE_URL_ENV} "
+        f"The key is read from {API_KEY_ENV} (a local simulator needs none: a {BASE_URL_ENV} on "
+        f"127.0.0.1, localhost or ::1); the API address from {BASE_URL_ENV} "
         f"(default {DEFAULT_BASE_URL}); the request shape from {WIRE_FORMAT_ENV} (default flat)."
     )
     parser = _Parser(

@@ -6,8 +6,11 @@ Prints nothing secret: the log names the base URL to point a client at, never th
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import socket
+import sys
 
 import uvicorn
 
@@ -70,13 +73,36 @@ def main(argv: list[str] | None = None) -> None:
         enable_control=args.enable_control,
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        listening = bound_socket(args.host, args.port)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        sys.exit(
+            f"Port {args.port} is in use: stop the other program or pass --port <a free port>."
+        )
     logger.info(
         "Simulator serving http://%s:%d/v1 (set POWERTOKENS_BASE_URL to it); key %s",
         args.host,
         args.port,
         "required" if args.api_key else "not checked",
     )
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
+    server.run(sockets=[listening])
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is announced, so a taken port is one clear
+    line rather than uvicorn's own report."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError:
+        listening.close()
+        raise
+    return listening
 
 
 if __name__ == "__main__":

@@ -135,3 +135,23 @@ def test_a_missing_key_or_input_file_is_one_line_naming_the_fix(tmp_path):
     })  # fmt: skip
     assert missing.returncode == 1
     assert "Image 1: no such file: gone.png." in missing.stderr
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_local_api_needs_no_key(tmp_path, api, host):
+    picture = tmp_path / "in.png"
+    Image.new("RGB", (600, 400)).save(picture)
+    api.reply = {"data": [{"b64_json": base64.b64encode(png()).decode()}], "metadata": {}}
+    local = api.base_url.replace("127.0.0.1", host)
+    env = {"POWERTOKENS_BASE_URL": local, "PATH": ""}
+    result = run_cli("edit", "-p", "x", "-i", str(picture), "-o", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.split()) == 1
+
+
+def test_a_remote_api_without_a_key_is_one_line_naming_the_variable():
+    env = {"POWERTOKENS_BASE_URL": "https://proxy.example/v1", "PATH": ""}
+    result = run_cli("edit", "-p", "x", "-i", "a.png", env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: No API key: set POWERTOKENS_API_KEY")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -2,8 +2,10 @@
 
 import asyncio
 import json
+import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 
@@ -25,7 +27,7 @@ def page_config(url: str) -> str:
 
 def test_readme_opens_with_an_install_and_run_command_and_the_ci_test_command():
     run, test = readme_commands()[:2]
-    assert run.startswith("pip install -r requirements.txt && python app.py")
+    assert run.startswith("pip install -e . && python app.py")
     ci_script = (ROOT / ".ci" / "run").read_text()
     assert test in ci_script, "CI must run exactly the README's test command"
 
@@ -88,3 +90,30 @@ def test_mcp_flag_serves_the_edit_tool_described_by_its_docstring(tmp_path):
     tool = edit_tools[0]
     assert "image" in (tool.description or "").lower()
     assert {"images", "prompt"} <= set(tool.inputSchema["properties"])
+
+
+def test_a_taken_port_is_one_friendly_line_and_status_1(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("POWERTOKENS_", "GRADIO_", "HISTORY_", "APP_AUTH"))
+    }
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        port = other_program.getsockname()[1]
+        env.update(
+            GRADIO_SERVER_PORT=str(port),
+            HISTORY_DIR=str(tmp_path / "history"),
+            GRADIO_ANALYTICS_ENABLED="False",
+        )
+        result = subprocess.run(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    line = f"Port {port} is in use: stop the other program or set GRADIO_SERVER_PORT=<a free port>."
+    assert result.stderr.strip().splitlines()[-1] == line
+    assert output.count(line) == 1
