@@ -91,11 +91,20 @@ def m004_images_by_run(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS run_images_by_run ON run_images (run_id, digest)")
 
 
+def m005_stopped(db: sqlite3.Connection) -> None:
+    """Whether the visitor pressed Stop while the run went on (its answer is kept all the same).
+    Idempotent, like the migrations before it, for a store whose record of them was lost."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    if "stopped" not in columns:
+        db.execute("ALTER TABLE runs ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_runs_and_images,
     m002_prompt_search,
     m003_settings,
     m004_images_by_run,
+    m005_stopped,
 )
 
 

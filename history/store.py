@@ -60,6 +60,8 @@ class NewRun:
     elapsed_s: float | None = None
     request_id: str | None = None
     notes: Sequence[str] = ()
+    stopped: bool = False
+    """The visitor pressed Stop; the service answered anyway, and the answer is kept."""
 
     @property
     def stored_params(self) -> dict[str, Any]:
@@ -77,6 +79,7 @@ class RunSummary:
     status: str
     owner_label: str | None
     thumbnail_path: str | None
+    stopped: bool = False
 
 
 @dataclass(slots=True)
@@ -222,14 +225,15 @@ class HistoryStore:
         db.execute(
             """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
                 negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
-                requested_n, revised_prompts, notes, cover)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                requested_n, revised_prompts, notes, cover, stopped)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 run_id, run.owner, run.owner_label, time.time(), params["model"],
                 params["prompt"], params.get("negative_prompt") or None,
                 json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
                 run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
                 json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
+                int(run.stopped),
             ),
         )  # fmt: skip
         db.executemany(
@@ -423,12 +427,15 @@ class HistoryStore:
         cursor = self._db().cursor()
         cursor.row_factory = None  # plain tuples: this is the History tab's hot path
         rows = cursor.execute(
-            "SELECT id, created_at, model, prompt, status, owner_label, cover FROM runs"
+            "SELECT id, created_at, model, prompt, status, owner_label, cover, stopped FROM runs"
             f" {where} ORDER BY id DESC LIMIT ?",
             (*values, limit),
         )
         thumbnail = self._blobs.thumbnail_name
-        return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
+        return [
+            RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None, bool(row[7]))
+            for row in rows
+        ]
 
     def ensure_thumbnails(self, runs: Sequence[RunSummary]) -> None:
         """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files). A run
@@ -462,6 +469,7 @@ class HistoryStore:
             status=row["status"],
             owner_label=row["owner_label"],
             thumbnail_path=self._blobs.thumbnail_name(row["cover"]) if row["cover"] else None,
+            stopped=bool(row["stopped"]),
             owner=row["owner"],
             negative_prompt=row["negative_prompt"],
             params={**json.loads(row["params"]), **{name: row[name] for name in COLUMN_PARAMS}},
@@ -476,6 +484,17 @@ class HistoryStore:
             input_paths=paths["input"],
             output_paths=paths["output"],
         )
+
+    def typical_seconds(self, model: str, recent: int = 20) -> float | None:
+        """The median time of the model's last `recent` successful runs (any visitor's), or None
+        before it has any: what the page quotes while a run of it goes."""
+        rows = self._db().execute(
+            "SELECT elapsed_s FROM runs INDEXED BY runs_by_model WHERE model = ?"
+            " AND status = 'ok' AND elapsed_s IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (model, recent),
+        )
+        times = sorted(row[0] for row in rows)
+        return times[len(times) // 2] if times else None
 
     def total_bytes(self) -> int:
         """Bytes of every stored image (thumbnails aside), each counted once whoever uses it:

@@ -22,7 +22,8 @@ from .config import MAX_FILE_SIZE, AppConfig
 from .context import PageContext
 from .editor_events import EditorHandlers
 from .history_events import HistoryHandlers
-from .layout import build_api_inputs, build_edit_tab, build_header, build_history_tab
+from .history_layout import build_finished_notice, build_history_tab
+from .layout import build_api_inputs, build_edit_tab, build_header
 from .owner import OwnerCookieMiddleware, load_or_create_secret
 from .runs import Runner
 from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
@@ -30,7 +31,36 @@ from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
 CSS = """
 #prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
+/* whole pictures: every tile is as tall as the space allows and shows all of its image */
+#input-images .thumbnail-item {height: 170px !important}
+#results .thumbnail-item {height: min(58vh, 460px) !important}
+#results .grid-wrap {max-height: none !important; height: auto !important}
+.detail-images .thumbnail-item {height: 220px !important}
+#input-images img, #results img, .detail-images img {object-fit: contain !important}
 #run-button {min-height: 3em}
+#run-status {min-height: 2.2em; padding: 0.4em 0.75em; border-radius: 8px;
+  background: var(--background-fill-secondary)}
+#run-status p {margin: 0.15em 0}
+#backend-banner p {margin: 0.2em 0; font-size: 0.92em}
+/* a field's refusal sits above its editor, never over it */
+#extra .validation-error, #bbox-list .validation-error {position: static !important;
+  margin-bottom: 0.4em}
+/* History: each entry says what it was, under its picture, on up to three lines */
+#history-gallery .caption-label {position: static !important; white-space: pre-line;
+  max-width: 100% !important; overflow: hidden; display: -webkit-box;
+  -webkit-line-clamp: 3; -webkit-box-orient: vertical; text-overflow: ellipsis;
+  background: none !important; color: var(--body-text-color) !important;
+  font-size: 0.8em; line-height: 1.3; padding: 0.25em 0.1em !important}
+#history-gallery .thumbnail-item {height: auto !important; flex-direction: column}
+#delete-button, #confirm-delete button.stop {font-weight: 600}
+#confirm-delete {border: 1px solid var(--error-border-color, #ef4444); border-radius: 8px;
+  padding: 0.5em}
+#finished-notice {border: 1px solid var(--color-accent); border-radius: 8px; padding: 0.3em}
+@media (max-width: 640px) {
+  #edit-row {flex-direction: column}
+  #model .wrap-inner input {min-width: 11em}
+  #history-gallery .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important}
+}
 """
 
 CTRL_ENTER_JS = """
@@ -107,13 +137,14 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         "concurrency_id": "edit",
     }
     with gr.Blocks(title="Image Edit Playground", delete_cache=DELETE_CACHE) as demo:
-        build_header(ctx.backend.banner)
-        key_state = gr.State(None)
+        banner = build_header(ctx.backend.banner)
+        notice = build_finished_notice()
+        key_state, app_banner = gr.State(None), gr.State(ctx.backend.banner)
         with gr.Tabs(selected="edit") as tabs:
             edit_tab = build_edit_tab(ctx.config.wire_format)
-            history_tab = build_history_tab()
+            history_tab = build_history_tab(notice)
         api = build_api_inputs()
-        run_event = wire_edit(edit_tab, editor, key_state, edit_limit)
+        run_event = wire_edit(edit_tab, editor, key_state, banner, app_banner, edit_limit)
         run_event.then(
             history.list_history,
             [history_tab.search, history_tab.model_filter],

@@ -17,6 +17,10 @@ from .config import AppConfig
 
 logger = logging.getLogger(__name__)
 
+API_BANNER = (
+    "**Real models.** Runs go to the PowerTokens API with this app's key, and each image is "
+    "billed. Paste your own key under *API key* to use yours for this session."
+)
 SIMULATOR_BANNER = (
     "**Offline simulator.** No `POWERTOKENS_API_KEY` is set, so results come from the built-in "
     "simulator, not from the model: they are made from your inputs with the prompt written on "
@@ -50,7 +54,8 @@ class Backend:
     """"simulator" or "api": recorded with every run."""
     client: ImageEditClient
     api_base_url: str
-    banner: str | None
+    banner: str
+    """Says where this app's runs go (a visitor's own key changes it for their page)."""
     simulator: RunningServer | None = None
     key: str | None = field(default=None, repr=False)
     """The configured key, kept to redact it from whatever a run records or shows."""
@@ -78,7 +83,7 @@ class Backend:
 def start_backend(config: AppConfig) -> Backend:
     if config.api_key:
         client = ImageEditClient(api_key=config.api_key, base_url=config.base_url)
-        return Backend("api", client, config.base_url, banner=None, key=config.api_key)
+        return Backend("api", client, config.base_url, API_BANNER, key=config.api_key)
     server = serve(create_app(SimulatorConfig(latency_s=config.simulator_latency_s)))
     logger.info("no API key set: using the in-process simulator at %s", server.base_url)
     # any key opens the simulator; a random one never matches (and so never masks) real words

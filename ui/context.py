@@ -8,6 +8,7 @@ from history import HistoryStore
 
 from .backend import Backend
 from .config import AppConfig
+from .jobs import Jobs
 from .owner import Owner, resolve_owner
 from .runs import Runner
 from .served_files import ServedCopies
@@ -21,6 +22,7 @@ class PageContext:
     runner: Runner
     secret: bytes = field(repr=False)
     served: ServedCopies = field(default_factory=ServedCopies)
+    jobs: Jobs = field(default_factory=Jobs)
 
     @property
     def shared_history(self) -> bool:

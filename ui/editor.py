@@ -103,13 +103,22 @@ def resolve_size(
     return choice
 
 
-def read_seed(seed: float | None, randomize: bool) -> int | None:
-    """The seed the editor asks for; None means one is drawn when the run starts."""
-    if randomize or seed is None or seed == "":
+def read_seed(seed: str | float | None, randomize: bool) -> int | None:
+    """The seed the editor asks for (the field's text); None means one is drawn when the run
+    starts: "Randomize seed" ticked, or the field left empty."""
+    text = "" if seed is None else str(seed).strip()
+    if randomize or not text:
         return None
-    if seed != int(seed):
-        raise ValidationError("seed", f"a whole number from 0 to {SEED_MAX}", seed)
-    return int(seed)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value.is_integer():
+        raise ValidationError(
+            "seed", f"a whole number from 0 to {SEED_MAX}", text,
+            f"The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one.",
+        )  # fmt: skip
+    return int(value)
 
 
 JSON_SHAPES = {
@@ -197,6 +206,7 @@ def page_values(params: EditParams) -> dict[str, Any]:
         width=width,
         height=height,
         randomize_seed=params.seed is None,
+        seed="" if params.seed is None else str(params.seed),
         negative_prompt=params.negative_prompt or "",
         extra=json_text(params.extra),
         bbox_list=json_text(params.bbox_list),

@@ -10,6 +10,7 @@ client's message and is kept in the history.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -20,6 +21,7 @@ from client.params import DOC, JSON_TEXT, PARAM_FIELDS, default_of
 from client.validation import image_count_problem
 
 from .backend import VisitorKey
+from .compare import aligned_pair
 from .context import PageContext
 from .editor import (
     CUSTOM_CHOICE,
@@ -31,24 +33,12 @@ from .editor import (
     selected_model,
     size_choices,
 )
+from .inputs import gallery_paths
+from .jobs import Job
 from .runs import RunOutcome
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
 """Validation errors whose field is a part of a control rather than the control's own name."""
-
-
-def gallery_paths(value: Any) -> list[str]:
-    """File paths from a Gallery or File value (tuples, dicts, paths)."""
-    paths = []
-    for item in value or []:
-        if isinstance(item, tuple | list):
-            item = item[0]
-        if isinstance(item, dict):
-            item = item.get("path") or (item.get("image") or {}).get("path")
-        path = getattr(item, "path", item)
-        if path:
-            paths.append(str(path))
-    return paths
 
 
 def outcome_markdown(outcome: RunOutcome) -> str:
@@ -59,12 +49,27 @@ def outcome_markdown(outcome: RunOutcome) -> str:
         lines = [
             f"**{got} of {outcome.params.n} images** in {outcome.elapsed_s:.1f} s · seed `{seed}`"
         ]
-    if outcome.request_id:
+    if outcome.stopped:
+        lines.insert(0, "**Stopped.** The service had the request already; its answer is kept.")
+    if outcome.request_id and outcome.request_id not in (outcome.error or ""):
         lines.append(f"Request id: `{outcome.request_id}`")
     lines += [f"- {note}" for note in outcome.notes]
     if outcome.backend == "simulator":
         lines.append("_Made by the offline simulator, not the model._")
     return "\n\n".join(lines)
+
+
+PROGRESS_EVERY_S = 1.0
+STOPPED_TEXT = (
+    "■ **Stopped.** If the service had already started, its answer is still kept: it appears "
+    "in History, marked stopped."
+)
+READY_BUTTONS = (gr.update(value="Run", interactive=True), gr.update(visible=False))
+
+
+def running_text(job: Job, typical: float | None) -> str:
+    usual = f" · {job.model} usually takes about {typical:.0f} s" if typical else ""
+    return f"⏳ **Running** · {job.elapsed_s:.0f} s{usual}. Stop keeps what comes back."
 
 
 # -- small control handlers --------------------------------------------------------------------
@@ -93,48 +98,43 @@ def on_size_change(choice: str) -> tuple:
     return gr.update(visible=custom), gr.update(visible=custom)
 
 
-def reuse_seed(used_seed: float | None) -> tuple:
-    return gr.update(value=used_seed), gr.update(value=False)
+def reuse_seed(used_seed: str | None) -> tuple:
+    if not used_seed:
+        raise gr.Error("Run an edit first: its seed can then be reused.")
+    return gr.update(value=str(used_seed)), gr.update(value=False)
 
 
 def selected_result(paths: list[str], event: gr.SelectData) -> int:
     return event.index if isinstance(event.index, int) else 0
 
 
-def compare_selected(images: Any, paths: list[str], index: int) -> Any:
-    inputs = gallery_paths(images)
-    if not inputs or not paths:
+def compare_selected(run_inputs: list[str], paths: list[str], index: int) -> Any:
+    """The slider for the selected result: the input it was made from, in its frame."""
+    if not paths:
         return None
-    return (inputs[0], paths[min(index, len(paths) - 1)])
+    return aligned_pair(run_inputs or [], paths[min(index, len(paths) - 1)])
 
 
-def use_as_input(paths: list[str], index: int) -> list[str]:
-    if not paths:
-        raise gr.Error("Run an edit first, then pick a result to use.")
-    return [paths[min(index, len(paths) - 1)]]
+KEY_BANNER = (
+    "**Your key.** Your runs go to the real models with the key you pasted (kept on the server "
+    "for this session only, never stored). *Forget key* goes back to the app's backend."
+)
 
 
-def add_to_inputs(images: Any, paths: list[str], index: int, choice: str, custom: str) -> list[str]:
-    if not paths:
-        raise gr.Error("Run an edit first, then pick a result to add.")
-    current = gallery_paths(images)
-    model = selected_model(choice, custom)
-    problem = image_count_problem(model, len(current) + 1)
-    if problem:
-        raise gr.Error(f"{problem} Remove one first.")
-    return [*current, paths[min(index, len(paths) - 1)]]
-
-
-def set_visitor_key(typed: str) -> tuple:
-    """Keeps a pasted key in the session's server state and clears the field at once."""
+def set_visitor_key(typed: str, banner: str) -> tuple:
+    """Keeps a pasted key in the session's server state and clears the field at once; the
+    banner then says the visitor's runs use their key."""
     typed = (typed or "").strip()
     if not typed:
-        return None, "", "Using the app's backend."
-    return VisitorKey(typed), "", "Your key is set for this session (kept on the server only)."
+        return None, "", "Using the app's backend.", banner
+    return (
+        VisitorKey(typed), "", "Your key is set for this session (kept on the server only).",
+        KEY_BANNER,
+    )  # fmt: skip
 
 
-def forget_visitor_key() -> tuple:
-    return None, "Key forgotten; using the app's backend."
+def forget_visitor_key(banner: str) -> tuple:
+    return None, "Key forgotten; using the app's backend.", banner
 
 
 class EditorHandlers:
@@ -188,28 +188,68 @@ class EditorHandlers:
             for name in names
         ]
 
-    def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> tuple:
-        """The Run button: runs the edit and fills the results area."""
+    def start_run(self, **values: Any) -> tuple:
+        """First step of Run, answered at once: a refusal goes to the status line in words and
+        clears the last run's results (the field gets its message from the validator); a
+        valid run shows Run busy and Stop. Outputs: status, run, stop, results, compare,
+        used seed, revised prompt, metadata."""
+        problem = self.field_problem(values)
+        cleared = ([], None, "", "", None)
+        if problem:
+            return (f"⚠ **Not run.** {problem[1]}", gr.update(), gr.update(), *cleared)
+        return (
+            "⏳ Waiting for a free slot…", gr.update(value="Running…", interactive=False),
+            gr.update(visible=True), *cleared,
+        )  # fmt: skip
+
+    def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> Iterator:
+        """The Run button: runs the edit in a job of its own (a reload or Stop never loses it),
+        shows the seconds going by and the model's usual time, then the results."""
         images = gallery_paths(values["images"])
         try:
             params = params_from_page(values, images)
         except ValidationError as error:
-            raise gr.Error(str(error)) from None
-        outcome = self._run(params, images, request, key)
-        if outcome.error:
-            gr.Warning(outcome.error)
-        outputs = [str(path) for path in outcome.output_paths]
-        compare = (images[0], outputs[0]) if outputs and images else None
-        return (
-            outputs,
-            outcome_markdown(outcome),
-            compare,
-            outcome.params.seed,
-            outcome.revised_prompt or "",
-            outcome.metadata,
-            outputs,
-            0,
+            yield self._finished(f"⚠ **Not run.** {error}")
+            return
+        owner = self.ctx.owner(request)
+        session = getattr(request, "session_hash", None) or owner.id
+        visitor_key = key if isinstance(key, VisitorKey) else None
+        job = self.ctx.jobs.start(
+            Job(owner.id, session, params.prompt, params.model),
+            lambda stopped: self.ctx.runner.run(params, images, owner, visitor_key, stopped),
         )
+        typical = self.ctx.store.typical_seconds(params.model)
+        while not job.done.wait(PROGRESS_EVERY_S):
+            if job.stopped.is_set():
+                yield self._finished(STOPPED_TEXT)
+                return
+            yield (gr.skip(), running_text(job, typical), *[gr.skip()] * 9)
+        try:
+            outcome = job.result()
+        except ImageEditError as error:  # refused before sending: nothing was billed
+            yield self._finished(f"⚠ **Not run.** {error}")
+            return
+        yield self._outcome_outputs(outcome, images)
+
+    @staticmethod
+    def _finished(status: str) -> tuple:
+        """Outputs of a run that ends without results: the status, Run ready again."""
+        return ([], status, None, "", "", None, [], [], 0, *READY_BUTTONS)
+
+    def _outcome_outputs(self, outcome: RunOutcome, images: list[str]) -> tuple:
+        outputs = [str(path) for path in outcome.output_paths]
+        compare = aligned_pair(images, outputs[0]) if outputs else None
+        return (
+            outputs, outcome_markdown(outcome), compare,
+            "" if outcome.params.seed is None else str(outcome.params.seed),
+            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0, *READY_BUTTONS,
+        )  # fmt: skip
+
+    def stop_run(self, request: gr.Request) -> tuple:
+        """Stop: the run is marked stopped (what the service answers is still kept)."""
+        session = getattr(request, "session_hash", None) or self.ctx.owner(request).id
+        self.ctx.jobs.stop(session)
+        return (STOPPED_TEXT, *READY_BUTTONS)
 
     def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
         owner = self.ctx.owner(request)

@@ -23,19 +23,36 @@ ALL_MODELS = "All models"
 MODEL_FILTERS = [ALL_MODELS, *MODELS]
 
 
+STATUS_WORDS = {"ok": "done", "partial": "partial", "failed": "FAILED"}
+
+
 def caption(run: RunSummary) -> str:
+    """The prompt (the page shows two lines of it), then model, date and status."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))
-    flag = (
-        "FAILED · " if run.status == "failed" else "partial · " if run.status == "partial" else ""
-    )
+    status = "stopped" if run.stopped else STATUS_WORDS.get(run.status, run.status)
     who = f" · {run.owner_label}" if run.owner_label else ""
-    prompt = run.prompt if len(run.prompt) <= 70 else run.prompt[:67] + "…"
-    return f"{flag}{prompt} · {run.model} · {when}{who}"
+    prompt = run.prompt if len(run.prompt) <= 140 else run.prompt[:137] + "…"
+    return f"{prompt}\n{run.model} · {when} · {status}{who}"
 
 
 def _entry(run: RunSummary) -> list[str]:
     """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session."""
     return [run.id, str(run.thumbnail_path or ""), caption(run)]
+
+
+def _empty_text(runs: list, search: str, model: str, shown: list) -> Any:
+    """What the list says when it has nothing to show."""
+    if runs or shown:
+        return gr.update(visible=False)
+    if (search or "").strip():
+        return gr.update(visible=True, value=f"No run matches “{search.strip()}”.")
+    if model and model != ALL_MODELS:
+        return gr.update(visible=True, value=f"No run of {model} yet.")
+    return gr.update(
+        visible=True,
+        value="No runs yet. Every edit you run appears here as soon as it finishes, and stays "
+        "after a reload or a restart.",
+    )
 
 
 def _gallery(shown: list[list[str]]) -> list[tuple[str, str]]:
@@ -103,7 +120,7 @@ class HistoryHandlers:
         """The newest page of runs for the search and model filter."""
         runs = self._page(request, search, model, None)
         shown = [_entry(run) for run in runs]
-        return _gallery(shown), shown, _more_button(runs)
+        return _gallery(shown), shown, _more_button(runs), _empty_text(runs, search, model, [])
 
     def more_history(
         self, search: str, model: str, shown: list[list[str]], request: gr.Request
@@ -111,7 +128,7 @@ class HistoryHandlers:
         """Appends the next page (runs older than the last one shown)."""
         runs = self._page(request, search, model, shown[-1][0] if shown else None)
         shown = [*shown, *(_entry(run) for run in runs)]
-        return _gallery(shown), shown, _more_button(runs)
+        return _gallery(shown), shown, _more_button(runs), _empty_text(runs, search, model, shown)
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
         if not run_id:
@@ -121,14 +138,16 @@ class HistoryHandlers:
     def open_run(self, run_id: str, request: gr.Request) -> tuple:
         """One run: its inputs, results, parameters, timing and error."""
         run = self._visible_run(request, run_id)
+        hide_confirm = gr.update(visible=False)
         if run is None:
-            return (gr.update(visible=False), "", [], [], {})
+            return (gr.update(visible=False), "", [], [], {}, hide_confirm)
         return (
             gr.update(visible=True),
             detail_markdown(run),
-            [str(path) for path in run.input_paths],
+            [(str(path), f"Image {i}") for i, path in enumerate(run.input_paths, start=1)],
             [str(path) for path in run.output_paths],
             run.params,
+            hide_confirm,
         )
 
     def export_run(self, run_id: str, request: gr.Request) -> tuple[str, str]:
@@ -169,4 +188,53 @@ class HistoryHandlers:
                 "Only your own runs can be deleted, and this one is not (or no longer) there."
             )
         self.ctx.served.run_deleted(run.id, served_folders)
-        return (*self.list_history(search, model, request), gr.update(visible=False), "")
+        hidden = gr.update(visible=False)
+        return (*self.list_history(search, model, request), hidden, "", hidden)
+
+    # -- a run that finished while the page was away -------------------------------------------
+
+    def watch_runs(self, request: gr.Request) -> tuple:
+        """On page load: when the visitor has a run going (a reload during a run), say so and
+        poll until it finishes. Outputs: notice row, notice, finished run, since, timer."""
+        owner = self.ctx.owner(request).id
+        since = time.monotonic() - RECENT_S
+        running = self.ctx.jobs.running(owner)
+        if not running:
+            return self._offer_finished(owner, since) or (gr.skip(),) * 5
+        text = f"⏳ Your run “{_short(running[0].prompt)}” is still going on the server."
+        return (gr.update(visible=True), text, None, since, gr.Timer(active=True))
+
+    def poll_runs(self, search: str, model: str, since: float | None, request: gr.Request):
+        """Timer tick: once the visitor's run is done, refresh the list and offer to open it."""
+        owner = self.ctx.owner(request).id
+        if self.ctx.jobs.running(owner):
+            return (gr.skip(),) * 9
+        offer = self._offer_finished(owner, since or 0.0) or (
+            gr.update(visible=False), "", None, None, gr.Timer(active=False),
+        )  # fmt: skip
+        return (*self.list_history(search, model, request), *offer)
+
+    def _offer_finished(self, owner: str, since: float) -> tuple | None:
+        done = [job for job in self.ctx.jobs.finished_since(owner, since) if job.outcome]
+        if not done:
+            return None
+        job = done[-1]
+        text = f"✅ Your run “{_short(job.prompt)}” finished while the page was away."
+        run_id = getattr(job.outcome, "run_id", None)
+        return (gr.update(visible=True), text, run_id, time.monotonic(), gr.Timer(active=False))
+
+    @staticmethod
+    def reopen(run_id: str | None) -> tuple:
+        """Opens the finished run in History."""
+        if not run_id:
+            raise gr.Error("That run is no longer in your history.")
+        return run_id, gr.Tabs(selected="history"), gr.update(visible=False)
+
+
+RECENT_S = 30.0
+"""A run that finished this shortly before the page loaded is offered too (it ended while the
+page was reloading)."""
+
+
+def _short(prompt: str) -> str:
+    return prompt if len(prompt) <= 60 else prompt[:57] + "…"

@@ -27,13 +27,16 @@ from client.models import (
 from client.params import PARAM_FIELDS, default_of
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
-from .history_events import ALL_MODELS, MODEL_FILTERS
 
 
 @dataclass
 class EditTab:
     images: gr.Gallery
     input_notes: gr.Markdown
+    move_left: gr.Button
+    move_right: gr.Button
+    remove_input: gr.Button
+    input_selected: gr.State
     prompt_count: gr.Markdown
     controls: dict[str, gr.components.Component]
     """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
@@ -43,53 +46,26 @@ class EditTab:
     forget_button: gr.Button
     key_status: gr.Markdown
     run: gr.Button
-    results: gr.Gallery
+    stop: gr.Button
     status: gr.Markdown
+    results: gr.Gallery
     use_as_input: gr.Button
     add_to_inputs: gr.Button
     compare: gr.ImageSlider
-    used_seed: gr.Number
+    used_seed: gr.Textbox
     revised_prompt: gr.Textbox
     metadata: gr.JSON
     result_paths: gr.State
+    run_inputs: gr.State
+    """The inputs the shown results were made from (the slider compares against them)."""
     selected: gr.State
 
     def run_outputs(self) -> list[Any]:
-        """What a run fills, in the order EditorHandlers.run_from_page returns it."""
+        """What a run fills, in the order EditorHandlers.run_from_page yields it."""
         return [
             self.results, self.status, self.compare, self.used_seed, self.revised_prompt,
-            self.metadata, self.result_paths, self.selected,
-        ]  # fmt: skip
-
-
-@dataclass
-class HistoryTab:
-    search: gr.Textbox
-    model_filter: gr.Dropdown
-    refresh: gr.Button
-    gallery: gr.Gallery
-    more: gr.Button
-    shown_runs: gr.State
-    run_id: gr.Textbox
-    detail: gr.Column
-    detail_text: gr.Markdown
-    detail_inputs: gr.Gallery
-    detail_outputs: gr.Gallery
-    detail_params: gr.JSON
-    restore: gr.Button
-    run_again: gr.Button
-    download: gr.Button
-    download_file: gr.DownloadButton
-    export_path: gr.State
-    delete: gr.Button
-
-    def list_outputs(self) -> list[Any]:
-        return [self.gallery, self.shown_runs, self.more]
-
-    def detail_parts(self) -> list[Any]:
-        return [
-            self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,
-            self.detail_params,
+            self.metadata, self.result_paths, self.run_inputs, self.selected, self.run,
+            self.stop,
         ]  # fmt: skip
 
 
@@ -102,32 +78,35 @@ class ApiInputs:
     button: gr.Button
 
 
-def build_header(banner: str | None) -> None:
+def build_header(banner: str) -> gr.Markdown:
+    """The title and the backend banner (which backend this visitor's runs go to)."""
     gr.Markdown(
         "# Image Edit Playground\nEdit one image or fuse several with "
         "`qwen-image-2.0-pro` and `wan2.7-image-pro`."
     )
-    if banner:
-        gr.Markdown(banner, elem_id="simulator-banner")
+    return gr.Markdown(banner, elem_id="backend-banner")
 
 
 def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
     """The Edit tab; `wire_format` is the request shape the app is configured with."""
-    with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False):
-        with gr.Column(scale=5):
-            inputs = _build_inputs(wire_format)
-            run = gr.Button("Run", variant="primary", elem_id="run-button")
-        with gr.Column(scale=6):
-            outputs = _build_outputs()
-    return EditTab(**inputs, run=run, **outputs)
+    with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False, elem_id="edit-row"):
+        with gr.Column(scale=5, min_width=320):
+            parts = _build_inputs(wire_format)
+        with gr.Column(scale=6, min_width=320):
+            parts.update(_build_outputs())
+    return EditTab(**parts)
 
 
 def _build_inputs(wire_format: str) -> dict[str, Any]:
     images = gr.Gallery(
         label="Input images", type="filepath", interactive=True, file_types=["image"],
-        sources=["upload", "clipboard"], columns=3, height=280, object_fit="contain",
-        elem_id="input-images",
+        sources=["upload", "clipboard"], columns=4, height=230, object_fit="contain",
+        allow_preview=False, elem_id="input-images",
     )  # fmt: skip
+    with gr.Row(elem_id="input-tools"):
+        move_left = gr.Button("◀ Move left", size="sm", min_width=60)
+        move_right = gr.Button("Move right ▶", size="sm", min_width=60)
+        remove_input = gr.Button("✕ Remove", size="sm", min_width=60)
     input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
     c: dict[str, Any] = {}
     c["prompt"] = gr.Textbox(
@@ -135,23 +114,64 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         placeholder="Describe the edit, e.g. “make it a snowy evening”. Ctrl+Enter runs.",
     )  # fmt: skip
     prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
+    with gr.Row(elem_id="run-row"):
+        run = gr.Button("Run", variant="primary", elem_id="run-button", scale=3)
+        stop = gr.Button("■ Stop", variant="stop", elem_id="stop-button", visible=False, scale=1)
+    status = gr.Markdown(READY_TEXT, elem_id="run-status")
+    with gr.Row():
+        c["model"] = gr.Dropdown(
+            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label="Model", min_width=200,
+            elem_id="model",
+        )  # fmt: skip
+        c["custom_model"] = gr.Textbox(label="Custom model name", visible=False)
+        c["n"] = gr.Slider(
+            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label="Results (n)",
+            min_width=160,
+        )  # fmt: skip
+    parts = _build_parameters(c, wire_format)
+    return {
+        "images": images, "input_notes": input_notes, "move_left": move_left,
+        "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
+        "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
+        "run": run, "stop": stop, "status": status, **parts,
+    }  # fmt: skip
+
+
+READY_TEXT = "Add an image, describe the edit and press **Run** — or start from an example below."
+
+
+def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
+    """The controls below Run: size, seed, the visitor's key and the rarely changed settings."""
     c["negative_prompt"] = gr.Textbox(
         label="Negative prompt", lines=1, placeholder="What to avoid (optional)"
     )
     with gr.Row():
-        c["model"] = gr.Dropdown([*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label="Model")
-        c["custom_model"] = gr.Textbox(label="Custom model name", visible=False)
-        c["n"] = gr.Slider(
-            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label="Number of results (n)"
+        c["size"] = gr.Dropdown(
+            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size", min_width=200
         )
-    with gr.Row():
-        c["size"] = gr.Dropdown(size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size")
-        c["width"] = gr.Number(label="Width", precision=0, visible=False)
-        c["height"] = gr.Number(label="Height", precision=0, visible=False)
-    with gr.Row():
-        c["seed"] = gr.Number(label="Seed", precision=0, minimum=0, maximum=SEED_MAX, value=None)
-        c["randomize_seed"] = gr.Checkbox(label="Randomize seed", value=True)
-        reuse_seed = gr.Button("Reuse seed", size="sm")
+        c["width"] = gr.Number(
+            label="Width (px)", precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
+        )
+        c["height"] = gr.Number(
+            label="Height (px)", precision=0, visible=False, info=SIZE_RANGE, elem_id="height"
+        )
+    with gr.Row(equal_height=False, elem_id="seed-row"):
+        c["seed"] = gr.Textbox(
+            label="Seed", placeholder=f"random (0–{SEED_MAX} repeats a result)", elem_id="seed",
+            min_width=160, scale=2,
+        )  # fmt: skip
+        with gr.Column(min_width=140, scale=1):
+            c["randomize_seed"] = gr.Checkbox(label="Randomize seed", value=True)
+            reuse_seed = gr.Button("Reuse seed", size="sm")
+    with gr.Accordion("API key (use your own)", open=False, elem_id="key-panel"):
+        key_box = gr.Textbox(
+            label="API key (your own, for this session only)",
+            type="password", placeholder="sk-…",
+        )  # fmt: skip
+        with gr.Row():
+            key_button = gr.Button("Use key", size="sm")
+            forget_button = gr.Button("Forget key", size="sm")
+        key_status = gr.Markdown("Using the app's backend.")
     with gr.Accordion("More settings", open=False):
         with gr.Row():
             c["watermark"] = gr.Checkbox(label="Watermark", value=False)
@@ -174,77 +194,39 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
             "[x1, y1, x2, y2] per input image, in its own pixels)",
             language="json", value="", elem_id="bbox-list",
         )  # fmt: skip
-        with gr.Row():
-            key_box = gr.Textbox(
-                label="API key (your own, for this session only)", type="password",
-                placeholder="sk-…",
-            )  # fmt: skip
-            key_button = gr.Button("Use key", size="sm")
-            forget_button = gr.Button("Forget key", size="sm")
-        key_status = gr.Markdown("Using the app's backend.")
     return {
-        "images": images, "input_notes": input_notes, "prompt_count": prompt_count,
-        "controls": {name: c[name] for name in CONTROL_NAMES}, "reuse_seed": reuse_seed,
-        "key_box": key_box, "key_button": key_button, "forget_button": forget_button,
-        "key_status": key_status,
+        "reuse_seed": reuse_seed, "key_box": key_box, "key_button": key_button,
+        "forget_button": forget_button, "key_status": key_status,
     }  # fmt: skip
+
+
+SIZE_RANGE = "W×H between 512×512 and 2048×2048 pixels in total"
 
 
 def _build_outputs() -> dict[str, Any]:
     results = gr.Gallery(
-        label="Results", type="filepath", interactive=False, columns=2, height=440,
+        label="Results", type="filepath", interactive=False, columns=2, height="auto",
         object_fit="contain", buttons=["download", "download_all", "fullscreen"],
         elem_id="results",
     )  # fmt: skip
-    status = gr.Markdown(elem_id="run-status")
     with gr.Row():
         use_as_input = gr.Button("Use as input", size="sm")
         add_to_inputs = gr.Button("Add to inputs", size="sm")
     compare = gr.ImageSlider(
-        label="Before / after (first input vs selected result)", type="filepath",
-        interactive=False,
+        label="Before / after (the input it was made from vs the selected result)",
+        type="filepath", interactive=False, elem_id="compare",
     )  # fmt: skip
-    used_seed = gr.Number(label="Seed used", precision=0, interactive=False)
-    revised_prompt = gr.Textbox(label="Revised prompt", interactive=False)
+    with gr.Row():
+        used_seed = gr.Textbox(label="Seed used", interactive=False, placeholder="after a run")
+        revised_prompt = gr.Textbox(label="Revised prompt", interactive=False, scale=3)
     with gr.Accordion("Raw metadata", open=False):
         metadata = gr.JSON(label="metadata")
     return {
-        "results": results, "status": status, "use_as_input": use_as_input,
-        "add_to_inputs": add_to_inputs, "compare": compare, "used_seed": used_seed,
-        "revised_prompt": revised_prompt, "metadata": metadata,
-        "result_paths": gr.State([]), "selected": gr.State(0),
+        "results": results, "use_as_input": use_as_input, "add_to_inputs": add_to_inputs,
+        "compare": compare, "used_seed": used_seed, "revised_prompt": revised_prompt,
+        "metadata": metadata, "result_paths": gr.State([]), "run_inputs": gr.State([]),
+        "selected": gr.State(0),
     }  # fmt: skip
-
-
-def build_history_tab() -> HistoryTab:
-    with gr.Tab("History", id="history"):
-        with gr.Row():
-            search = gr.Textbox(label="Search prompts", scale=3)
-            model_filter = gr.Dropdown(MODEL_FILTERS, value=ALL_MODELS, label="Model", scale=1)
-            refresh = gr.Button("Refresh", scale=0)
-        gallery = gr.Gallery(
-            label="Past runs", columns=5, fit_columns=False, height=420, allow_preview=False,
-            object_fit="cover", elem_id="history-gallery",
-        )  # fmt: skip
-        more = gr.Button("Load more", visible=False)
-        run_id = gr.Textbox(label="Run id", visible=False)
-        with gr.Column(visible=False) as detail:
-            detail_text = gr.Markdown(elem_id="run-detail")
-            with gr.Row():
-                detail_inputs = gr.Gallery(label="Inputs", columns=3, height=220)
-                detail_outputs = gr.Gallery(label="Results of this run", columns=3, height=220)
-            detail_params = gr.JSON(label="Parameters")
-            with gr.Row():
-                restore = gr.Button("Restore into editor")
-                run_again = gr.Button("Run again", variant="primary")
-                download = gr.Button("Download (.zip)")
-                delete = gr.Button("Delete", variant="stop")
-            download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
-    return HistoryTab(
-        search, model_filter, refresh, gallery, more, gr.State([]), run_id, detail, detail_text,
-        detail_inputs, detail_outputs, detail_params, restore, run_again, download,
-        download_file, gr.State(None), delete,
-    )  # fmt: skip
 
 
 def api_number(label: str, value: Any) -> gr.Number:

@@ -9,6 +9,7 @@ the exact bytes the API sent back.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +50,9 @@ class RunOutcome:
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     backend: str = ""
+    run_id: str | None = None
+    """The history's id of this run (None when it could not be recorded)."""
+    stopped: bool = False
 
 
 class Runner:
@@ -76,10 +80,17 @@ class Runner:
         return [image.note for image in prepared if image.note]
 
     def run(
-        self, params: EditParams, images: list[str], owner: Owner, visitor_key: VisitorKey | None
+        self,
+        params: EditParams,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        stopped: threading.Event | None = None,
     ) -> RunOutcome:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
-        Every key the run met is masked in what it records and returns."""
+        Every key the run met is masked in what it records and returns. `stopped`, set while
+        the service works, marks the run as stopped; what it answers is kept all the same."""
+        stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
         keys = self.backend.keys_for(visitor_key)
@@ -96,8 +107,8 @@ class Runner:
                 params, [], elapsed, str(error), getattr(error, "request_id", None),
                 backend=backend_name,
             )  # fmt: skip
-            failed = masked(failed, keys)
-            self._record(failed, images, owner, None, "failed")
+            failed = replace(masked(failed, keys), stopped=stopped.is_set())
+            failed.run_id = self._record(failed, images, owner, None, "failed")
             return failed
         finally:
             if owned:
@@ -112,13 +123,14 @@ class Runner:
                 notes=list(result.notes),
                 metadata=result.metadata,
                 backend=backend_name,
+                stopped=stopped.is_set(),
             ),
             keys,
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
-        run_id = self._record(outcome, images, owner, result, "partial" if result.partial else "ok",
-                              revised)  # fmt: skip
-        stored = self.store.get_run(owner.id, run_id)
+        status = "partial" if result.partial else "ok"
+        outcome.run_id = self._record(outcome, images, owner, result, status, revised)
+        stored = self.store.get_run(owner.id, outcome.run_id)
         outcome.output_paths = list(stored.output_paths) if stored else []
         return outcome
 
@@ -147,6 +159,7 @@ class Runner:
                 request_id=outcome.request_id,
                 backend=outcome.backend,
                 notes=outcome.notes,
+                stopped=outcome.stopped,
             )
         )
 

@@ -12,15 +12,21 @@ from typing import Any
 import gradio as gr
 
 from . import editor_events as ev
+from . import inputs
 from .editor_events import EditorHandlers
 from .history_events import HistoryHandlers, pick_run
-from .layout import ApiInputs, EditTab, HistoryTab
+from .history_layout import HistoryTab
+from .layout import ApiInputs, EditTab
 
 PRIVATE = {"api_visibility": "private"}
 AT_ONCE = {"queue": False}
 """History events bypass Gradio's queue: its size bound counts every waiting event, so a queue
 full of edits would otherwise refuse the history list, opening, restoring and deleting runs."""
 CLICK_DOWNLOAD_JS = "() => document.querySelector('#run-download-file')?.click()"
+SHOW_DETAIL_JS = (
+    "() => setTimeout(() => document.querySelector('#run-detail-panel')"
+    "?.scrollIntoView({behavior: 'smooth', block: 'start'}), 50)"
+)
 
 
 def run_inputs(tab: EditTab, key_state: gr.State) -> dict[str, Any]:
@@ -29,48 +35,84 @@ def run_inputs(tab: EditTab, key_state: gr.State) -> dict[str, Any]:
 
 
 def wire_edit(
-    tab: EditTab, editor: EditorHandlers, key_state: gr.State, edit_limit: dict[str, Any]
+    tab: EditTab,
+    editor: EditorHandlers,
+    key_state: gr.State,
+    banner: gr.Markdown,
+    app_banner: gr.State,
+    edit_limit: dict[str, Any],
 ) -> gr.events.Dependency:
-    """The Edit tab's events; returns the Run event so History can refresh after it."""
-    c = tab.controls
-    c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, queue=False, **PRIVATE)
-    c["model"].change(
-        ev.on_model_change, [c["model"], c["custom_model"], c["n"], c["size"]],
-        [c["custom_model"], c["n"], c["size"], tab.input_notes], queue=False, **PRIVATE,
+    """The Edit tab's events; returns the run step so History can refresh after it."""
+    _wire_controls(tab, editor)
+    _wire_inputs(tab)
+    begin = tab.run.click(
+        editor.start_run, inputs_kwargs=run_inputs(tab, key_state),
+        outputs=[tab.status, tab.run, tab.stop, tab.results, tab.compare, tab.used_seed,
+                 tab.revised_prompt, tab.metadata], **AT_ONCE, **PRIVATE,
     )  # fmt: skip
-    c["size"].change(
-        ev.on_size_change, c["size"], [c["width"], c["height"]], queue=False, **PRIVATE
-    )
-    tab.images.change(
-        editor.on_images_change, [tab.images, c["model"], c["custom_model"]], tab.input_notes,
+    run_step = begin.then(
+        editor.run_from_page, inputs_kwargs=run_inputs(tab, key_state),
+        outputs=tab.run_outputs(), validator=editor.validate_page, show_progress="minimal",
+        **edit_limit, **PRIVATE,
+    )  # fmt: skip
+    tab.stop.click(
+        editor.stop_run, None, [tab.status, tab.run, tab.stop], cancels=[run_step],
+        **AT_ONCE, **PRIVATE,
+    )  # fmt: skip
+    c = tab.controls
+    tab.key_button.click(
+        ev.set_visitor_key, [tab.key_box, app_banner],
+        [key_state, tab.key_box, tab.key_status, banner], **AT_ONCE, **PRIVATE,
+    )  # fmt: skip
+    tab.forget_button.click(
+        ev.forget_visitor_key, app_banner, [key_state, tab.key_status, banner], **AT_ONCE,
         **PRIVATE,
     )  # fmt: skip
-    run_event = tab.run.click(
-        editor.run_from_page, inputs_kwargs=run_inputs(tab, key_state),
-        outputs=tab.run_outputs(), validator=editor.validate_page, **edit_limit, **PRIVATE,
-    )  # fmt: skip
     tab.reuse_seed.click(
-        ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], queue=False, **PRIVATE
+        ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **AT_ONCE, **PRIVATE
     )
+    return run_step
+
+
+def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
+    """Controls that follow each other: the prompt's counter, the model's limits and sizes
+    (its warnings about the inputs recomputed), a custom size's fields."""
+    c = tab.controls
+    c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **AT_ONCE, **PRIVATE)
+    notes = {"inputs": [tab.images, c["model"], c["custom_model"]], "outputs": tab.input_notes}
+    c["model"].change(
+        ev.on_model_change, [c["model"], c["custom_model"], c["n"], c["size"]],
+        [c["custom_model"], c["n"], c["size"], tab.input_notes], **AT_ONCE, **PRIVATE,
+    ).then(editor.on_images_change, **notes, **PRIVATE)  # fmt: skip
+    c["custom_model"].blur(editor.on_images_change, **notes, **PRIVATE)
+    c["size"].change(ev.on_size_change, c["size"], [c["width"], c["height"]], **AT_ONCE, **PRIVATE)
+    tab.images.change(editor.on_images_change, **notes, **PRIVATE)
+
+
+def _wire_inputs(tab: EditTab) -> None:
+    """The inputs' numbering and tools, and the results' selection, slider and reuse."""
+    c = tab.controls
+    tab.images.upload(inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE)
+    tab.images.select(inputs.picked, None, tab.input_selected, **AT_ONCE, **PRIVATE)
+    selection = {"inputs": [tab.images, tab.input_selected],
+                 "outputs": [tab.images, tab.input_selected]}  # fmt: skip
+    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **AT_ONCE, **PRIVATE)
+    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **AT_ONCE, **PRIVATE)
+    tab.remove_input.click(inputs.remove, **selection, **AT_ONCE, **PRIVATE)
     tab.results.select(
-        ev.selected_result, tab.result_paths, tab.selected, queue=False, **PRIVATE
+        ev.selected_result, tab.result_paths, tab.selected, **AT_ONCE, **PRIVATE
     ).then(
-        ev.compare_selected, [tab.images, tab.result_paths, tab.selected], tab.compare, **PRIVATE
+        ev.compare_selected, [tab.run_inputs, tab.result_paths, tab.selected], tab.compare,
+        **PRIVATE,
+    )  # fmt: skip
+    tab.use_as_input.click(
+        inputs.use_as_input, [tab.result_paths, tab.selected], tab.images, **PRIVATE
     )
-    tab.use_as_input.click(ev.use_as_input, [tab.result_paths, tab.selected], tab.images, **PRIVATE)
     tab.add_to_inputs.click(
-        ev.add_to_inputs,
+        inputs.add_to_inputs,
         [tab.images, tab.result_paths, tab.selected, c["model"], c["custom_model"]],
         tab.images, **PRIVATE,
     )  # fmt: skip
-    tab.key_button.click(
-        ev.set_visitor_key, tab.key_box, [key_state, tab.key_box, tab.key_status], queue=False,
-        **PRIVATE,
-    )  # fmt: skip
-    tab.forget_button.click(
-        ev.forget_visitor_key, None, [key_state, tab.key_status], queue=False, **PRIVATE
-    )
-    return run_event
 
 
 def wire_history(
@@ -86,18 +128,34 @@ def wire_history(
     listing = {"inputs": [page.search, page.model_filter], "outputs": page.list_outputs()}
     demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
     page.refresh.click(history.list_history, **listing, **PRIVATE, **AT_ONCE)
+    page.search.input(
+        history.list_history, **listing, trigger_mode="always_last", **PRIVATE, **AT_ONCE
+    )
     page.search.submit(history.list_history, **listing, **PRIVATE, **AT_ONCE)
     page.model_filter.change(history.list_history, **listing, **PRIVATE, **AT_ONCE)
     page.more.click(
         history.more_history, [page.search, page.model_filter, page.shown_runs],
         page.list_outputs(), **PRIVATE, **AT_ONCE,
     )  # fmt: skip
-    page.gallery.select(pick_run, page.shown_runs, page.run_id, **PRIVATE, **AT_ONCE).then(
-        history.open_run, page.run_id, page.detail_parts(), **PRIVATE, **AT_ONCE
-    )
+    page.gallery.select(pick_run, page.shown_runs, page.run_id, **PRIVATE, **AT_ONCE)
     page.run_id.change(
         history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
-    )
+    ).then(None, js=SHOW_DETAIL_JS)
+    _wire_run_actions(page, history, edit_tab, editor, key_state, tabs, edit_limit)
+    _wire_finished_runs(demo, page, history, tabs, listing)
+
+
+def _wire_run_actions(
+    page: HistoryTab,
+    history: HistoryHandlers,
+    edit_tab: EditTab,
+    editor: EditorHandlers,
+    key_state: gr.State,
+    tabs: gr.Tabs,
+    edit_limit: dict[str, Any],
+) -> None:
+    """Restore, Run again, Download, and Delete with its second step."""
+    listing = {"inputs": [page.search, page.model_filter], "outputs": page.list_outputs()}
     restore_outputs = [edit_tab.images, *edit_tab.controls.values(), tabs]
     page.restore.click(
         history.restore_run, page.run_id, restore_outputs, api_name="history_restore", **AT_ONCE
@@ -105,8 +163,13 @@ def wire_history(
     page.run_again.click(
         history.restore_run, page.run_id, restore_outputs, **PRIVATE, **AT_ONCE
     ).success(
+        editor.start_run, inputs_kwargs=run_inputs(edit_tab, key_state),
+        outputs=[edit_tab.status, edit_tab.run, edit_tab.stop, edit_tab.results,
+                 edit_tab.compare, edit_tab.used_seed, edit_tab.revised_prompt,
+                 edit_tab.metadata], **AT_ONCE, **PRIVATE,
+    ).then(
         editor.run_from_page, inputs_kwargs=run_inputs(edit_tab, key_state),
-        outputs=edit_tab.run_outputs(), **edit_limit, **PRIVATE,
+        outputs=edit_tab.run_outputs(), validator=editor.validate_page, **edit_limit, **PRIVATE,
     ).then(history.list_history, **listing, **PRIVATE, **AT_ONCE)  # fmt: skip
     page.download.click(
         history.export_run, page.run_id, [page.download_file, page.export_path], **PRIVATE,
@@ -114,9 +177,30 @@ def wire_history(
     ).then(None, js=CLICK_DOWNLOAD_JS).then(
         history.remove_export, page.export_path, None, **PRIVATE, **AT_ONCE
     )  # fmt: skip
-    page.delete.click(
+    page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **AT_ONCE, **PRIVATE)
+    page.cancel_delete.click(
+        lambda: gr.update(visible=False), None, page.confirm_row, **AT_ONCE, **PRIVATE
+    )
+    page.confirm_delete.click(
         history.delete_run, [page.run_id, page.search, page.model_filter],
-        [*page.list_outputs(), page.detail, page.run_id], api_name="history_delete", **AT_ONCE,
+        [*page.list_outputs(), page.detail, page.run_id, page.confirm_row],
+        api_name="history_delete", **AT_ONCE,
+    )  # fmt: skip
+
+
+def _wire_finished_runs(
+    demo: gr.Blocks, page: HistoryTab, history: HistoryHandlers, tabs: gr.Tabs, listing: dict
+) -> None:
+    """After a reload during a run: watch it, list it when it ends, offer to open it."""
+    notice = [page.notice_row, page.finished_notice, page.finished_run, page.since, page.poll]
+    demo.load(history.watch_runs, None, notice, **AT_ONCE, **PRIVATE)
+    page.poll.tick(
+        history.poll_runs, [page.search, page.model_filter, page.since],
+        [*page.list_outputs(), *notice], **AT_ONCE, **PRIVATE,
+    )  # fmt: skip
+    page.reopen.click(
+        history.reopen, page.finished_run, [page.run_id, tabs, page.notice_row], **AT_ONCE,
+        **PRIVATE,
     )  # fmt: skip
 
 

@@ -213,4 +213,4 @@ def test_the_database_is_in_wal_mode_with_its_migrations_recorded(store):
     db = sqlite3.connect(store.directory / "history.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY version")]
-    assert versions == [1, 2, 3, 4]
+    assert versions == [1, 2, 3, 4, 5]

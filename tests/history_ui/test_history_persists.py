@@ -60,7 +60,7 @@ def test_a_run_survives_a_restart_and_restores_its_exact_parameters(tmp_path):
         None,
         None,
     ]
-    assert (values["seed"], values["randomize_seed"]) == (424242, False)
+    assert (values["seed"], values["randomize_seed"]) == ("424242", False)
     watermark, prompt_extend, response_format, encoding = (
         values[name] for name in ("watermark", "prompt_extend", "response_format", "encoding")
     )
@@ -110,7 +110,8 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
         assert page.locator("#input-images img").count() == 1
 
         page.get_by_role("tab", name="History").click()
-        page.get_by_role("button", name="Delete").click()
+        page.get_by_role("button", name="Delete…").click()  # asks once more
+        page.get_by_role("button", name="Yes, delete it").click()
         entry.wait_for(state="detached")
         for url in (zip_url, result_url):  # the zip, and the Edit tab's copy of the result
             assert httpx2.get(urljoin(app.url, url), timeout=10).status_code == 404, url

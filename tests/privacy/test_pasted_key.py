@@ -17,14 +17,16 @@ WRONG_KEY = "sk-visitor-WRONG-44d0f2e8"
 
 
 def paste_key_and_run(page, key: str, prompt: str, expected: str) -> None:
-    page.get_by_text("More settings").click()
+    page.get_by_text("API key (use your own)").click()
     page.get_by_label("API key (your own, for this session only)").fill(key)
     page.get_by_role("button", name="Use key").click()
     page.get_by_text("Your key is set for this session").wait_for()
+    banner = page.locator("#backend-banner")
+    assert "Your key" in banner.inner_text() and "Offline simulator" not in banner.inner_text()
     page.get_by_label("Prompt", exact=True).fill(prompt)
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_text(expected).first.wait_for(timeout=60_000)
-    page.get_by_text("More settings").click()
+    page.locator("#run-status").get_by_text(expected).first.wait_for(timeout=60_000)
+    page.get_by_text("API key (use your own)").click()
 
 
 def test_a_pasted_key_never_reaches_storage_history_logs_or_page(tmp_path, make_simulator):

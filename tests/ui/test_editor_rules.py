@@ -10,6 +10,7 @@ from client.errors import ValidationError
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
 from client.preparation import PreparationCache
 from ui import editor_events as ev
+from ui import inputs
 from ui.backend import VisitorKey
 from ui.editor import (
     CONTROL_NAMES,
@@ -148,18 +149,21 @@ def test_bad_extra_json_is_refused_with_a_message_on_the_extra_field(text, messa
 
 
 def test_a_random_seed_is_drawn_once_when_the_run_starts_and_a_given_one_is_kept():
-    assert read_seed(42, True) is None and read_seed(None, False) is None
-    assert read_seed(42.0, False) == 42
-    with pytest.raises(ValidationError):
-        read_seed(4.5, False)
+    assert read_seed("42", True) is None and read_seed("", False) is None
+    assert read_seed(" 42 ", False) == 42 and read_seed(42.0, False) == 42
+    for bad in ("4.5", "abc", "1e400"):
+        with pytest.raises(ValidationError, match="whole number from 0 to 2147483647"):
+            read_seed(bad, False)
     drawn = EditParams(prompt="p").with_seed()
     assert 0 <= drawn.seed <= SEED_MAX and drawn.with_seed() == drawn
     assert EditParams(prompt="p", seed=0).with_seed().seed == 0
 
 
 def test_reuse_seed_fills_the_seed_and_turns_randomize_off():
-    seed, randomize = ev.reuse_seed(1234)
-    assert seed["value"] == 1234 and randomize["value"] is False
+    seed, randomize = ev.reuse_seed("1234")
+    assert seed["value"] == "1234" and randomize["value"] is False
+    with pytest.raises(Exception, match="Run an edit first"):
+        ev.reuse_seed("")  # "Seed used" is empty before any run
 
 
 @pytest.mark.parametrize(
@@ -190,7 +194,7 @@ def test_restore_brings_back_every_parameter_with_the_seed_fixed():
     assert list(values) == list(CONTROL_NAMES)
     assert values["model"] == "wan2.7-image-pro" and values["custom_model"] == ""
     assert (values["size"], values["width"], values["height"]) == (CUSTOM_SIZE, 1200, 800)
-    assert values["seed"] == 77 and values["randomize_seed"] is False
+    assert values["seed"] == "77" and values["randomize_seed"] is False
     assert (values["watermark"], values["prompt_extend"]) == (True, False)
     assert (values["response_format"], values["encoding"]) == ("url", "multipart")
     assert json.loads(values["extra"]) == {"parameters": {"steps": 4}}
@@ -205,12 +209,13 @@ def test_restoring_a_custom_model_run_fills_the_custom_name():
 
 
 def test_a_pasted_key_is_hidden_from_repr_and_cleared_from_the_field():
-    state, field, status = ev.set_visitor_key("  sk-secret-123  ")
-    assert field == ""
+    state, field, status, banner = ev.set_visitor_key("  sk-secret-123  ", "app banner")
+    assert field == "" and banner == ev.KEY_BANNER and "sk-secret" not in banner
     assert isinstance(state, VisitorKey) and state.reveal() == "sk-secret-123"
     assert "sk-secret" not in repr(state) and "sk-secret" not in str(state)
     assert "sk-secret" not in status
-    assert ev.set_visitor_key("   ")[0] is None
+    assert ev.set_visitor_key("   ", "app banner")[0] is None
+    assert ev.forget_visitor_key("app banner")[2] == "app banner"
 
 
 def test_gallery_paths_reads_every_shape_gradio_hands_over(tmp_path):
@@ -220,23 +225,35 @@ def test_gallery_paths_reads_every_shape_gradio_hands_over(tmp_path):
         {"image": {"path": "/c.png"}, "caption": None},
         "/d.png",
     ]
-    assert ev.gallery_paths(value) == ["/a.png", "/b.png", "/c.png", "/d.png"]
-    assert ev.gallery_paths(None) == []
+    assert inputs.gallery_paths(value) == ["/a.png", "/b.png", "/c.png", "/d.png"]
+    assert inputs.gallery_paths(None) == []
 
 
 def test_use_as_input_replaces_the_inputs_and_add_to_inputs_appends_within_the_limit():
     results = ["/r0.png", "/r1.png"]
-    assert ev.use_as_input(results, 1) == ["/r1.png"]
-    assert ev.add_to_inputs([("/in.png", None)], results, 0, "qwen-image-2.0-pro", "") == [
-        "/in.png",
-        "/r0.png",
+    assert inputs.use_as_input(results, 1) == [("/r1.png", "Image 1")]
+    assert inputs.add_to_inputs([("/in.png", None)], results, 0, "qwen-image-2.0-pro", "") == [
+        ("/in.png", "Image 1"),
+        ("/r0.png", "Image 2"),
     ]
 
 
 def test_add_to_inputs_refuses_past_the_models_image_limit():
     full = [(f"/in{i}.png", None) for i in range(3)]
     with pytest.raises(Exception, match="takes 1 to 3 input images; got 4"):
-        ev.add_to_inputs(full, ["/r.png"], 0, "qwen-image-2.0-pro", "")
+        inputs.add_to_inputs(full, ["/r.png"], 0, "qwen-image-2.0-pro", "")
+
+
+def test_inputs_are_numbered_and_move_or_go_one_at_a_time():
+    three = [("/a.png", None), ("/b.png", None), ("/c.png", None)]
+    moved, selected = inputs.move(three, 0, 1)
+    assert moved == [("/b.png", "Image 1"), ("/a.png", "Image 2"), ("/c.png", "Image 3")]
+    assert selected == 1
+    assert inputs.move(three, 0, -1)[0][0] == ("/a.png", "Image 1")  # already first: stays
+    left, _ = inputs.remove(three, 1)
+    assert left == [("/a.png", "Image 1"), ("/c.png", "Image 2")]
+    with pytest.raises(Exception, match="Click an input image first"):
+        inputs.move(three, None, 1)
 
 
 @pytest.fixture

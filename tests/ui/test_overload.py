@@ -103,7 +103,8 @@ def test_history_answers_while_the_edit_queue_is_full(app, simulator, tmp_path):
                 timeout=5_000,
             )
             page.get_by_role("tab", name="History").click()
-            page.get_by_role("button", name="Delete").click()
+            page.get_by_role("button", name="Delete…").click()  # asks once more
+            page.get_by_role("button", name="Yes, delete it").click()
             entry.wait_for(state="detached", timeout=5_000)
             page.screenshot(path=str(tmp_path / "history-while-queue-full.png"))
             assert page.get_by_text("Queue is full").count() == 0

@@ -22,6 +22,7 @@ from history import HistoryStore
 from ui.backend import Backend
 from ui.editor import CONTROL_NAMES
 from ui.editor_events import EditorHandlers
+from ui.jobs import Jobs
 from ui.owner import Owner
 from ui.runs import Runner
 
@@ -54,7 +55,10 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
     client = ImageEditClient(api_key="test-key", base_url=sim.base_url)
     backend = Backend("api", client, sim.base_url, banner=None)
     runner = Runner(backend, store, PreparationCache())
-    handlers = EditorHandlers(SimpleNamespace(runner=runner, owner=lambda _r: Owner("anon:a")))
+    context = SimpleNamespace(
+        runner=runner, owner=lambda _r: Owner("anon:a"), jobs=Jobs(), store=store
+    )
+    handlers = EditorHandlers(context)
     try:
         notes = handlers.on_images_change([(big_photo, None)], "qwen-image-2.0-pro", "")
         assert "Image 1 was downscaled from 4000x3000 to 3072x2304" in notes
@@ -65,7 +69,7 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
             response_format="b64_json", encoding="json", extra="",
         )  # fmt: skip
         assert all(verdict["is_valid"] for verdict in handlers.validate_page(**values))
-        outputs = handlers.run_from_page(None, None, **values)
+        *_progress, outputs = handlers.run_from_page(None, None, **values)
         assert "1 of 1 images" in outputs[1]
         assert prepared_count == [big_photo]  # added, checked and sent: one preparation
         sent = httpx2.get(sim.origin + "/_simulator/requests").json()["requests"][-1]

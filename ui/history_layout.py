@@ -1,0 +1,121 @@
+"""The History tab's parts: search as you type, entries that say what each run was, one run's
+detail with its actions (Delete asks once more), and the notice of a run that finished while
+the page was away. Wired in ui/wiring.py; handlers in ui/history_events.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from .history_events import ALL_MODELS, MODEL_FILTERS
+
+
+@dataclass
+class HistoryTab:
+    search: gr.Textbox
+    model_filter: gr.Dropdown
+    refresh: gr.Button
+    notice_row: gr.Row
+    finished_notice: gr.Markdown
+    reopen: gr.Button
+    finished_run: gr.State
+    since: gr.State
+    gallery: gr.Gallery
+    empty: gr.Markdown
+    more: gr.Button
+    shown_runs: gr.State
+    run_id: gr.Textbox
+    detail: gr.Column
+    detail_text: gr.Markdown
+    detail_inputs: gr.Gallery
+    detail_outputs: gr.Gallery
+    detail_params: gr.JSON
+    restore: gr.Button
+    run_again: gr.Button
+    download: gr.Button
+    download_file: gr.DownloadButton
+    export_path: gr.State
+    delete: gr.Button
+    confirm_row: gr.Row
+    confirm_delete: gr.Button
+    cancel_delete: gr.Button
+    poll: gr.Timer
+
+    def list_outputs(self) -> list[Any]:
+        return [self.gallery, self.shown_runs, self.more, self.empty]
+
+    def detail_parts(self) -> list[Any]:
+        return [
+            self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,
+            self.detail_params, self.confirm_row,
+        ]  # fmt: skip
+
+
+def build_finished_notice() -> dict[str, Any]:
+    """Above the tabs: "your run finished" after a reload during a run, with Open it."""
+    with gr.Row(visible=False, elem_id="finished-notice") as notice_row:
+        finished_notice = gr.Markdown()
+        reopen = gr.Button("Open it", size="sm", scale=0, min_width=90)
+    return {"notice_row": notice_row, "finished_notice": finished_notice, "reopen": reopen}
+
+
+def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
+    with gr.Tab("History", id="history"):
+        with gr.Row(equal_height=True):
+            search = gr.Textbox(
+                label="Search prompts", placeholder="type to search", scale=3, min_width=160
+            )
+            model_filter = gr.Dropdown(
+                MODEL_FILTERS, value=ALL_MODELS, label="Model", scale=1, min_width=140
+            )
+            refresh = gr.Button("Refresh", scale=0, min_width=80)
+        gallery = gr.Gallery(
+            label="Past runs", columns=4, height="auto", allow_preview=False,
+            object_fit="cover", elem_id="history-gallery",
+        )  # fmt: skip
+        empty = gr.Markdown(visible=False, elem_id="history-empty")
+        more = gr.Button("Load more", visible=False)
+        run_id = gr.Textbox(label="Run id", visible=False)
+        detail, parts = _build_detail()
+    return HistoryTab(
+        search=search, model_filter=model_filter, refresh=refresh, **notice,
+        finished_run=gr.State(None), since=gr.State(None),
+        gallery=gallery, empty=empty, more=more, shown_runs=gr.State([]), run_id=run_id,
+        detail=detail, export_path=gr.State(None), poll=gr.Timer(3.0, active=False),
+        **parts,
+    )  # fmt: skip
+
+
+def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
+    with gr.Column(visible=False, elem_id="run-detail-panel") as detail:
+        detail_text = gr.Markdown(elem_id="run-detail")
+        with gr.Row():
+            restore = gr.Button("Restore into editor")
+            run_again = gr.Button("Run again", variant="primary")
+            download = gr.Button("Download (.zip)")
+            delete = gr.Button("🗑 Delete…", variant="stop", elem_id="delete-button")
+        with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
+            gr.Markdown("**Delete this run for good?** Its images and links go too.")
+            confirm_delete = gr.Button("Yes, delete it", variant="stop", scale=0, min_width=140)
+            cancel_delete = gr.Button("Keep it", scale=0, min_width=100)
+        with gr.Row():
+            detail_inputs = gr.Gallery(
+                label="Inputs", columns=3, height="auto", object_fit="contain", min_width=240,
+                elem_classes=["detail-images"],
+            )  # fmt: skip
+            detail_outputs = gr.Gallery(
+                label="Results of this run", columns=3, height="auto", object_fit="contain",
+                min_width=240, elem_classes=["detail-images"],
+            )  # fmt: skip
+        detail_params = gr.JSON(label="Parameters")
+        download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
+    return detail, {
+        "detail_text": detail_text, "detail_inputs": detail_inputs,
+        "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
+        "run_again": run_again, "download": download, "download_file": download_file,
+        "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
+        "cancel_delete": cancel_delete,
+    }  # fmt: skip

@@ -1,0 +1,79 @@
+"""The editor's list of input images: numbered in the order the model reads them, moved, removed.
+
+Prompts say "image 2" and qwen follows the last image's aspect, so order matters: every list this
+module returns carries captions "Image 1", "Image 2", ... and the selected picture can be moved
+left or right or taken out alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from client.validation import image_count_problem
+
+from .editor import selected_model
+
+
+def gallery_paths(value: Any) -> list[str]:
+    """File paths from a Gallery or File value (tuples, dicts, paths)."""
+    paths = []
+    for item in value or []:
+        if isinstance(item, tuple | list):
+            item = item[0]
+        if isinstance(item, dict):
+            item = item.get("path") or (item.get("image") or {}).get("path")
+        path = getattr(item, "path", item)
+        if path:
+            paths.append(str(path))
+    return paths
+
+
+def numbered(paths: list[str]) -> list[tuple[str, str]]:
+    """The gallery value that shows `paths` as Image 1, Image 2, ..."""
+    return [(path, f"Image {position}") for position, path in enumerate(paths, start=1)]
+
+
+def renumber(images: Any) -> list[tuple[str, str]]:
+    return numbered(gallery_paths(images))
+
+
+def picked(event: gr.SelectData) -> int | None:
+    return event.index if isinstance(event.index, int) else None
+
+
+def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str]], int | None]:
+    """The list with the selected image moved `step` places (kept within the list)."""
+    paths = gallery_paths(images)
+    if index is None or not 0 <= index < len(paths):
+        raise gr.Error("Click an input image first, then move it.")
+    target = min(max(index + step, 0), len(paths) - 1)
+    paths.insert(target, paths.pop(index))
+    return numbered(paths), target
+
+
+def remove(images: Any, index: int | None) -> tuple[list[tuple[str, str]], None]:
+    paths = gallery_paths(images)
+    if index is None or not 0 <= index < len(paths):
+        raise gr.Error("Click the input image to remove first.")
+    del paths[index]
+    return numbered(paths), None
+
+
+def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:
+    if not paths:
+        raise gr.Error("Run an edit first, then pick a result to use.")
+    return numbered([paths[min(index, len(paths) - 1)]])
+
+
+def add_to_inputs(
+    images: Any, paths: list[str], index: int, choice: str, custom: str
+) -> list[tuple[str, str]]:
+    if not paths:
+        raise gr.Error("Run an edit first, then pick a result to add.")
+    current = gallery_paths(images)
+    problem = image_count_problem(selected_model(choice, custom), len(current) + 1)
+    if problem:
+        raise gr.Error(f"{problem} Remove one first.")
+    return numbered([*current, paths[min(index, len(paths) - 1)]])

@@ -1,0 +1,87 @@
+"""Runs in flight, by owner: a run goes on when its page goes away, and the page can ask about it.
+
+Each run of the page works in a thread of its own, so a reload, a closed tab or Stop never loses
+what the service answers (the runner records it). The page polls here after a reload to learn
+when its owner's run finished, and Stop marks the run so it is recorded as stopped.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+FORGET_AFTER_S = 600.0
+"""A finished run is remembered this long, for a page that reloaded while it ran."""
+
+
+@dataclass
+class Job:
+    owner: str
+    session: str
+    prompt: str
+    model: str
+    started: float = field(default_factory=time.monotonic)
+    stopped: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: Any = None
+    error: BaseException | None = None
+    finished: float | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    def result(self) -> Any:
+        """The outcome, or the error the work raised (after `done`)."""
+        if self.error is not None:
+            raise self.error
+        return self.outcome
+
+
+class Jobs:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: list[Job] = []
+
+    def start(self, job: Job, work: Callable[[threading.Event], Any]) -> Job:
+        """Runs `work(job.stopped)` in a thread of its own; returns the job at once."""
+        with self._lock:
+            now = time.monotonic()
+            self._jobs = [j for j in self._jobs if not _expired(j, now)]
+            self._jobs.append(job)
+
+        def target() -> None:
+            try:
+                job.outcome = work(job.stopped)
+            except BaseException as error:  # handed to whoever waits for the result
+                job.error = error
+            finally:
+                job.finished = time.monotonic()
+                job.done.set()
+
+        threading.Thread(target=target, name=f"run-{job.session[:8]}", daemon=True).start()
+        return job
+
+    def stop(self, session: str) -> bool:
+        """Marks the session's running job as stopped; False when it has none."""
+        with self._lock:
+            running = [j for j in self._jobs if j.session == session and not j.done.is_set()]
+        for job in running:
+            job.stopped.set()
+        return bool(running)
+
+    def running(self, owner: str) -> list[Job]:
+        with self._lock:
+            return [j for j in self._jobs if j.owner == owner and not j.done.is_set()]
+
+    def finished_since(self, owner: str, since: float) -> list[Job]:
+        """The owner's runs that finished after `since` (a time.monotonic() value)."""
+        with self._lock:
+            return [j for j in self._jobs if j.owner == owner and j.finished and j.finished > since]
+
+
+def _expired(job: Job, now: float) -> bool:
+    return job.finished is not None and now - job.finished > FORGET_AFTER_S
