@@ -8,6 +8,7 @@ The page itself is built from its parts in ui/layout.py and wired in ui/wiring.p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -15,10 +16,11 @@ from starlette.middleware import Middleware
 
 from client.images import allow_large_photos
 from client.preparation import PreparationCache
+from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore
 
 from .backend import start_backend
-from .config import MAX_FILE_SIZE, AppConfig
+from .config import GRADIO_UPLOAD_CAP, AppConfig
 from .context import PageContext
 from .editor_events import EditorHandlers
 from .history_events import HistoryHandlers
@@ -29,39 +31,8 @@ from .runs import Runner
 from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
 from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
-CSS = """
-#prompt-count, #input-notes {font-size: 0.85em; opacity: 0.8}
-/* whole pictures: every tile is as tall as the space allows and shows all of its image */
-#input-images .thumbnail-item {height: 170px !important}
-#results .thumbnail-item {height: min(58vh, 460px) !important}
-#results .grid-wrap {max-height: none !important; height: auto !important}
-.detail-images .thumbnail-item {height: 220px !important}
-#input-images img, #results img, .detail-images img {object-fit: contain !important}
-#run-button {min-height: 3em}
-#run-status {min-height: 2.2em; padding: 0.4em 0.75em; border-radius: 8px;
-  background: var(--background-fill-secondary)}
-#run-status p {margin: 0.15em 0}
-#backend-banner p {margin: 0.2em 0; font-size: 0.92em}
-/* a field's refusal sits above its editor, never over it */
-#extra .validation-error, #bbox-list .validation-error {position: static !important;
-  margin-bottom: 0.4em}
-/* History: each entry says what it was, under its picture, on up to three lines */
-#history-gallery .caption-label {position: static !important; white-space: pre-line;
-  max-width: 100% !important; overflow: hidden; display: -webkit-box;
-  -webkit-line-clamp: 3; -webkit-box-orient: vertical; text-overflow: ellipsis;
-  background: none !important; color: var(--body-text-color) !important;
-  font-size: 0.8em; line-height: 1.3; padding: 0.25em 0.1em !important}
-#history-gallery .thumbnail-item {height: auto !important; flex-direction: column}
-#delete-button, #confirm-delete button.stop {font-weight: 600}
-#confirm-delete {border: 1px solid var(--error-border-color, #ef4444); border-radius: 8px;
-  padding: 0.5em}
-#finished-notice {border: 1px solid var(--color-accent); border-radius: 8px; padding: 0.3em}
-@media (max-width: 640px) {
-  #edit-row {flex-direction: column}
-  #model .wrap-inner input {min-width: 11em}
-  #history-gallery .grid-container {grid-template-columns: repeat(2, minmax(0, 1fr)) !important}
-}
-"""
+CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
+"""The page's styles: whole pictures, the status line, History's entries, phone width."""
 
 CTRL_ENTER_JS = """
 () => {
@@ -112,8 +83,8 @@ def build_app(config: AppConfig) -> App:
         "share": config.share,
         "mcp_server": config.mcp,
         "auth": list(config.auth) or None,
-        "max_file_size": MAX_FILE_SIZE,
-        "allowed_paths": [str((config.history_dir / "blobs").resolve())],
+        "max_file_size": GRADIO_UPLOAD_CAP,
+        "allowed_paths": [str((config.history_dir / "blobs").resolve()), str(EXAMPLES_DIR)],
         "run_history": False,
         "css": CSS,
         "js": CTRL_ENTER_JS,

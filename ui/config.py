@@ -34,7 +34,12 @@ SETTINGS = (
 )
 
 MAX_FILE_SIZE = "50mb"
-"""Uploads above this are refused by Gradio before they reach a handler."""
+"""The largest input file the editor takes; a larger one is named in the inputs' notes."""
+UPLOAD_MAX_BYTES = 50 * 1000 * 1000
+"""MAX_FILE_SIZE in bytes (Gradio's "mb" is 10**6 bytes)."""
+GRADIO_UPLOAD_CAP = "200mb"
+"""Gradio refuses uploads above this with its own terse message; between MAX_FILE_SIZE and it,
+the page says in words which image is too large and what to do."""
 
 
 class ConfigError(ValueError):

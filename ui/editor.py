@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PIL import Image
 
-from client import PARAM_NAMES, EditParams, ValidationError
+from client import PARAM_NAMES, EditParams, InvalidImageError, ValidationError
 from client.models import (
     DEFAULT_SIZE,
     MAX_OUTPUT_PIXELS,
@@ -26,6 +27,8 @@ from client.models import (
     WIRE_FORMATS,
     model_spec,
 )
+
+from .config import UPLOAD_MAX_BYTES
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
@@ -56,13 +59,25 @@ def resolve_model(choice: str, custom_name: str | None) -> str:
 
 
 def model_limits_text(model: str) -> str:
+    """What the model takes, as the inputs' note says it; what the app does about it."""
     spec = model_spec(model)
     name = model if model in MODELS else "Custom model"
     return (
-        f"{name}: {spec.min_images}–{spec.max_images} input images, "
-        f"{spec.min_side}–{spec.max_side} px a side, "
-        f"up to {spec.max_image_bytes // (1024 * 1024)} MB each; n up to {spec.max_n}."
+        f"{name}: {spec.min_images}–{spec.max_images} input images, n up to {spec.max_n}. "
+        f"Files up to {UPLOAD_MAX_BYTES // 1_000_000} MB; photos over {spec.max_side} px a side "
+        f"or {spec.max_image_bytes // (1024 * 1024)} MB are scaled down and re-encoded to fit."
     )
+
+
+def check_upload_size(path: str, position: int) -> None:
+    """Raises InvalidImageError for an input file over the editor's size limit."""
+    size = os.path.getsize(path)
+    if size > UPLOAD_MAX_BYTES:
+        raise InvalidImageError(
+            f"it is {size / 1_000_000:.0f} MB; files up to {UPLOAD_MAX_BYTES // 1_000_000} MB "
+            "are taken. Save it as a JPEG or scale it down first.",
+            position,
+        )
 
 
 def prompt_counter(prompt: str | None) -> str:
@@ -97,8 +112,12 @@ def resolve_size(
         with Image.open(images[-1]) as last:
             return nearest_size(*last.size)
     if choice == CUSTOM_SIZE:
-        if not width or not height:
-            raise ValidationError("size", "a width and a height", (width, height))
+        if not width or not height or width < 0 or height < 0:
+            raise ValidationError(
+                "size", "a width and a height", f"{width} × {height}",
+                "Enter a width and a height in pixels: W×H between 512×512 and 2048×2048 pixels "
+                "in total, e.g. 1280 and 720.",
+            )  # fmt: skip
         return f"{int(width)}*{int(height)}"
     return choice
 

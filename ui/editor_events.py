@@ -26,6 +26,7 @@ from .context import PageContext
 from .editor import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
+    check_upload_size,
     model_limits_text,
     params_from_page,
     parse_json_text,
@@ -64,12 +65,16 @@ STOPPED_TEXT = (
     "■ **Stopped.** If the service had already started, its answer is still kept: it appears "
     "in History, marked stopped."
 )
-READY_BUTTONS = (gr.update(value="Run", interactive=True), gr.update(visible=False))
+
+
+def ready_buttons() -> tuple:
+    """Run ready again and Stop hidden (fresh updates each time: Gradio consumes them)."""
+    return gr.update(value="Run", interactive=True), gr.update(visible=False)
 
 
 def running_text(job: Job, typical: float | None) -> str:
     usual = f" · {job.model} usually takes about {typical:.0f} s" if typical else ""
-    return f"⏳ **Running** · {job.elapsed_s:.0f} s{usual}. Stop keeps what comes back."
+    return f"**Running** · {job.elapsed_s:.0f} s{usual}. Stop keeps what comes back."
 
 
 # -- small control handlers --------------------------------------------------------------------
@@ -154,6 +159,7 @@ class EditorHandlers:
             messages.append(f"⚠ {problem}")
         for position, path in enumerate(paths, start=1):
             try:
+                check_upload_size(path, position)
                 note = self.ctx.runner.preparation.prepare(
                     path, model_spec(name), index=position
                 ).note
@@ -173,6 +179,8 @@ class EditorHandlers:
             field = ERROR_FIELDS.get(error.field, error.field)
             if field == "model" and values.get("model") == CUSTOM_CHOICE:
                 field = "custom_model"  # the name is typed there
+            if field == "size" and values.get("size") == CUSTOM_SIZE:
+                field = "width"  # the sides are typed there, with the range beside them
             return field, str(error)
         except InvalidImageError as error:
             return "images", str(error)
@@ -198,7 +206,7 @@ class EditorHandlers:
         if problem:
             return (f"⚠ **Not run.** {problem[1]}", gr.update(), gr.update(), *cleared)
         return (
-            "⏳ Waiting for a free slot…", gr.update(value="Running…", interactive=False),
+            "Waiting for a free slot…", gr.update(value="Running…", interactive=False),
             gr.update(visible=True), *cleared,
         )  # fmt: skip
 
@@ -234,7 +242,7 @@ class EditorHandlers:
     @staticmethod
     def _finished(status: str) -> tuple:
         """Outputs of a run that ends without results: the status, Run ready again."""
-        return ([], status, None, "", "", None, [], [], 0, *READY_BUTTONS)
+        return ([], status, None, "", "", None, [], [], 0, *ready_buttons())
 
     def _outcome_outputs(self, outcome: RunOutcome, images: list[str]) -> tuple:
         outputs = [str(path) for path in outcome.output_paths]
@@ -242,14 +250,14 @@ class EditorHandlers:
         return (
             outputs, outcome_markdown(outcome), compare,
             "" if outcome.params.seed is None else str(outcome.params.seed),
-            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0, *READY_BUTTONS,
+            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0, *ready_buttons(),
         )  # fmt: skip
 
     def stop_run(self, request: gr.Request) -> tuple:
         """Stop: the run is marked stopped (what the service answers is still kept)."""
         session = getattr(request, "session_hash", None) or self.ctx.owner(request).id
         self.ctx.jobs.stop(session)
-        return (STOPPED_TEXT, *READY_BUTTONS)
+        return (STOPPED_TEXT, *ready_buttons())
 
     def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
         owner = self.ctx.owner(request)

@@ -201,7 +201,7 @@ class HistoryHandlers:
         running = self.ctx.jobs.running(owner)
         if not running:
             return self._offer_finished(owner, since) or (gr.skip(),) * 5
-        text = f"⏳ Your run “{_short(running[0].prompt)}” is still going on the server."
+        text = f"Your run “{_short(running[0].prompt)}” is still going on the server…"
         return (gr.update(visible=True), text, None, since, gr.Timer(active=True))
 
     def poll_runs(self, search: str, model: str, since: float | None, request: gr.Request):
@@ -219,7 +219,7 @@ class HistoryHandlers:
         if not done:
             return None
         job = done[-1]
-        text = f"✅ Your run “{_short(job.prompt)}” finished while the page was away."
+        text = f"✓ Your run “{_short(job.prompt)}” finished while the page was away."
         run_id = getattr(job.outcome, "run_id", None)
         return (gr.update(visible=True), text, run_id, time.monotonic(), gr.Timer(active=False))
 

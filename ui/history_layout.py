@@ -96,18 +96,18 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             restore = gr.Button("Restore into editor")
             run_again = gr.Button("Run again", variant="primary")
             download = gr.Button("Download (.zip)")
-            delete = gr.Button("🗑 Delete…", variant="stop", elem_id="delete-button")
+            delete = gr.Button("Delete…", variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
             gr.Markdown("**Delete this run for good?** Its images and links go too.")
             confirm_delete = gr.Button("Yes, delete it", variant="stop", scale=0, min_width=140)
             cancel_delete = gr.Button("Keep it", scale=0, min_width=100)
         with gr.Row():
             detail_inputs = gr.Gallery(
-                label="Inputs", columns=3, height="auto", object_fit="contain", min_width=240,
+                label="Inputs", columns=3, height=260, object_fit="contain", min_width=240,
                 elem_classes=["detail-images"],
             )  # fmt: skip
             detail_outputs = gr.Gallery(
-                label="Results of this run", columns=3, height="auto", object_fit="contain",
+                label="Results of this run", columns=3, height=260, object_fit="contain",
                 min_width=240, elem_classes=["detail-images"],
             )  # fmt: skip
         detail_params = gr.JSON(label="Parameters")

@@ -35,7 +35,14 @@ def numbered(paths: list[str]) -> list[tuple[str, str]]:
     return [(path, f"Image {position}") for position, path in enumerate(paths, start=1)]
 
 
-def renumber(images: Any) -> list[tuple[str, str]]:
+def renumber(images: Any) -> Any:
+    """The list numbered in order; nothing to do (no update, so no new change event) when it
+    already is: an upload, a paste or an example arrives without captions."""
+    captions = [item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
+                for item in images or []]  # fmt: skip
+    wanted = [f"Image {position}" for position in range(1, len(captions) + 1)]
+    if captions == wanted:
+        return gr.skip()
     return numbered(gallery_paths(images))
 
 

@@ -25,6 +25,7 @@ from client.models import (
     model_spec,
 )
 from client.params import PARAM_FIELDS, default_of
+from examples import EXAMPLES
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
 
@@ -59,6 +60,8 @@ class EditTab:
     run_inputs: gr.State
     """The inputs the shown results were made from (the slider compares against them)."""
     selected: gr.State
+    examples: gr.Examples | None = None
+    """Filled after the tab is built (its rows name the tab's controls)."""
 
     def run_outputs(self) -> list[Any]:
         """What a run fills, in the order EditorHandlers.run_from_page yields it."""
@@ -94,7 +97,9 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
             parts = _build_inputs(wire_format)
         with gr.Column(scale=6, min_width=320):
             parts.update(_build_outputs())
-    return EditTab(**parts)
+            tab = EditTab(**parts)
+            tab.examples = build_examples(tab)
+    return tab
 
 
 def _build_inputs(wire_format: str) -> dict[str, Any]:
@@ -147,8 +152,9 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     )
     with gr.Row():
         c["size"] = gr.Dropdown(
-            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size", min_width=200
-        )
+            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size", min_width=200,
+            allow_custom_value=True,  # "W*H" may be typed; validation says what a model takes
+        )  # fmt: skip
         c["width"] = gr.Number(
             label="Width (px)", precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
         )
@@ -201,6 +207,22 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
 
 
 SIZE_RANGE = "W×H between 512×512 and 2048×2048 pixels in total"
+
+
+def build_examples(tab: EditTab) -> gr.Examples:
+    """Ready-made edits (examples/): one click fills the inputs, prompt, model, n and size.
+    Nothing runs until Run is pressed, so the page calls no paid API by itself."""
+    c = tab.controls
+    return gr.Examples(
+        examples=[
+            [[str(path) for path in example.files], example.prompt, example.model, example.n,
+             example.size]
+            for example in EXAMPLES
+        ],
+        inputs=[tab.images, c["prompt"], c["model"], c["n"], c["size"]],
+        label="Examples: click one to fill the editor", examples_per_page=len(EXAMPLES),
+        cache_examples=False, run_on_click=False, elem_id="examples",
+    )  # fmt: skip
 
 
 def _build_outputs() -> dict[str, Any]:

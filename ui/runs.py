@@ -32,6 +32,7 @@ from client.validation import validate_request
 from history import HistoryStore, NewRun
 
 from .backend import Backend, VisitorKey
+from .editor import check_upload_size
 from .owner import Owner
 
 logger = logging.getLogger(__name__)
@@ -66,10 +67,11 @@ class Runner:
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
         spec = model_spec(params.model)
-        return [
-            self.preparation.prepare(path, spec, index=position)
-            for position, path in enumerate(images, start=1)
-        ]
+        prepared = []
+        for position, path in enumerate(images, start=1):
+            check_upload_size(path, position)
+            prepared.append(self.preparation.prepare(path, spec, index=position))
+        return prepared
 
     def check(self, params: EditParams, images: list[str]) -> list[str]:
         """Raises what the service would refuse; returns notes on inputs that will be changed."""

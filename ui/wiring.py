@@ -87,12 +87,17 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     c["custom_model"].blur(editor.on_images_change, **notes, **PRIVATE)
     c["size"].change(ev.on_size_change, c["size"], [c["width"], c["height"]], **AT_ONCE, **PRIVATE)
     tab.images.change(editor.on_images_change, **notes, **PRIVATE)
+    if tab.examples is not None:  # an example's pictures arrive without numbers or notes
+        tab.examples.load_input_event.then(
+            inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE
+        ).then(editor.on_images_change, **notes, **PRIVATE)
 
 
 def _wire_inputs(tab: EditTab) -> None:
     """The inputs' numbering and tools, and the results' selection, slider and reuse."""
     c = tab.controls
-    tab.images.upload(inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE)
+    tab.images.change(inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE)
+
     tab.images.select(inputs.picked, None, tab.input_selected, **AT_ONCE, **PRIVATE)
     selection = {"inputs": [tab.images, tab.input_selected],
                  "outputs": [tab.images, tab.input_selected]}  # fmt: skip

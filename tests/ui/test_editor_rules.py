@@ -5,7 +5,7 @@ import json
 import pytest
 from PIL import Image
 
-from client import EditParams
+from client import EditParams, InvalidImageError
 from client.errors import ValidationError
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
 from client.preparation import PreparationCache
@@ -17,6 +17,7 @@ from ui.editor import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
     MATCH_INPUT,
+    check_upload_size,
     model_limits_text,
     nearest_size,
     page_values,
@@ -104,9 +105,23 @@ def test_a_custom_model_needs_a_name():
     assert caught.value.field == "model"
 
 
-def test_model_limits_text_reads_the_model_table():
+def test_model_limits_text_reads_the_model_table_and_says_what_happens_to_big_photos():
     spec = MODELS["wan2.7-image-pro"]
-    assert f"up to {spec.max_image_bytes // (1024 * 1024)} MB each" in model_limits_text(spec.name)
+    text = model_limits_text(spec.name)
+    assert "Files up to 50 MB" in text
+    assert f"over {spec.max_side} px a side or 20 MB are scaled down and re-encoded" in text
+
+
+def test_a_file_over_the_upload_limit_is_named_with_what_to_do(tmp_path):
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as handle:
+        handle.truncate(52 * 1000 * 1000)
+    with pytest.raises(InvalidImageError) as caught:
+        check_upload_size(str(huge), 2)
+    assert str(caught.value) == (
+        "Image 2: it is 52 MB; files up to 50 MB are taken. Save it as a JPEG or scale it "
+        "down first."
+    )
 
 
 @pytest.mark.parametrize(
