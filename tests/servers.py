@@ -174,7 +174,9 @@ def nginx_config(replica_ports: Sequence[int], port: int, folder: Path) -> str:
     """deploy/nginx.conf pointed at loopback replicas, listening on `port`, its logs and
     temporary files in `folder`; each answer names the replica that gave it (X-Replica)."""
     text = (ROOT / "deploy" / "nginx.conf").read_text()
-    servers = "".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in replica_ports)
+    servers = "".join(
+        f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in replica_ports
+    )
     text, replaced = re.subn(r"(\s*server app\d+:7860[^;]*;)+", "\n        " + servers, text)
     assert replaced == 1, "deploy/nginx.conf lists its replicas as appN:7860"
     text = text.replace("listen 80;", f"listen 127.0.0.1:{port};")

@@ -67,6 +67,8 @@ def build_app(config: AppConfig) -> App:
         max_runs=config.history_max_runs,
         max_bytes=config.history_max_bytes,
         max_total_bytes=config.history_max_total_bytes,
+        database_url=config.history_database_url,
+        blob_url=config.history_blob_url,
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     cache = use_own_cache(config.history_dir)
@@ -83,7 +85,7 @@ def build_app(config: AppConfig) -> App:
         "mcp_server": config.mcp,
         "auth": list(config.auth) or None,
         "max_file_size": MAX_FILE_SIZE,
-        "allowed_paths": [str((config.history_dir / "blobs").resolve())],
+        "allowed_paths": [str(store.blob_folder.resolve())],
         "run_history": False,
         "css": CSS,
         "js": CTRL_ENTER_JS,
@@ -91,7 +93,7 @@ def build_app(config: AppConfig) -> App:
         "app_kwargs": {
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
-                Middleware(GoneFileMiddleware, folders=[cache, config.history_dir / "blobs"]),
+                Middleware(GoneFileMiddleware, folders=[cache, store.blob_folder]),
             ]
         },
     }

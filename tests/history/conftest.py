@@ -1,8 +1,8 @@
 """The store's tests run against every backend: SQLite and files (the embedded default),
 PostgreSQL and files, and PostgreSQL and S3 objects (the replicas' setup).
 
-Real servers, started once per session on free loopback ports (tests/servers.py) and only when a
-test asks for them: `open_store(directory, **options)` opens a store whose database (a new one
+Real servers, started once per session on free loopback ports (tests/conftest.py) and only when
+a test asks for them: `open_store(directory, **options)` opens a store whose database (a new one
 per directory on the PostgreSQL server) and bucket prefix (a new one per directory) follow the
 test's backend, so a store reopened on the same directory finds its runs again.
 """
@@ -16,21 +16,9 @@ from pathlib import Path
 import pytest
 
 from history import HistoryStore
-from tests.servers import S3_BUCKET, create_database, postgres_server, s3_server
+from tests.servers import S3_BUCKET, create_database
 
 BACKENDS = ["sqlite", "postgres", "postgres+s3"]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def s3_settings() -> Iterator[dict[str, str]]:
-    with s3_server() as settings:
-        yield settings
 
 
 @pytest.fixture(params=BACKENDS)
