@@ -83,8 +83,16 @@ class PostgresDatabase(Database):
     search_clause = "search @@ to_tsquery('simple', ?)"
 
     def __init__(self, url: str, *, max_connections: int = POOL_MAX) -> None:
-        from psycopg_pool import ConnectionPool, PoolTimeout
+        import psycopg
+        from psycopg_pool import ConnectionPool
 
+        try:  # once directly, so a wrong address fails at once and says so
+            psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT_S)).close()
+        except psycopg.Error as error:
+            raise ConnectionError(
+                f"cannot connect to PostgreSQL at {describe(url)} (HISTORY_DATABASE_URL):"
+                f" {type(error).__name__}"
+            ) from None
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -93,13 +101,7 @@ class PostgresDatabase(Database):
             open=False,
             name="history",
         )
-        try:
-            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-        except PoolTimeout as error:
-            self._pool.close()
-            raise ConnectionError(
-                f"cannot connect to PostgreSQL at {describe(url)} (HISTORY_DATABASE_URL)"
-            ) from error
+        self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         with self.write() as db:  # under the lock: replicas starting together wait their turn
             db.execute(CREATE_MIGRATIONS_TABLE)
         apply(self.write, MIGRATIONS)
