@@ -1,8 +1,9 @@
 """The history on PostgreSQL (HISTORY_DATABASE_URL), for several replicas sharing one history.
 
-psycopg 3 with a connection pool. Reads run on autocommit connections (no BEGIN/COMMIT round
-trips on the History tab's hot path). Every write is one transaction that first takes a single
-transaction-scoped advisory lock: writers on all replicas take turns exactly as SQLite's
+psycopg 3 with a connection pool (this module is imported only when a database URL is set).
+Reads run on autocommit connections (no BEGIN/COMMIT round trips on the History tab's hot
+path). Every write is one transaction that first takes a single transaction-scoped advisory
+lock: writers on all replicas take turns exactly as SQLite's
 BEGIN IMMEDIATE makes them, so a run is saved whole or not at all, its caps are enforced against
 what is committed, and a crash anywhere rolls back that run alone. Saves are seconds apart
 (each waits for a model), so one writer at a time costs nothing a visitor notices.
@@ -14,6 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import tuple_row
+from psycopg_pool import ConnectionPool
 
 from .migrations import apply
 from .postgres_schema import CREATE_MIGRATIONS_TABLE, MIGRATIONS
@@ -72,8 +78,6 @@ class PgConnection:
             cursor.executemany(placeholders(sql), list(rows))
 
     def tuples(self, sql: str, values: Iterable[Any] = ()) -> Any:
-        from psycopg.rows import tuple_row
-
         cursor = self._conn.cursor(row_factory=tuple_row)
         return cursor.execute(placeholders(sql), tuple(values))
 
@@ -83,9 +87,6 @@ class PostgresDatabase(Database):
     search_clause = "search @@ to_tsquery('simple', ?)"
 
     def __init__(self, url: str, *, max_connections: int = POOL_MAX) -> None:
-        import psycopg
-        from psycopg_pool import ConnectionPool
-
         try:  # once directly, so a wrong address fails at once and says so
             psycopg.connect(url, connect_timeout=int(CONNECT_TIMEOUT_S)).close()
         except psycopg.Error as error:
@@ -136,8 +137,6 @@ def ts_query(text: str) -> str:
 
 def describe(url: str) -> str:
     """host:port/dbname of a connection URL, never its password."""
-    from psycopg.conninfo import conninfo_to_dict
-
     try:
         parts = conninfo_to_dict(url)
     except Exception:

@@ -320,8 +320,8 @@ class HistoryStore:
                 "SELECT id, created_at, model, prompt, status, owner_label, cover FROM runs"
                 f" {where} ORDER BY id DESC LIMIT ?",
                 (*values, limit),
-            )
-            return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
+            ).fetchall()
+        return [RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None) for row in rows]
 
     def ensure_thumbnails(self, runs: Sequence[RunSummary]) -> None:
         """Makes the thumbnails of `runs` that do not exist yet (new runs, or lost files). A run
