@@ -156,3 +156,21 @@ def test_an_unreachable_database_is_named_without_its_password(tmp_path):
     with pytest.raises(ConnectionError, match=r"PostgreSQL at 127\.0\.0\.1:\d+/playground") as info:
         HistoryStore(tmp_path, database_url=url)
     assert "hunter2" not in str(info.value)
+
+
+def test_a_replicas_local_copies_are_private_and_age_out(tmp_path, shared):
+    """The images a replica fetched to serve are no permanent copy: private, dropped after a
+    day (and fetched again from the bucket when a page needs them)."""
+    store = HistoryStore(tmp_path / "replica", **shared)
+    run_id = store.save_run(new_run(output_images=[image_bytes(31)]))
+    [result] = store.get_run("anon:alice", run_id).output_paths
+    cache = store.blob_folder
+    modes = {path.stat().st_mode & 0o777 for path in cache.rglob("*")}
+    assert modes <= {0o600, 0o700} and cache.stat().st_mode & 0o777 == 0o700
+
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(result, (a_day_ago, a_day_ago))
+    store._blobs.prune()
+    assert not result.exists(), "a copy older than a day is dropped"
+    assert store.get_run("anon:alice", run_id).output_paths[0].read_bytes() == image_bytes(31)
+    store.close()
