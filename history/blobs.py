@@ -1,107 +1,106 @@
-"""Image files of the history, stored once each under a keyed content hash, written atomically.
+"""Where the history's images live, behind one interface: files in HISTORY_DIR, or S3 objects.
 
-The name is a keyed BLAKE2 digest of the stored bytes: identical images share one file, and
-nobody can derive a file's name from an image they hold. A file is complete before any row points
-at it (temporary file, fsync, rename, fsync of the directory). Every file is stored in a format
-browsers show, under the extension of its real format, and is private (permissions.py). A small
-WebP thumbnail is made beside it the first time a list shows it, decoding as little as it can.
+`BlobStore` is what the store (store.py) asks of either backend; `FileBlobs` keeps each image as
+a file, and s3_blobs.py keeps them as objects with these files as a bounded local cache.
+
+Each image is stored once under a keyed BLAKE2 digest of its bytes: identical images share one
+file, and nobody can derive a file's name from an image they hold. A file is complete before any
+row points at it (temporary file, fsync, rename, fsync of the directory). Every file is stored in
+a format browsers show, under the extension of its real format, and is private (permissions.py).
+A small WebP thumbnail is made beside it the first time a list shows it, decoding as little as
+it can.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import logging
 import os
 import time
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from PIL import Image
 
+from .images import (
+    PLACEHOLDER_COLOUR,
+    THUMBNAIL_MAX_PIXELS,
+    THUMBNAIL_SIDE,
+    THUMBNAIL_SUFFIX,
+    StoredImage,
+    browser_image,
+    reduced_thumbnail,
+    webp_bytes,
+)
 from .permissions import FILE_MODE, FOLDER_MODE, make_folder, open_new_private, tighten
 
 logger = logging.getLogger(__name__)
 
-BROWSER_FORMATS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "WEBP": "webp", "GIF": "gif"}
-"""Formats (as Pillow names them) every browser shows, stored byte for byte under these
-extensions; MPO is a camera's JPEG with extra frames appended. Any other format Pillow reads
-(TIFF, BMP, ICO, ...) is stored converted to PNG."""
+__all__ = ["THUMBNAIL_MAX_PIXELS", "BlobStore", "FileBlobs", "StoredImage"]
 
-PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I;16B"})
-"""Pillow modes written to PNG as they are; others become RGB, or RGBA when they carry alpha."""
-
-THUMBNAIL_SIDE = 256
-THUMBNAIL_SUFFIX = ".thumb.webp"
-THUMBNAIL_MAX_PIXELS = 50_000_000
-"""Images larger than this, counted after JPEG's reduced decoding, get no thumbnail: Pillow
-decodes PNG, WebP and GIF whole, and 50 megapixels of RGBA already take 200 MB."""
 PLACEHOLDER_NAME = "placeholder.thumb.webp"
-PLACEHOLDER_COLOUR = (200, 200, 200)
 STALE_TEMP_S = 3600.0
+"""A file or object no row knows is removed once it is this old: younger, it may belong to a
+save in progress (its bytes are written before its row)."""
 FOLDER_ATTEMPTS = 5
 
-
-@dataclass(frozen=True)
-class StoredImage:
-    """An image as the store keeps it: `data` is the file's bytes (the image's own, or its PNG
-    conversion), `ext` the extension of their real format."""
-
-    digest: str
-    ext: str
-    data: bytes
-    width: int
-    height: int
-
-    @property
-    def file_name(self) -> str:
-        return f"{self.digest}.{self.ext}"
+Confirm = Callable[[Sequence[str]], AbstractContextManager[set[str]]]
+"""`confirm(digests)` opens a write transaction of the store and yields those of `digests` that no
+row knows; a backend shared by several processes removes strays only inside it."""
 
 
-def browser_image(data: bytes) -> tuple[bytes, str, tuple[int, int]]:
-    """`data` in a format browsers show, its extension and its size. PNG, JPEG, WebP and GIF are
-    kept as they are, read from their header only; anything else Pillow reads becomes a PNG of
-    its first frame, alpha kept. Raises PIL.UnidentifiedImageError for what is not an image."""
-    with Image.open(io.BytesIO(data)) as image:
-        ext = BROWSER_FORMATS.get(image.format or "")
-        if ext:
-            return data, ext, image.size
-        return png_bytes(image), "png", image.size
+class BlobStore(ABC):
+    """What the store needs of a place for images. Paths are local: a backend that keeps its
+    images elsewhere materializes them (`fetch`, `make_thumbnail`) into `root` to be served."""
+
+    root: Path
+    placeholder: str
+    remote = False
+    """True when the images live off this machine (their sweep then runs in the background)."""
+
+    @abstractmethod
+    def digest(self, data: bytes) -> str: ...
+
+    @abstractmethod
+    def write(self, data: bytes) -> StoredImage:
+        """Stores `data` (converted to PNG unless browsers show its format) if it is new."""
+
+    @abstractmethod
+    def ensure(self, image: StoredImage) -> None:
+        """Writes the image again if a concurrent delete removed it (under the write lock)."""
+
+    @abstractmethod
+    def fetch(self, digest: str, ext: str) -> Path:
+        """The local path of an image, there to read (it may be missing if the image was lost)."""
+
+    @abstractmethod
+    def thumbnail_name(self, file_name: str) -> str:
+        """The local path of a file's thumbnail as a string (it may not exist yet)."""
+
+    @abstractmethod
+    def make_thumbnail(self, thumbnail: str) -> bool:
+        """Makes the thumbnail at `thumbnail` if missing; False when it cannot be made."""
+
+    def make_thumbnails(self, thumbnails: Sequence[str]) -> list[bool]:
+        return [self.make_thumbnail(thumbnail) for thumbnail in thumbnails]
+
+    @abstractmethod
+    def remove(self, digest: str, ext: str) -> None:
+        """Removes an image and its thumbnail, wherever they are kept."""
+
+    @abstractmethod
+    def sweep(self, known: set[str], confirm: Confirm, older_than: float = STALE_TEMP_S) -> None:
+        """Removes what no row knows (`known`, read before) and older than `older_than` seconds
+        (younger, it may be a save in progress); tidies what is local."""
 
 
-def png_bytes(image: Image.Image) -> bytes:
-    """The first frame of `image` as PNG, with its alpha and, when its mode is kept, its colour
-    profile."""
-    image.seek(0)
-    if image.mode in PNG_MODES:
-        frame, options = image, {"icc_profile": image.info.get("icc_profile")}
-    else:
-        frame, options = image.convert("RGBA" if image.has_transparency_data else "RGB"), {}
-    buffer = io.BytesIO()
-    frame.save(buffer, "PNG", **{name: value for name, value in options.items() if value})
-    return buffer.getvalue()
+class FileBlobs(BlobStore):
+    """Each image a private file under `root`, named by its digest, sharded by its first two hex
+    digits; thumbnails beside it."""
 
-
-def reduced_thumbnail(source: Path) -> Image.Image | None:
-    """A thumbnail of `source` decoded at the smallest scale its format allows (JPEG: 1/2 to 1/8
-    via `draft`), or None when even that would exceed THUMBNAIL_MAX_PIXELS; the pixel count
-    comes from the header, so a refused image is never decoded."""
-    with Image.open(source) as image:
-        image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-        if image.width * image.height > THUMBNAIL_MAX_PIXELS:
-            return None
-        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), reducing_gap=2.0)
-        return image.convert("RGBA" if image.has_transparency_data else "RGB")
-
-
-def webp_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "WEBP", quality=80)
-    return buffer.getvalue()
-
-
-class BlobStore:
     def __init__(self, root: Path, key: bytes, *, durable: bool = True) -> None:
         self.root = root
         self._root_text = str(root)
@@ -111,8 +110,7 @@ class BlobStore:
         tighten(root, FOLDER_MODE)
         self.placeholder = str(root / PLACEHOLDER_NAME)  # shown when no thumbnail can be made
         if not Path(self.placeholder).exists():
-            grey = Image.new("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE), PLACEHOLDER_COLOUR)
-            self._write_atomically(Path(self.placeholder), webp_bytes(grey), durable=False)
+            self._write_atomically(Path(self.placeholder), placeholder_bytes(), durable=False)
 
     def digest(self, data: bytes) -> str:
         return hashlib.blake2b(data, key=self._key, digest_size=24).hexdigest()
@@ -120,13 +118,15 @@ class BlobStore:
     def path(self, digest: str, ext: str) -> Path:
         return self.root / digest[:2] / f"{digest}.{ext}"
 
+    def fetch(self, digest: str, ext: str) -> Path:
+        return self.path(digest, ext)
+
     def thumbnail_name(self, file_name: str) -> str:
         """The path of a file's thumbnail as a string, built without Path objects (fast listing).
         The thumbnail may not exist yet: `make_thumbnail` creates it on first use."""
         return f"{self._root_text}/{file_name[:2]}/{file_name}{THUMBNAIL_SUFFIX}"
 
     def write(self, data: bytes) -> StoredImage:
-        """Stores `data` (converted to PNG unless browsers show its format) if it is new."""
         stored, ext, (width, height) = browser_image(data)
         image = StoredImage(self.digest(stored), ext, stored, width, height)
         target = self.path(image.digest, ext)
@@ -135,7 +135,6 @@ class BlobStore:
         return image
 
     def ensure(self, image: StoredImage) -> None:
-        """Writes the file again if a concurrent delete removed it (called under the write lock)."""
         target = self.path(image.digest, image.ext)
         if not target.exists():
             self._write_atomically(target, image.data)
@@ -170,11 +169,12 @@ class BlobStore:
             stale.unlink(missing_ok=True)
         remove_if_empty(path.parent)
 
-    def sweep(self, known: set[str]) -> None:
+    def sweep(self, known: set[str], confirm: Confirm, older_than: float = STALE_TEMP_S) -> None:
         """Tidies the folder on open: makes every folder 0700 and file 0600 (older versions left
         them readable by all), removes files no row knows once they are old enough not to belong
-        to a save in progress, and removes the folders left empty."""
-        cutoff = time.time() - STALE_TEMP_S
+        to a save in progress, and removes the folders left empty. (One host holds the files, so
+        `known`, read as the store opens, is enough.)"""
+        cutoff = time.time() - older_than
         for entry in os.scandir(self.root):
             if entry.is_dir(follow_symlinks=False):
                 sweep_folder(Path(entry.path), known, cutoff)
@@ -209,6 +209,11 @@ class BlobStore:
                 continue
         make_folder(temporary.parent)
         return open_new_private(temporary)
+
+
+def placeholder_bytes() -> bytes:
+    grey = Image.new("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE), PLACEHOLDER_COLOUR)
+    return webp_bytes(grey)
 
 
 def remove_if_empty(folder: Path) -> None:

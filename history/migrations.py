@@ -1,15 +1,18 @@
 """The history database's schema, as numbered migrations applied in order on open.
 
-Each migration runs once, in its own transaction, and is recorded in `_migrations`; a database
-from any earlier version opens and upgrades without losing a run. Append, never edit.
+Each migration runs once, in its own write transaction, and is recorded in `_migrations`; a
+database from any earlier version opens and upgrades without losing a run. Append, never edit.
+These are SQLite's; postgres_schema.py holds PostgreSQL's, applied by the same `apply`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Any], None]
 
 
 def m001_runs_and_images(db: sqlite3.Connection) -> None:
@@ -109,14 +112,33 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Applies the migrations this database lacks; returns its version afterwards."""
+    """Applies the migrations this SQLite database lacks; returns its version afterwards."""
     db.execute(
         "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
     )
+    return apply(lambda: immediate(db), migrations)
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A SQLite write transaction: BEGIN IMMEDIATE takes the database's one write lock."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def apply(
+    transaction: Callable[[], AbstractContextManager[Any]], migrations: tuple[Migration, ...]
+) -> int:
+    """Runs each migration not yet recorded, each in a `transaction()` of its own (which holds
+    the write lock, so two processes opening one database at once never apply one twice)."""
     for version, migration in enumerate(migrations, start=1):
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction() as db:
             done = db.execute("SELECT 1 FROM _migrations WHERE version = ?", (version,)).fetchone()
             if not done:
                 migration(db)
@@ -124,8 +146,4 @@ def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIO
                     "INSERT INTO _migrations (version, name) VALUES (?, ?)",
                     (version, migration.__name__),
                 )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
     return len(migrations)

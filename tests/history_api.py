@@ -40,9 +40,10 @@ def history_captions(client: Client) -> list[str]:
     return [item["caption"] for item in gallery]
 
 
-def newest_run_id(history_dir: Path) -> str:
-    """The newest run's id, read from the app's database (as an attacker who learnt it would)."""
-    store = HistoryStore(history_dir)
+def newest_run_id(history_dir: Path, **store_options: str) -> str:
+    """The newest run's id, read from the app's database (as an attacker who learnt it would);
+    `store_options` name the database and bucket of an app configured with them."""
+    store = HistoryStore(history_dir, **store_options)
     try:
         return store.list_runs(None, limit=1)[0].id
     finally:

@@ -1,8 +1,10 @@
 """`python -m tests.install_packages`: installs the Debian packages the tests need, if missing.
 
 Debian's Chromium for the browser tests (driven through Playwright; Playwright's own browser
-download is never used: this project's machines reach only package registries), and a CJK font
-so the simulator writes Chinese prompts legibly. Each package is checked by a file it installs.
+download is never used: this project's machines reach only package registries), a CJK font so
+the simulator writes Chinese prompts legibly, and PostgreSQL and nginx for the tests of several
+replicas (tests/servers.py starts throwaway servers of them; the packages' own services are not
+used). Each package is checked by a file it installs.
 """
 
 import os
@@ -13,6 +15,8 @@ import sys
 PACKAGES = {
     "chromium": "/usr/bin/chromium",
     "fonts-wqy-microhei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "postgresql": "/usr/lib/postgresql/15/bin/initdb",
+    "nginx": "/usr/sbin/nginx",
 }
 """Debian package → a file it installs (present: nothing to do)."""
 

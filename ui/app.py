@@ -68,6 +68,8 @@ def build_app(config: AppConfig) -> App:
         max_runs=config.history_max_runs,
         max_bytes=config.history_max_bytes,
         max_total_bytes=config.history_max_total_bytes,
+        database_url=config.history_database_url,
+        blob_url=config.history_blob_url,
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     cache = use_own_cache(config.history_dir)
@@ -84,7 +86,7 @@ def build_app(config: AppConfig) -> App:
         "mcp_server": config.mcp,
         "auth": list(config.auth) or None,
         "max_file_size": GRADIO_UPLOAD_CAP,
-        "allowed_paths": [str((config.history_dir / "blobs").resolve()), str(EXAMPLES_DIR)],
+        "allowed_paths": [str(store.blob_folder.resolve()), str(EXAMPLES_DIR)],
         "run_history": False,
         "css": CSS,
         "js": CTRL_ENTER_JS,
@@ -92,7 +94,7 @@ def build_app(config: AppConfig) -> App:
         "app_kwargs": {
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
-                Middleware(GoneFileMiddleware, folders=[cache, config.history_dir / "blobs"]),
+                Middleware(GoneFileMiddleware, folders=[cache, store.blob_folder]),
             ]
         },
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
@@ -27,7 +27,9 @@ SETTINGS = (
     ("HISTORY_MAX_RUNS", "unset", "per visitor: keep at most this many runs, oldest removed first"),
     ("HISTORY_MAX_BYTES", "unset", "per visitor: keep their images under this many bytes"),
     ("HISTORY_MAX_TOTAL_BYTES", "unset", "whole store: keep all images under this many bytes"),
-    ("HISTORY_SECRET", "generated", "signs visitors' history ids; default: a file in HISTORY_DIR"),
+    ("HISTORY_DATABASE_URL", "unset", "postgresql://... for several replicas; unset: SQLite"),
+    ("HISTORY_BLOB_URL", "unset", "s3://bucket/prefix for the images (boto3's AWS_* settings)"),
+    ("HISTORY_SECRET", "generated", "signs visitors' history ids; required with a database URL"),
     ("APP_AUTH", "unset", "password protection: user:password[,user:password] or a file of them"),
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
     ("GRADIO_MCP_SERVER", "False", "True: also serve the edit as an MCP tool (same as --mcp)"),
@@ -60,6 +62,8 @@ class AppConfig:
     history_max_bytes: int | None = None
     history_max_total_bytes: int | None = None
     history_secret: str | None = None
+    history_database_url: str | None = field(default=None, repr=False)
+    history_blob_url: str | None = None
     auth: tuple[tuple[str, str], ...] = ()
     simulator_latency_s: float = 1.0
     share: bool = False
@@ -92,11 +96,38 @@ class AppConfig:
             history_max_bytes=_int(env, "HISTORY_MAX_BYTES", None, low=1),
             history_max_total_bytes=_int(env, "HISTORY_MAX_TOTAL_BYTES", None, low=1),
             history_secret=env.get("HISTORY_SECRET") or None,
+            history_database_url=_database_url(env),
+            history_blob_url=_blob_url(env),
             auth=parse_auth(env.get("APP_AUTH") or ""),
             simulator_latency_s=_float(env, "SIMULATOR_LATENCY", 1.0),
             share=args.share,
             mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
         )
+
+
+def _database_url(env: dict[str, str]) -> str | None:
+    """HISTORY_DATABASE_URL, which needs HISTORY_SECRET: every replica must sign visitors' ids
+    with one secret, or a visitor would be a stranger on every other replica."""
+    url = (env.get("HISTORY_DATABASE_URL") or "").strip()
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("HISTORY_DATABASE_URL must start with postgresql://.")
+    if not (env.get("HISTORY_SECRET") or "").strip():
+        raise ConfigError(
+            "HISTORY_SECRET must be set when HISTORY_DATABASE_URL is: give every replica the same"
+            " secret (for example `openssl rand -hex 32`), so a visitor is the same on each."
+        )
+    return url
+
+
+def _blob_url(env: dict[str, str]) -> str | None:
+    url = (env.get("HISTORY_BLOB_URL") or "").strip()
+    if not url:
+        return None
+    if not url.startswith("s3://") or not url[len("s3://") :].strip("/"):
+        raise ConfigError(f"HISTORY_BLOB_URL must look like s3://bucket/prefix; got {url!r}.")
+    return url
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -26,8 +26,10 @@ def files_exist(store: HistoryStore, owner: str, run_id: str) -> bool:
     )
 
 
-def test_a_run_larger_than_the_byte_cap_is_kept_and_only_its_owners_older_runs_go(tmp_path):
-    store = HistoryStore(tmp_path / "h", max_bytes=300_000)
+def test_a_run_larger_than_the_byte_cap_is_kept_and_only_its_owners_older_runs_go(
+    open_store, tmp_path
+):
+    store = open_store(tmp_path / "h", max_bytes=300_000)
     alice_old = [save(store, "anon:alice", seed) for seed in (1, 2)]
     bob = [save(store, "anon:bob", seed) for seed in (3, 4)]
 
@@ -42,9 +44,9 @@ def test_a_run_larger_than_the_byte_cap_is_kept_and_only_its_owners_older_runs_g
     store.close()
 
 
-def test_the_byte_cap_counts_each_owners_own_images(tmp_path):
+def test_the_byte_cap_counts_each_owners_own_images(open_store, tmp_path):
     one_run = 2 * len(noise_bytes(1, 16))
-    store = HistoryStore(tmp_path / "h", max_bytes=int(one_run * 2.5))
+    store = open_store(tmp_path / "h", max_bytes=int(one_run * 2.5))
     bob = [save(store, "anon:bob", seed) for seed in (100, 101)]
     alice = [save(store, "anon:alice", seed) for seed in range(1, 6)]
     assert ids(store, "anon:alice") == alice[-2:]
@@ -52,8 +54,8 @@ def test_the_byte_cap_counts_each_owners_own_images(tmp_path):
     assert store.owner_bytes("anon:alice") <= one_run * 2.5
 
 
-def test_an_image_two_owners_share_counts_for_both(tmp_path):
-    store = HistoryStore(tmp_path / "h")
+def test_an_image_two_owners_share_counts_for_both(open_store, tmp_path):
+    store = open_store(tmp_path / "h")
     shared = noise_bytes(7, 40)
     for owner, seed in (("anon:alice", 1), ("anon:bob", 2)):
         own = noise_bytes(seed, 16)
@@ -63,8 +65,8 @@ def test_an_image_two_owners_share_counts_for_both(tmp_path):
     assert store.total_bytes() == len(shared) + len(noise_bytes(1, 16)) + len(noise_bytes(2, 16))
 
 
-def test_ten_runs_of_one_visitor_leave_another_visitors_five_alone(tmp_path):
-    store = HistoryStore(tmp_path / "h", max_runs=10)
+def test_ten_runs_of_one_visitor_leave_another_visitors_five_alone(open_store, tmp_path):
+    store = open_store(tmp_path / "h", max_runs=10)
     bob = [save(store, "anon:bob", seed) for seed in range(100, 105)]
     alice = [save(store, "anon:alice", seed) for seed in range(1, 11)]
     assert ids(store, "anon:bob") == bob and ids(store, "anon:alice") == alice
@@ -75,14 +77,14 @@ def test_ten_runs_of_one_visitor_leave_another_visitors_five_alone(tmp_path):
     store.close()
 
 
-def test_the_disk_guard_takes_the_largest_visitors_oldest_run_first(tmp_path):
-    store = HistoryStore(tmp_path / "h")
+def test_the_disk_guard_takes_the_largest_visitors_oldest_run_first(open_store, tmp_path):
+    store = open_store(tmp_path / "h")
     alice = [save(store, "anon:alice", seed, side=40) for seed in (1, 2, 3)]  # ~9.6 kB each
     bob = [save(store, "anon:bob", seed, side=16) for seed in (4, 5)]  # ~1.5 kB each
     cap = store.total_bytes()
     store.close()
 
-    store = HistoryStore(tmp_path / "h", max_total_bytes=cap)
+    store = open_store(tmp_path / "h", max_total_bytes=cap)
     carol = save(store, "anon:carol", 6, side=16)  # over by ~1.5 kB: one of alice's runs fixes it
     assert ids(store, "anon:alice") == alice[1:]
     assert ids(store, "anon:bob") == bob and ids(store, "anon:carol") == [carol]
@@ -94,22 +96,22 @@ def test_the_disk_guard_takes_the_largest_visitors_oldest_run_first(tmp_path):
     store.close()
 
 
-def test_the_disk_guard_spares_a_smaller_visitor_while_the_largest_can_give(tmp_path):
-    store = HistoryStore(tmp_path / "h")
+def test_the_disk_guard_spares_a_smaller_visitor_while_the_largest_can_give(open_store, tmp_path):
+    store = open_store(tmp_path / "h")
     bob = save(store, "anon:bob", 5, side=30)  # the oldest run of all, but bob uses less
     alice = [save(store, "anon:alice", seed, side=40) for seed in (1, 2, 3, 4)]
     cap = store.total_bytes()
     store.close()
 
-    store = HistoryStore(tmp_path / "h", max_total_bytes=cap)
+    store = open_store(tmp_path / "h", max_total_bytes=cap)
     save(store, "anon:carol", 6, side=45)  # needs about two of alice's runs freed
     assert ids(store, "anon:bob") == [bob]
     assert ids(store, "anon:alice") == alice[2:]
     store.close()
 
 
-def test_concurrent_savers_of_two_visitors_each_keep_their_newest(tmp_path):
-    store = HistoryStore(tmp_path / "h", max_runs=3)
+def test_concurrent_savers_of_two_visitors_each_keep_their_newest(open_store, tmp_path):
+    store = open_store(tmp_path / "h", max_runs=3)
     saved: dict[str, list[str]] = {"anon:alice": [], "anon:bob": []}
     lock = threading.Lock()
 

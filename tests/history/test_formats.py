@@ -9,15 +9,8 @@ import zipfile
 import pytest
 from PIL import Image
 
-from history import HistoryStore, export_zip, remove_export
+from history import export_zip, remove_export
 from tests.history.support import encoded, new_run, noise_image
-
-
-@pytest.fixture
-def store(tmp_path):
-    opened = HistoryStore(tmp_path / "history")
-    yield opened
-    opened.close()
 
 
 def stored_as(path) -> tuple[str | None, str, bytes]:

@@ -13,13 +13,6 @@ from history import HistoryStore, export_zip, remove_export
 from tests.history.support import image_bytes, new_run
 
 
-@pytest.fixture
-def store(tmp_path):
-    opened = HistoryStore(tmp_path / "history")
-    yield opened
-    opened.close()
-
-
 def test_a_saved_run_comes_back_whole(store):
     run = new_run(negative_prompt="blur", revised_prompts=["snowy"], elapsed_s=1.5,
                   request_id="req-1", notes=["Image 1 was downscaled"])  # fmt: skip
@@ -84,11 +77,11 @@ def test_identical_images_are_stored_once_and_removed_with_their_last_run(store,
     assert store.total_bytes() == 0
 
 
-def test_file_names_cannot_be_derived_from_the_image(tmp_path):
+def test_file_names_cannot_be_derived_from_the_image(open_store, tmp_path):
     import hashlib
 
-    one = HistoryStore(tmp_path / "one")
-    two = HistoryStore(tmp_path / "two")
+    one = open_store(tmp_path / "one")
+    two = open_store(tmp_path / "two")
     data = image_bytes(5)
     paths = [
         s.get_run("anon:alice", s.save_run(new_run(input_images=[data]))).input_paths[0].name
@@ -145,8 +138,8 @@ def test_export_holds_the_images_and_a_run_json(store):
     assert not archive.exists() and not archive.parent.exists()
 
 
-def test_the_run_cap_removes_the_oldest_runs(tmp_path):
-    store = HistoryStore(tmp_path / "h", max_runs=3)
+def test_the_run_cap_removes_the_oldest_runs(open_store, tmp_path):
+    store = open_store(tmp_path / "h", max_runs=3)
     ids = [
         store.save_run(new_run(prompt=f"run {i}", output_images=[image_bytes(10 + i)]))
         for i in range(5)
@@ -155,9 +148,9 @@ def test_the_run_cap_removes_the_oldest_runs(tmp_path):
     assert store.get_run(None, ids[0]) is None
 
 
-def test_the_byte_cap_removes_the_oldest_runs_until_under(tmp_path):
+def test_the_byte_cap_removes_the_oldest_runs_until_under(open_store, tmp_path):
     one_run = len(image_bytes(1)) + len(image_bytes(50))
-    store = HistoryStore(tmp_path / "h", max_bytes=int(one_run * 2.5))
+    store = open_store(tmp_path / "h", max_bytes=int(one_run * 2.5))
     for i in range(5):
         store.save_run(
             new_run(input_images=[image_bytes(100 + i)], output_images=[image_bytes(200 + i)])
@@ -166,8 +159,8 @@ def test_the_byte_cap_removes_the_oldest_runs_until_under(tmp_path):
     assert store.count_runs() == 2
 
 
-def test_concurrent_savers_keep_exactly_the_newest_runs_under_the_cap(tmp_path):
-    store = HistoryStore(tmp_path / "h", max_runs=5)
+def test_concurrent_savers_keep_exactly_the_newest_runs_under_the_cap(open_store, tmp_path):
+    store = open_store(tmp_path / "h", max_runs=5)
     ids, lock = [], threading.Lock()
 
     def writer(number: int) -> None:
@@ -183,7 +176,7 @@ def test_concurrent_savers_keep_exactly_the_newest_runs_under_the_cap(tmp_path):
     for thread in threads:
         thread.join()
     assert [run.id for run in store.list_runs(None)] == sorted(ids, reverse=True)[:5]
-    files = [path for path in (tmp_path / "h" / "blobs").glob("*/*") if path.suffix == ".png"]
+    files = [path for path in store.blob_folder.glob("*/*") if path.suffix == ".png"]
     assert len(files) == 6, "five results and the one input they share; the rest were removed"
 
 
@@ -209,8 +202,22 @@ def test_sixteen_threads_write_at_once(store):
     assert all(len(store.list_runs(f"anon:{n}")) == 5 for n in range(16))
 
 
-def test_the_database_is_in_wal_mode_with_its_migrations_recorded(store):
-    db = sqlite3.connect(store.directory / "history.sqlite3")
+def test_the_database_is_in_wal_mode_with_its_migrations_recorded(tmp_path):
+    HistoryStore(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY version")]
     assert versions == [1, 2, 3, 4, 5]
+
+
+def test_a_stopped_run_is_kept_and_marked_and_the_typical_time_is_the_median(open_store, tmp_path):
+    store = open_store(tmp_path)
+    stopped_id = store.save_run(new_run(prompt="stopped one", stopped=True, elapsed_s=9.0))
+    assert store.get_run("anon:alice", stopped_id).stopped
+    assert [run.stopped for run in store.list_runs("anon:alice")] == [True]
+    assert store.typical_seconds("qwen-image-2.0-pro") == 9.0
+    for seconds in (1.0, 2.0, 30.0, 3.0):
+        store.save_run(new_run(elapsed_s=seconds))
+    store.save_run(new_run(elapsed_s=99.0, status="failed", output_images=[]))
+    assert store.typical_seconds("qwen-image-2.0-pro") == 3.0  # failed runs do not count
+    assert store.typical_seconds("wan2.7-image-pro") is None

@@ -8,14 +8,42 @@ fresh copies, and the copies of the earlier process are gone.
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
 import httpx2
+import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
 from tests.app_process import app_process
 from tests.history_api import issued_cookie, newest_run_id, owner_cookie_name
+from tests.servers import S3_BUCKET, create_database
 
 ENV = {"SIMULATOR_LATENCY": "0"}
+
+
+@pytest.fixture(params=["embedded", "postgres+s3"])
+def deployment(request, monkeypatch) -> tuple[dict[str, str], dict[str, str]]:
+    """(the app's environment, the options of a store reading its history) for the embedded
+    default, and for a replica's setup: PostgreSQL, S3 objects and a local cache of them."""
+    if request.param == "embedded":
+        return ENV, {}
+    s3_settings = request.getfixturevalue("s3_settings")
+    for name, value in s3_settings.items():
+        monkeypatch.setenv(name, value)
+    options = {
+        "database_url": create_database(request.getfixturevalue("postgres_url")),
+        "blob_url": f"s3://{S3_BUCKET}/deleted-{uuid.uuid4().hex[:8]}",
+    }
+    env = {
+        **ENV,
+        **s3_settings,
+        "HISTORY_DATABASE_URL": options["database_url"],
+        "HISTORY_BLOB_URL": options["blob_url"],
+        "HISTORY_SECRET": secrets.token_hex(32),
+    }
+    return env, options
 
 
 def raw_visitor(url: str, token: str) -> Client:
@@ -38,23 +66,28 @@ def status_without_cookie(url: str) -> int:
     return httpx2.get(url, timeout=10).status_code
 
 
-def edit_and_open(client: Client, picture, prompt: str, history_dir) -> tuple[str, list[str]]:
+def edit_and_open(
+    client: Client, picture, prompt: str, history_dir, options: dict[str, str]
+) -> tuple[str, list[str]]:
     """Runs an edit and opens it in History; returns the run id and every URL served for it."""
     edited = client.predict(images=[handle_file(str(picture))], prompt=prompt, api_name="/edit")
-    run_id = newest_run_id(history_dir)
+    run_id = newest_run_id(history_dir, **options)
     opened = client.predict(run_id=run_id, api_name="/history_open")
     urls = urls_in(edited) + urls_in(opened)
     assert len(urls) >= 3, urls  # the Edit tab's result, the detail's input and result
     return run_id, urls
 
 
-def test_after_delete_every_url_of_the_run_answers_404(tmp_path):
+def test_after_delete_every_url_of_the_run_answers_404(tmp_path, deployment):
+    env, options = deployment
     picture = tmp_path / "photo.png"
     Image.new("RGB", (640, 480), (200, 80, 40)).save(picture)
-    with app_process(["python", "app.py"], tmp_path, env=ENV) as app:
+    with app_process(["python", "app.py"], tmp_path, env=env) as app:
         client = raw_visitor(app.url, issued_cookie(app.url))
-        run_id, urls = edit_and_open(client, picture, "a run to forget", app.history_dir)
-        kept_id, kept_urls = edit_and_open(client, picture, "a run to keep", app.history_dir)
+        run_id, urls = edit_and_open(client, picture, "a run to forget", app.history_dir, options)
+        kept_id, kept_urls = edit_and_open(
+            client, picture, "a run to keep", app.history_dir, options
+        )
         assert {status_without_cookie(url) for url in urls} == {200}
 
         client.predict(run_id=run_id, search="", model="All models", api_name="/history_delete")
@@ -63,7 +96,7 @@ def test_after_delete_every_url_of_the_run_answers_404(tmp_path):
         reopened = urls_in(client.predict(run_id=kept_id, api_name="/history_open"))
         assert reopened and {status_without_cookie(url) for url in reopened} == {200}
 
-    with app_process(["python", "app.py"], tmp_path, env=ENV) as restarted:
+    with app_process(["python", "app.py"], tmp_path, env=env) as restarted:
         assert {
             status_without_cookie(url.replace(app.url, restarted.url)) for url in kept_urls
         } == {404}, "copies served before the restart must not answer after it"

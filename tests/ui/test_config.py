@@ -86,3 +86,38 @@ def test_app_py_exits_with_one_line_naming_a_bad_variable(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "Configuration error: MAX_CONCURRENT_RUNS must be a whole number; got 'many'."
     ]
+
+
+def test_a_database_url_needs_the_shared_secret_and_app_py_says_so(tmp_path):
+    """Replicas that sign visitor ids with secrets of their own would each see a stranger."""
+    url = "postgresql://playground:pw@db:5432/playground"
+    with pytest.raises(ConfigError, match="HISTORY_SECRET must be set when HISTORY_DATABASE_URL"):
+        AppConfig.from_env([], {"HISTORY_DATABASE_URL": url})
+    config = AppConfig.from_env([], {"HISTORY_DATABASE_URL": url, "HISTORY_SECRET": "s"})
+    assert config.history_database_url == url and "pw@" not in repr(config)
+    env = {"PATH": "", "HISTORY_DIR": str(tmp_path), "HISTORY_DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Configuration error: HISTORY_SECRET must be set")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("HISTORY_DATABASE_URL", "mysql://db/playground", "must start with postgresql://"),
+        ("HISTORY_BLOB_URL", "https://bucket.example/prefix", "must look like s3://bucket"),
+        ("HISTORY_BLOB_URL", "s3://", "must look like s3://bucket"),
+    ],
+)
+def test_a_history_url_of_the_wrong_kind_is_refused(name, value, message):
+    with pytest.raises(ConfigError, match=f"{name} {message}"):
+        AppConfig.from_env([], {name: value, "HISTORY_SECRET": "s"})
+
+
+def test_the_blob_url_is_read_and_both_urls_are_unset_by_default():
+    assert AppConfig.from_env([], {"HISTORY_BLOB_URL": "s3://b/p"}).history_blob_url == "s3://b/p"
+    defaults = AppConfig.from_env([], {})
+    assert defaults.history_database_url is None and defaults.history_blob_url is None

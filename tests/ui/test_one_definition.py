@@ -105,7 +105,8 @@ def test_history_stores_every_parameter_once_and_gives_it_back(changed, tmp_path
         )
         stored = store.get_run("anon:alice", run_id)
         assert EditParams.from_dict(stored.params) == changed
-        row = store._db().execute("SELECT params FROM runs WHERE id = ?", (run_id,)).fetchone()
+        with store._sql.read() as db:
+            row = db.execute("SELECT params FROM runs WHERE id = ?", (run_id,)).fetchone()
         assert "seed" not in json.loads(row[0])  # the seed has a column of its own
     finally:
         store.close()
