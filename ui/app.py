@@ -29,6 +29,7 @@ from .layout import build_api_inputs, build_edit_tab, build_header
 from .owner import OwnerCookieMiddleware, load_or_create_secret
 from .runs import Runner
 from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
+from .texts import I18N
 from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -91,6 +92,7 @@ def build_app(config: AppConfig) -> App:
         "css": CSS,
         "js": CTRL_ENTER_JS,
         "theme": gr.themes.Soft(),
+        "i18n": I18N,
         "app_kwargs": {
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
@@ -110,9 +112,9 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         "concurrency_id": "edit",
     }
     with gr.Blocks(title="Image Edit Playground", delete_cache=DELETE_CACHE) as demo:
-        banner = build_header(ctx.backend.banner)
+        banner = build_header(ctx.backend.banner_key)
         notice = build_finished_notice()
-        key_state, app_banner = gr.State(None), gr.State(ctx.backend.banner)
+        key_state, app_banner = gr.State(None), gr.State(ctx.backend.banner_key)
         with gr.Tabs(selected="edit") as tabs:
             edit_tab = build_edit_tab(ctx.config.wire_format)
             history_tab = build_history_tab(notice)

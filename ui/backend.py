@@ -17,16 +17,6 @@ from .config import AppConfig
 
 logger = logging.getLogger(__name__)
 
-API_BANNER = (
-    "**Real models.** Runs go to the PowerTokens API with this app's key, and each image is "
-    "billed. Paste your own key under *API key* to use yours for this session."
-)
-SIMULATOR_BANNER = (
-    "**Offline simulator.** No `POWERTOKENS_API_KEY` is set, so results come from the built-in "
-    "simulator, not from the model: they are made from your inputs with the prompt written on "
-    "them. Paste a key under *API key* to use the real models for your session."
-)
-
 
 class VisitorKey:
     """A key a visitor pasted; lives only in their session's server state."""
@@ -54,8 +44,13 @@ class Backend:
     """"simulator" or "api": recorded with every run."""
     client: ImageEditClient
     api_base_url: str
-    banner: str
-    """Says where this app's runs go (a visitor's own key changes it for their page)."""
+
+    @property
+    def banner_key(self) -> str:
+        """The key in ui/texts.py of the banner that says where this app's runs go (in English
+        and Chinese; a visitor's own key changes it for their page)."""
+        return f"banner_{self.name}"
+
     simulator: RunningServer | None = None
     key: str | None = field(default=None, repr=False)
     """The configured key, kept to redact it from whatever a run records or shows."""
@@ -83,9 +78,9 @@ class Backend:
 def start_backend(config: AppConfig) -> Backend:
     if config.api_key:
         client = ImageEditClient(api_key=config.api_key, base_url=config.base_url)
-        return Backend("api", client, config.base_url, API_BANNER, key=config.api_key)
+        return Backend("api", client, config.base_url, key=config.api_key)
     server = serve(create_app(SimulatorConfig(latency_s=config.simulator_latency_s)))
     logger.info("no API key set: using the in-process simulator at %s", server.base_url)
     # any key opens the simulator; a random one never matches (and so never masks) real words
     client = ImageEditClient(api_key=f"simulator-{secrets.token_hex(8)}", base_url=server.base_url)
-    return Backend("simulator", client, config.base_url, SIMULATOR_BANNER, server)
+    return Backend("simulator", client, config.base_url, server)

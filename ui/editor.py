@@ -29,6 +29,7 @@ from client.models import (
 )
 
 from .config import UPLOAD_MAX_BYTES
+from .texts import LANGUAGES, TEXTS
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
@@ -58,15 +59,16 @@ def resolve_model(choice: str, custom_name: str | None) -> str:
     return name
 
 
-def model_limits_text(model: str) -> str:
+def model_limits_text(model: str, language: str = "en") -> str:
     """What the model takes, as the inputs' note says it; what the app does about it."""
     spec = model_spec(model)
     name = model if model in MODELS else "Custom model"
-    return (
-        f"{name}: {spec.min_images}–{spec.max_images} input images, n up to {spec.max_n}. "
-        f"Files up to {UPLOAD_MAX_BYTES // 1_000_000} MB; photos over {spec.max_side} px a side "
-        f"or {spec.max_image_bytes // (1024 * 1024)} MB are scaled down and re-encoded to fit."
-    )
+    sentence = TEXTS["limits"][LANGUAGES.index(language)]
+    return sentence.format(
+        name=name, min_images=spec.min_images, max_images=spec.max_images, max_n=spec.max_n,
+        upload=UPLOAD_MAX_BYTES // 1_000_000, max_side=spec.max_side,
+        max_mb=spec.max_image_bytes // (1024 * 1024),
+    )  # fmt: skip
 
 
 def check_upload_size(path: str, position: int) -> None:

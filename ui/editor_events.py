@@ -37,6 +37,7 @@ from .editor import (
 from .inputs import gallery_paths
 from .jobs import Job
 from .runs import RunOutcome
+from .texts import LANGUAGES, TEXTS, language_of, say
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
 """Validation errors whose field is a part of a control rather than the control's own name."""
@@ -61,20 +62,17 @@ def outcome_markdown(outcome: RunOutcome) -> str:
 
 
 PROGRESS_EVERY_S = 1.0
-STOPPED_TEXT = (
-    "■ **Stopped.** If the service had already started, its answer is still kept: it appears "
-    "in History, marked stopped."
-)
 
 
-def ready_buttons() -> tuple:
+def ready_buttons(request: Any = None) -> tuple:
     """Run ready again and Stop hidden (fresh updates each time: Gradio consumes them)."""
-    return gr.update(value="Run", interactive=True), gr.update(visible=False)
+    run = TEXTS["run"][LANGUAGES.index(language_of(request))]
+    return gr.update(value=run, interactive=True), gr.update(visible=False)
 
 
-def running_text(job: Job, typical: float | None) -> str:
-    usual = f" · {job.model} usually takes about {typical:.0f} s" if typical else ""
-    return f"**Running** · {job.elapsed_s:.0f} s{usual}. Stop keeps what comes back."
+def running_text(request: Any, job: Job, typical: float | None) -> str:
+    usual = say(request, "usually", model=job.model, typical=f"{typical:.0f}") if typical else ""
+    return say(request, "running_status", seconds=f"{job.elapsed_s:.0f}", usual=usual)
 
 
 # -- small control handlers --------------------------------------------------------------------
@@ -120,26 +118,20 @@ def compare_selected(run_inputs: list[str], paths: list[str], index: int) -> Any
     return aligned_pair(run_inputs or [], paths[min(index, len(paths) - 1)])
 
 
-KEY_BANNER = (
-    "**Your key.** Your runs go to the real models with the key you pasted (kept on the server "
-    "for this session only, never stored). *Forget key* goes back to the app's backend."
-)
-
-
-def set_visitor_key(typed: str, banner: str) -> tuple:
+def set_visitor_key(typed: str, app_banner: str, request: gr.Request = None) -> tuple:
     """Keeps a pasted key in the session's server state and clears the field at once; the
-    banner then says the visitor's runs use their key."""
+    banner then says the visitor's runs use their key (`app_banner`: the app's own banner)."""
     typed = (typed or "").strip()
     if not typed:
-        return None, "", "Using the app's backend.", banner
+        return None, "", "Using the app's backend.", say(request, app_banner)
     return (
         VisitorKey(typed), "", "Your key is set for this session (kept on the server only).",
-        KEY_BANNER,
+        say(request, "banner_key"),
     )  # fmt: skip
 
 
-def forget_visitor_key(banner: str) -> tuple:
-    return None, "Key forgotten; using the app's backend.", banner
+def forget_visitor_key(app_banner: str, request: gr.Request = None) -> tuple:
+    return None, "Key forgotten; using the app's backend.", say(request, app_banner)
 
 
 class EditorHandlers:
@@ -148,7 +140,9 @@ class EditorHandlers:
     def __init__(self, ctx: PageContext) -> None:
         self.ctx = ctx
 
-    def on_images_change(self, images: Any, model: str, custom_model: str) -> str:
+    def on_images_change(
+        self, images: Any, model: str, custom_model: str, request: gr.Request = None
+    ) -> str:
         """Prepares the inputs as soon as they change (the run reuses the prepared bytes), so a
         bad file or a change made to fit the model is named before any run."""
         name = selected_model(model, custom_model)
@@ -168,7 +162,7 @@ class EditorHandlers:
             else:
                 if note:
                     messages.append(f"ℹ {note}")
-        return "\n\n".join([model_limits_text(name), *messages])
+        return "\n\n".join([model_limits_text(name, language_of(request)), *messages])
 
     def field_problem(self, values: dict[str, Any]) -> tuple[str, str] | None:
         """(control name, message) for the first value the service would refuse, else None."""
@@ -196,7 +190,7 @@ class EditorHandlers:
             for name in names
         ]
 
-    def start_run(self, **values: Any) -> tuple:
+    def start_run(self, request: gr.Request = None, **values: Any) -> tuple:
         """First step of Run, answered at once: a refusal goes to the status line in words and
         clears the last run's results (the field gets its message from the validator); a
         valid run shows Run busy and Stop. Outputs: status, run, stop, results, compare,
@@ -204,9 +198,11 @@ class EditorHandlers:
         problem = self.field_problem(values)
         cleared = ([], None, "", "", None)
         if problem:
-            return (f"⚠ **Not run.** {problem[1]}", gr.update(), gr.update(), *cleared)
+            refused = say(request, "not_run", problem=problem[1])
+            return (refused, gr.update(), gr.update(), *cleared)
         return (
-            "Waiting for a free slot…", gr.update(value="Running…", interactive=False),
+            say(request, "waiting"),
+            gr.update(value=say(request, "running"), interactive=False),
             gr.update(visible=True), *cleared,
         )  # fmt: skip
 
@@ -217,7 +213,7 @@ class EditorHandlers:
         try:
             params = params_from_page(values, images)
         except ValidationError as error:
-            yield self._finished(f"⚠ **Not run.** {error}")
+            yield self._finished(say(request, "not_run", problem=error), request)
             return
         owner = self.ctx.owner(request)
         session = getattr(request, "session_hash", None) or owner.id
@@ -229,35 +225,36 @@ class EditorHandlers:
         typical = self.ctx.store.typical_seconds(params.model)
         while not job.done.wait(PROGRESS_EVERY_S):
             if job.stopped.is_set():
-                yield self._finished(STOPPED_TEXT)
+                yield self._finished(say(request, "stopped"), request)
                 return
-            yield (gr.skip(), running_text(job, typical), *[gr.skip()] * 9)
+            yield (gr.skip(), running_text(request, job, typical), *[gr.skip()] * 9)
         try:
             outcome = job.result()
         except ImageEditError as error:  # refused before sending: nothing was billed
-            yield self._finished(f"⚠ **Not run.** {error}")
+            yield self._finished(say(request, "not_run", problem=error), request)
             return
-        yield self._outcome_outputs(outcome, images)
+        yield self._outcome_outputs(outcome, images, request)
 
     @staticmethod
-    def _finished(status: str) -> tuple:
+    def _finished(status: str, request: Any = None) -> tuple:
         """Outputs of a run that ends without results: the status, Run ready again."""
-        return ([], status, None, "", "", None, [], [], 0, *ready_buttons())
+        return ([], status, None, "", "", None, [], [], 0, *ready_buttons(request))
 
-    def _outcome_outputs(self, outcome: RunOutcome, images: list[str]) -> tuple:
+    def _outcome_outputs(self, outcome: RunOutcome, images: list[str], request: Any) -> tuple:
         outputs = [str(path) for path in outcome.output_paths]
         compare = aligned_pair(images, outputs[0]) if outputs else None
         return (
             outputs, outcome_markdown(outcome), compare,
             "" if outcome.params.seed is None else str(outcome.params.seed),
-            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0, *ready_buttons(),
+            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0,
+            *ready_buttons(request),
         )  # fmt: skip
 
     def stop_run(self, request: gr.Request) -> tuple:
         """Stop: the run is marked stopped (what the service answers is still kept)."""
         session = getattr(request, "session_hash", None) or self.ctx.owner(request).id
         self.ctx.jobs.stop(session)
-        return (STOPPED_TEXT, *ready_buttons())
+        return (say(request, "stopped"), *ready_buttons(request))
 
     def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
         owner = self.ctx.owner(request)

@@ -17,6 +17,7 @@ from history import RunDetail, RunSummary, export_zip, remove_export
 
 from .context import PageContext
 from .editor import CONTROL_NAMES, page_values
+from .texts import say
 
 PAGE_SIZE = 50
 ALL_MODELS = "All models"
@@ -40,19 +41,15 @@ def _entry(run: RunSummary) -> list[str]:
     return [run.id, str(run.thumbnail_path or ""), caption(run)]
 
 
-def _empty_text(runs: list, search: str, model: str, shown: list) -> Any:
+def _empty_text(request: Any, runs: list, search: str, model: str, shown: list) -> Any:
     """What the list says when it has nothing to show."""
     if runs or shown:
         return gr.update(visible=False)
     if (search or "").strip():
-        return gr.update(visible=True, value=f"No run matches “{search.strip()}”.")
+        return gr.update(visible=True, value=say(request, "no_match", search=search.strip()))
     if model and model != ALL_MODELS:
-        return gr.update(visible=True, value=f"No run of {model} yet.")
-    return gr.update(
-        visible=True,
-        value="No runs yet. Every edit you run appears here as soon as it finishes, and stays "
-        "after a reload or a restart.",
-    )
+        return gr.update(visible=True, value=say(request, "no_model_runs", model=model))
+    return gr.update(visible=True, value=say(request, "no_runs"))
 
 
 def _gallery(shown: list[list[str]]) -> list[tuple[str, str]]:
@@ -120,7 +117,12 @@ class HistoryHandlers:
         """The newest page of runs for the search and model filter."""
         runs = self._page(request, search, model, None)
         shown = [_entry(run) for run in runs]
-        return _gallery(shown), shown, _more_button(runs), _empty_text(runs, search, model, [])
+        return (
+            _gallery(shown),
+            shown,
+            _more_button(runs),
+            _empty_text(request, runs, search, model, []),
+        )
 
     def more_history(
         self, search: str, model: str, shown: list[list[str]], request: gr.Request
@@ -128,7 +130,12 @@ class HistoryHandlers:
         """Appends the next page (runs older than the last one shown)."""
         runs = self._page(request, search, model, shown[-1][0] if shown else None)
         shown = [*shown, *(_entry(run) for run in runs)]
-        return _gallery(shown), shown, _more_button(runs), _empty_text(runs, search, model, shown)
+        return (
+            _gallery(shown),
+            shown,
+            _more_button(runs),
+            _empty_text(request, runs, search, model, shown),
+        )
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
         if not run_id:
@@ -200,8 +207,8 @@ class HistoryHandlers:
         since = time.monotonic() - RECENT_S
         running = self.ctx.jobs.running(owner)
         if not running:
-            return self._offer_finished(owner, since) or (gr.skip(),) * 5
-        text = f"Your run “{_short(running[0].prompt)}” is still going on the server…"
+            return self._offer_finished(request, owner, since) or (gr.skip(),) * 5
+        text = say(request, "still_going", prompt=_short(running[0].prompt))
         return (gr.update(visible=True), text, None, since, gr.Timer(active=True))
 
     def poll_runs(self, search: str, model: str, since: float | None, request: gr.Request):
@@ -209,17 +216,17 @@ class HistoryHandlers:
         owner = self.ctx.owner(request).id
         if self.ctx.jobs.running(owner):
             return (gr.skip(),) * 9
-        offer = self._offer_finished(owner, since or 0.0) or (
+        offer = self._offer_finished(request, owner, since or 0.0) or (
             gr.update(visible=False), "", None, None, gr.Timer(active=False),
         )  # fmt: skip
         return (*self.list_history(search, model, request), *offer)
 
-    def _offer_finished(self, owner: str, since: float) -> tuple | None:
+    def _offer_finished(self, request: Any, owner: str, since: float) -> tuple | None:
         done = [job for job in self.ctx.jobs.finished_since(owner, since) if job.outcome]
         if not done:
             return None
         job = done[-1]
-        text = f"✓ Your run “{_short(job.prompt)}” finished while the page was away."
+        text = say(request, "finished_away", prompt=_short(job.prompt))
         run_id = getattr(job.outcome, "run_id", None)
         return (gr.update(visible=True), text, run_id, time.monotonic(), gr.Timer(active=False))
 

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from .history_events import ALL_MODELS, MODEL_FILTERS
+from .texts import label
 
 
 @dataclass
@@ -58,26 +59,27 @@ def build_finished_notice() -> dict[str, Any]:
     """Above the tabs: "your run finished" after a reload during a run, with Open it."""
     with gr.Row(visible=False, elem_id="finished-notice") as notice_row:
         finished_notice = gr.Markdown()
-        reopen = gr.Button("Open it", size="sm", scale=0, min_width=90)
+        reopen = gr.Button(label("open_it"), size="sm", scale=0, min_width=90)
     return {"notice_row": notice_row, "finished_notice": finished_notice, "reopen": reopen}
 
 
 def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
-    with gr.Tab("History", id="history"):
+    with gr.Tab(label("tab_history"), id="history"):
         with gr.Row(equal_height=True):
             search = gr.Textbox(
-                label="Search prompts", placeholder="type to search", scale=3, min_width=160
-            )
+                label=label("search"), placeholder=label("search_placeholder"), scale=3,
+                min_width=160,
+            )  # fmt: skip
             model_filter = gr.Dropdown(
-                MODEL_FILTERS, value=ALL_MODELS, label="Model", scale=1, min_width=140
+                MODEL_FILTERS, value=ALL_MODELS, label=label("model"), scale=1, min_width=140
             )
-            refresh = gr.Button("Refresh", scale=0, min_width=80)
+            refresh = gr.Button(label("refresh"), scale=0, min_width=80)
         gallery = gr.Gallery(
-            label="Past runs", columns=4, height="auto", allow_preview=False,
+            label=label("past_runs"), columns=4, height="auto", allow_preview=False,
             object_fit="cover", elem_id="history-gallery",
         )  # fmt: skip
         empty = gr.Markdown(visible=False, elem_id="history-empty")
-        more = gr.Button("Load more", visible=False)
+        more = gr.Button(label("more"), visible=False)
         run_id = gr.Textbox(label="Run id", visible=False)
         detail, parts = _build_detail()
     return HistoryTab(
@@ -93,24 +95,27 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
     with gr.Column(visible=False, elem_id="run-detail-panel") as detail:
         detail_text = gr.Markdown(elem_id="run-detail")
         with gr.Row():
-            restore = gr.Button("Restore into editor")
-            run_again = gr.Button("Run again", variant="primary")
-            download = gr.Button("Download (.zip)")
-            delete = gr.Button("Delete…", variant="stop", elem_id="delete-button")
+            restore = gr.Button(label("restore"))
+            run_again = gr.Button(label("run_again"), variant="primary")
+            download = gr.Button(label("download"))
+            delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
-            gr.Markdown("**Delete this run for good?** Its images and links go too.")
-            confirm_delete = gr.Button("Yes, delete it", variant="stop", scale=0, min_width=140)
-            cancel_delete = gr.Button("Keep it", scale=0, min_width=100)
+            gr.Markdown(label("confirm_question"))
+            confirm_delete = gr.Button(
+                label("confirm_delete"), variant="stop", scale=0, min_width=140
+            )
+            cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
         with gr.Row():
             detail_inputs = gr.Gallery(
-                label="Inputs", columns=3, height=260, object_fit="contain", min_width=240,
+                label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
+                min_width=240,
                 elem_classes=["detail-images"],
             )  # fmt: skip
             detail_outputs = gr.Gallery(
-                label="Results of this run", columns=3, height=260, object_fit="contain",
+                label=label("detail_outputs"), columns=3, height=260, object_fit="contain",
                 min_width=240, elem_classes=["detail-images"],
             )  # fmt: skip
-        detail_params = gr.JSON(label="Parameters")
+        detail_params = gr.JSON(label=label("parameters"))
         download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
     return detail, {
         "detail_text": detail_text, "detail_inputs": detail_inputs,

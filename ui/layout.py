@@ -20,7 +20,6 @@ from client.models import (
     ENCODINGS,
     MODELS,
     RESPONSE_FORMATS,
-    SEED_MAX,
     WIRE_FORMATS,
     model_spec,
 )
@@ -28,6 +27,7 @@ from client.params import PARAM_FIELDS, default_of
 from examples import EXAMPLES
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
+from .texts import label
 
 
 @dataclass
@@ -81,18 +81,15 @@ class ApiInputs:
     button: gr.Button
 
 
-def build_header(banner: str) -> gr.Markdown:
+def build_header(banner_key: str) -> gr.Markdown:
     """The title and the backend banner (which backend this visitor's runs go to)."""
-    gr.Markdown(
-        "# Image Edit Playground\nEdit one image or fuse several with "
-        "`qwen-image-2.0-pro` and `wan2.7-image-pro`."
-    )
-    return gr.Markdown(banner, elem_id="backend-banner")
+    gr.Markdown(label("title"))
+    return gr.Markdown(label(banner_key), elem_id="backend-banner")
 
 
 def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
     """The Edit tab; `wire_format` is the request shape the app is configured with."""
-    with gr.Tab("Edit", id="edit"), gr.Row(equal_height=False, elem_id="edit-row"):
+    with gr.Tab(label("tab_edit"), id="edit"), gr.Row(equal_height=False, elem_id="edit-row"):
         with gr.Column(scale=5, min_width=320):
             parts = _build_inputs(wire_format)
         with gr.Column(scale=6, min_width=320):
@@ -104,33 +101,35 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
 
 def _build_inputs(wire_format: str) -> dict[str, Any]:
     images = gr.Gallery(
-        label="Input images", type="filepath", interactive=True, file_types=["image"],
+        label=label("input_images"), type="filepath", interactive=True, file_types=["image"],
         sources=["upload", "clipboard"], columns=4, height=230, object_fit="contain",
         allow_preview=False, elem_id="input-images",
     )  # fmt: skip
     with gr.Row(elem_id="input-tools"):
-        move_left = gr.Button("◀ Move left", size="sm", min_width=60)
-        move_right = gr.Button("Move right ▶", size="sm", min_width=60)
-        remove_input = gr.Button("✕ Remove", size="sm", min_width=60)
+        move_left = gr.Button(label("move_left"), size="sm", min_width=60)
+        move_right = gr.Button(label("move_right"), size="sm", min_width=60)
+        remove_input = gr.Button(label("remove"), size="sm", min_width=60)
     input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
     c: dict[str, Any] = {}
     c["prompt"] = gr.Textbox(
-        label="Prompt", lines=3, elem_id="prompt",
-        placeholder="Describe the edit, e.g. “make it a snowy evening”. Ctrl+Enter runs.",
+        label=label("prompt"), lines=3, elem_id="prompt",
+        placeholder=label("prompt_placeholder"),
     )  # fmt: skip
     prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
     with gr.Row(elem_id="run-row"):
-        run = gr.Button("Run", variant="primary", elem_id="run-button", scale=3)
-        stop = gr.Button("■ Stop", variant="stop", elem_id="stop-button", visible=False, scale=1)
-    status = gr.Markdown(READY_TEXT, elem_id="run-status")
+        run = gr.Button(label("run"), variant="primary", elem_id="run-button", scale=3)
+        stop = gr.Button(
+            label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
+        )
+    status = gr.Markdown(label("ready"), elem_id="run-status")
     with gr.Row():
         c["model"] = gr.Dropdown(
-            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label="Model", min_width=200,
+            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,
             elem_id="model",
         )  # fmt: skip
-        c["custom_model"] = gr.Textbox(label="Custom model name", visible=False)
+        c["custom_model"] = gr.Textbox(label=label("custom_model"), visible=False)
         c["n"] = gr.Slider(
-            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label="Results (n)",
+            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label=label("n"),
             min_width=160,
         )  # fmt: skip
     parts = _build_parameters(c, wire_format)
@@ -142,53 +141,50 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-READY_TEXT = "Add an image, describe the edit and press **Run** — or start from an example below."
-
-
 def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     """The controls below Run: size, seed, the visitor's key and the rarely changed settings."""
     c["negative_prompt"] = gr.Textbox(
-        label="Negative prompt", lines=1, placeholder="What to avoid (optional)"
+        label=label("negative_prompt"), lines=1, placeholder=label("negative_placeholder")
     )
     with gr.Row():
         c["size"] = gr.Dropdown(
-            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label="Size", min_width=200,
+            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label=label("size"), min_width=200,
             allow_custom_value=True,  # "W*H" may be typed; validation says what a model takes
         )  # fmt: skip
         c["width"] = gr.Number(
-            label="Width (px)", precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
+            label=label("width"), precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
         )
         c["height"] = gr.Number(
-            label="Height (px)", precision=0, visible=False, info=SIZE_RANGE, elem_id="height"
+            label=label("height"), precision=0, visible=False, info=SIZE_RANGE, elem_id="height"
         )
     with gr.Row(equal_height=False, elem_id="seed-row"):
         c["seed"] = gr.Textbox(
-            label="Seed", placeholder=f"random (0–{SEED_MAX} repeats a result)", elem_id="seed",
+            label=label("seed"), placeholder=label("seed_placeholder"), elem_id="seed",
             min_width=160, scale=2,
         )  # fmt: skip
         with gr.Column(min_width=140, scale=1):
-            c["randomize_seed"] = gr.Checkbox(label="Randomize seed", value=True)
-            reuse_seed = gr.Button("Reuse seed", size="sm")
-    with gr.Accordion("API key (use your own)", open=False, elem_id="key-panel"):
+            c["randomize_seed"] = gr.Checkbox(label=label("randomize_seed"), value=True)
+            reuse_seed = gr.Button(label("reuse_seed"), size="sm")
+    with gr.Accordion(label("key_panel"), open=False, elem_id="key-panel"):
         key_box = gr.Textbox(
-            label="API key (your own, for this session only)",
+            label=label("key_box"),
             type="password", placeholder="sk-…",
         )  # fmt: skip
         with gr.Row():
-            key_button = gr.Button("Use key", size="sm")
-            forget_button = gr.Button("Forget key", size="sm")
+            key_button = gr.Button(label("use_key"), size="sm")
+            forget_button = gr.Button(label("forget_key"), size="sm")
         key_status = gr.Markdown("Using the app's backend.")
-    with gr.Accordion("More settings", open=False):
+    with gr.Accordion(label("more_settings"), open=False):
         with gr.Row():
-            c["watermark"] = gr.Checkbox(label="Watermark", value=False)
-            c["prompt_extend"] = gr.Checkbox(label="Prompt extend", value=True)
+            c["watermark"] = gr.Checkbox(label=label("watermark"), value=False)
+            c["prompt_extend"] = gr.Checkbox(label=label("prompt_extend"), value=True)
         c["response_format"] = gr.Radio(
-            list(RESPONSE_FORMATS), value="b64_json", label="Response format"
+            list(RESPONSE_FORMATS), value="b64_json", label=label("response_format")
         )
         with gr.Row():
-            c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label="Request encoding")
+            c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label=label("encoding"))
             c["wire_format"] = gr.Radio(
-                list(WIRE_FORMATS), value=wire_format, label="Request shape",
+                list(WIRE_FORMATS), value=wire_format, label=label("wire_format"),
                 info="flat: the seed's; messages: input.messages (JSON only)",
             )  # fmt: skip
         c["extra"] = gr.Code(
@@ -220,28 +216,30 @@ def build_examples(tab: EditTab) -> gr.Examples:
             for example in EXAMPLES
         ],
         inputs=[tab.images, c["prompt"], c["model"], c["n"], c["size"]],
-        label="Examples: click one to fill the editor", examples_per_page=len(EXAMPLES),
+        label=label("examples"), examples_per_page=len(EXAMPLES),
         cache_examples=False, run_on_click=False, elem_id="examples",
     )  # fmt: skip
 
 
 def _build_outputs() -> dict[str, Any]:
     results = gr.Gallery(
-        label="Results", type="filepath", interactive=False, columns=2, height="auto",
+        label=label("results"), type="filepath", interactive=False, columns=2, height="auto",
         object_fit="contain", buttons=["download", "download_all", "fullscreen"],
         elem_id="results",
     )  # fmt: skip
     with gr.Row():
-        use_as_input = gr.Button("Use as input", size="sm")
-        add_to_inputs = gr.Button("Add to inputs", size="sm")
+        use_as_input = gr.Button(label("use_as_input"), size="sm")
+        add_to_inputs = gr.Button(label("add_to_inputs"), size="sm")
     compare = gr.ImageSlider(
-        label="Before / after (the input it was made from vs the selected result)",
+        label=label("compare"),
         type="filepath", interactive=False, elem_id="compare",
     )  # fmt: skip
     with gr.Row():
-        used_seed = gr.Textbox(label="Seed used", interactive=False, placeholder="after a run")
-        revised_prompt = gr.Textbox(label="Revised prompt", interactive=False, scale=3)
-    with gr.Accordion("Raw metadata", open=False):
+        used_seed = gr.Textbox(
+            label=label("used_seed"), interactive=False, placeholder=label("after_a_run")
+        )
+        revised_prompt = gr.Textbox(label=label("revised_prompt"), interactive=False, scale=3)
+    with gr.Accordion(label("metadata"), open=False):
         metadata = gr.JSON(label="metadata")
     return {
         "results": results, "use_as_input": use_as_input, "add_to_inputs": add_to_inputs,

@@ -220,3 +220,22 @@ def test_at_phone_width_nothing_is_cut_off_or_scrolls_sideways(browser, app, lan
     PHONE_SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(PHONE_SCREENSHOT), full_page=False)
     page.close()
+
+
+def test_a_chinese_browser_gets_the_page_in_chinese(browser, app, landscape, tmp_path):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app.url)
+    page.get_by_role("button", name="运行", exact=True).wait_for()
+    assert page.get_by_role("tab", name="历史").count() == 1
+    add_inputs(page, landscape)
+    page.locator("#input-notes").get_by_text("张输入图片").wait_for()
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("未运行").wait_for()
+    page.screenshot(path=str(tmp_path / "chinese.png"))
+    page.locator("#prompt textarea").fill("改成下雪的傍晚")
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("运行中").wait_for()
+    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="运行", exact=True).is_enabled()
+    context.close()

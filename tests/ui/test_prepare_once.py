@@ -53,7 +53,7 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
 ):
     store = HistoryStore(tmp_path / "history")
     client = ImageEditClient(api_key="test-key", base_url=sim.base_url)
-    backend = Backend("api", client, sim.base_url, banner=None)
+    backend = Backend("api", client, sim.base_url)
     runner = Runner(backend, store, PreparationCache())
     context = SimpleNamespace(
         runner=runner, owner=lambda _r: Owner("anon:a"), jobs=Jobs(), store=store

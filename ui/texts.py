@@ -1,0 +1,177 @@
+"""The page's words in English and Chinese, one table, following the browser's language.
+
+Labels, buttons and fixed notes go to the browser as Gradio I18n keys (the browser picks the
+language). Sentences the server writes while the page is used (the status line, the inputs'
+notes, History's notices) are picked by the request's Accept-Language. The client's validation
+messages name fields and limits in English in both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": (
+        "# Image Edit Playground\nEdit one image or fuse several with "
+        "`qwen-image-2.0-pro` and `wan2.7-image-pro`.",
+        "# 图像编辑试验场\n用 `qwen-image-2.0-pro` 和 `wan2.7-image-pro` "
+        "编辑一张图片，或把几张图片融合成一张。",
+    ),
+    "banner_simulator": (
+        "**Offline simulator.** No `POWERTOKENS_API_KEY` is set, so results come from the built-in "
+        "simulator, not from the model: they are made from your inputs with the prompt written on "
+        "them. Paste a key under *API key* to use the real models for your session.",
+        "**离线模拟器。** 未设置 `POWERTOKENS_API_KEY`，结果来自内置模拟器而不是模型："
+        "它用你的输入生成图片并写上提示词。"
+        "在 *API 密钥* 中粘贴密钥，即可在本次会话中使用真实模型。",
+    ),
+    "banner_api": (
+        "**Real models.** Runs go to the PowerTokens API with this app's key, and each image is "
+        "billed. Paste your own key under *API key* to use yours for this session.",
+        "**真实模型。** 运行会用本应用的密钥发送到 PowerTokens API，每张图片都会计费。"
+        "在 *API 密钥* 中粘贴你自己的密钥，即可在本次会话中使用你的密钥。",
+    ),
+    "banner_key": (
+        "**Your key.** Your runs go to the real models with the key you pasted (kept on the "
+        "server for this session only, never stored). *Forget key* goes back to the app's backend.",
+        "**你的密钥。** 你的运行会用你粘贴的密钥发送到真实模型（仅在本次会话中保存在服务器上，"
+        "从不存储）。点击*忘记密钥*即回到本应用的后端。",
+    ),
+    "tab_edit": ("Edit", "编辑"),
+    "tab_history": ("History", "历史"),
+    "input_images": ("Input images", "输入图片"),
+    "move_left": ("◀ Move left", "◀ 左移"),
+    "move_right": ("Move right ▶", "右移 ▶"),
+    "remove": ("✕ Remove", "✕ 移除"),
+    "prompt": ("Prompt", "提示词"),
+    "prompt_placeholder": (
+        "Describe the edit, e.g. “make it a snowy evening”. Ctrl+Enter runs.",
+        "描述要做的修改，例如“改成下雪的傍晚”。Ctrl+Enter 运行。",
+    ),
+    "run": ("Run", "运行"),
+    "running": ("Running…", "运行中…"),
+    "stop": ("■ Stop", "■ 停止"),
+    "model": ("Model", "模型"),
+    "custom_model": ("Custom model name", "自定义模型名"),
+    "n": ("Results (n)", "结果数 (n)"),
+    "negative_prompt": ("Negative prompt", "反向提示词"),
+    "negative_placeholder": ("What to avoid (optional)", "要避免的内容（可选）"),
+    "size": ("Size", "尺寸"),
+    "width": ("Width (px)", "宽 (像素)"),
+    "height": ("Height (px)", "高 (像素)"),
+    "seed": ("Seed", "种子"),
+    "seed_placeholder": (
+        "random (0–2147483647 repeats a result)",
+        "随机（填 0–2147483647 可重现结果）",
+    ),
+    "after_a_run": ("after a run", "运行后显示"),
+    "randomize_seed": ("Randomize seed", "随机种子"),
+    "reuse_seed": ("Reuse seed", "复用种子"),
+    "key_panel": ("API key (use your own)", "API 密钥（使用你自己的）"),
+    "key_box": ("API key (your own, for this session only)", "API 密钥（你自己的，仅本次会话）"),
+    "use_key": ("Use key", "使用密钥"),
+    "forget_key": ("Forget key", "忘记密钥"),
+    "more_settings": ("More settings", "更多设置"),
+    "watermark": ("Watermark", "水印"),
+    "prompt_extend": ("Prompt extend", "提示词扩写"),
+    "response_format": ("Response format", "返回格式"),
+    "encoding": ("Request encoding", "请求编码"),
+    "wire_format": ("Request shape", "请求结构"),
+    "results": ("Results", "结果"),
+    "use_as_input": ("Use as input", "用作输入"),
+    "add_to_inputs": ("Add to inputs", "加入输入"),
+    "compare": (
+        "Before / after (the input it was made from vs the selected result)",
+        "前后对比（所用输入与选中的结果）",
+    ),
+    "used_seed": ("Seed used", "所用种子"),
+    "revised_prompt": ("Revised prompt", "改写后的提示词"),
+    "metadata": ("Raw metadata", "原始元数据"),
+    "examples": ("Examples: click one to fill the editor", "示例：点击一个即可填入编辑器"),
+    "search": ("Search prompts", "搜索提示词"),
+    "search_placeholder": ("type to search", "输入即搜索"),
+    "refresh": ("Refresh", "刷新"),
+    "past_runs": ("Past runs", "历史运行"),
+    "more": ("Load more", "加载更多"),
+    "restore": ("Restore into editor", "恢复到编辑器"),
+    "run_again": ("Run again", "再次运行"),
+    "download": ("Download (.zip)", "下载 (.zip)"),
+    "delete": ("Delete…", "删除…"),
+    "confirm_question": (
+        "**Delete this run for good?** Its images and links go too.",
+        "**要永久删除这次运行吗？** 它的图片和链接也会一并删除。",
+    ),
+    "confirm_delete": ("Yes, delete it", "确认删除"),
+    "keep": ("Keep it", "保留"),
+    "detail_inputs": ("Inputs", "输入"),
+    "detail_outputs": ("Results of this run", "本次运行的结果"),
+    "parameters": ("Parameters", "参数"),
+    "open_it": ("Open it", "打开"),
+    # sentences the server writes
+    "ready": (
+        "Add an image, describe the edit and press **Run** — or start from an example below.",
+        "添加图片、描述修改，然后点击**运行**——或者从下面的示例开始。",
+    ),
+    "not_run": ("⚠ **Not run.** {problem}", "⚠ **未运行。** {problem}"),
+    "waiting": ("Waiting for a free slot…", "正在等待空闲位置…"),
+    "running_status": (
+        "**Running** · {seconds} s{usual}. Stop keeps what comes back.",
+        "**运行中** · {seconds} 秒{usual}。停止后，服务返回的结果仍会保留。",
+    ),
+    "usually": (" · {model} usually takes about {typical} s", " · {model} 通常约需 {typical} 秒"),
+    "stopped": (
+        "■ **Stopped.** If the service had already started, its answer is still kept: it "
+        "appears in History, marked stopped.",
+        "■ **已停止。** 如果服务已经开始，它返回的结果仍会保留，并在历史中标为已停止。",
+    ),
+    "limits": (
+        "{name}: {min_images}–{max_images} input images, n up to {max_n}. Files up to {upload} MB; "
+        "photos over {max_side} px a side or {max_mb} MB are scaled down and re-encoded to fit.",
+        "{name}：{min_images}–{max_images} 张输入图片，n 最多 {max_n}。文件最大 {upload} MB；"
+        "边长超过 {max_side} 像素或大于 {max_mb} MB 的照片会被缩小并重新编码。",
+    ),
+    "no_runs": (
+        "No runs yet. Every edit you run appears here as soon as it finishes, and stays after a "
+        "reload or a restart.",
+        "还没有运行记录。每次编辑完成后都会立即出现在这里，刷新或重启后依然保留。",
+    ),
+    "no_match": ("No run matches “{search}”.", "没有与“{search}”匹配的运行。"),
+    "no_model_runs": ("No run of {model} yet.", "还没有 {model} 的运行。"),
+    "still_going": (
+        "Your run “{prompt}” is still going on the server…",
+        "你的运行“{prompt}”仍在服务器上进行…",
+    ),
+    "finished_away": (
+        "✓ Your run “{prompt}” finished while the page was away.",
+        "✓ 你的运行“{prompt}”在页面离开期间已完成。",
+    ),
+}
+"""key → (English, Chinese)."""
+
+LANGUAGES = ("en", "zh")
+I18N = gr.I18n(
+    **{
+        language: {key: pair[index] for key, pair in TEXTS.items()}
+        for index, language in enumerate(LANGUAGES)
+    }
+)
+
+
+def label(key: str) -> Any:
+    """A label, button text or fixed note, translated by the browser."""
+    return I18N(key)
+
+
+def language_of(request: Any) -> str:
+    """ "zh" when the browser asks for Chinese first, else "en"."""
+    headers = getattr(request, "headers", None)
+    accepted = headers.get("accept-language", "") if hasattr(headers, "get") else ""
+    first = (accepted or "").split(",")[0].strip().lower()
+    return "zh" if first.startswith("zh") else "en"
+
+
+def say(request: Any, key: str, **values: Any) -> str:
+    """A sentence the server writes, in the language of the request's browser."""
+    return TEXTS[key][LANGUAGES.index(language_of(request))].format(**values)
