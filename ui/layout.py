@@ -209,7 +209,7 @@ def build_examples(tab: EditTab) -> gr.Examples:
     """Ready-made edits (examples/): one click fills the inputs, prompt, model, n and size.
     Nothing runs until Run is pressed, so the page calls no paid API by itself."""
     c = tab.controls
-    return gr.Examples(
+    examples = gr.Examples(
         examples=[
             [[str(path) for path in example.files], example.prompt, example.model, example.n,
              example.size]
@@ -219,6 +219,9 @@ def build_examples(tab: EditTab) -> gr.Examples:
         label=label("examples"), examples_per_page=len(EXAMPLES),
         cache_examples=False, run_on_click=False, elem_id="examples",
     )  # fmt: skip
+    # the columns' names, plain: the controls' labels are translation keys the table shows raw
+    examples.dataset.headers = ["Inputs", "Prompt", "Model", "n", "Size"]
+    return examples
 
 
 def _build_outputs() -> dict[str, Any]:
