@@ -63,6 +63,13 @@ class EditTab:
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
 
+    def start_outputs(self) -> list[Any]:
+        """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
+        return [
+            self.status, self.run, self.stop, self.results, self.compare, self.used_seed,
+            self.revised_prompt, self.metadata,
+        ]  # fmt: skip
+
     def run_outputs(self) -> list[Any]:
         """What a run fills, in the order EditorHandlers.run_from_page yields it."""
         return [

@@ -34,6 +34,26 @@ def run_inputs(tab: EditTab, key_state: gr.State) -> dict[str, Any]:
     return {"images": tab.images, **tab.controls, "key": key_state}
 
 
+def chain_run(
+    start: Any,
+    tab: EditTab,
+    editor: EditorHandlers,
+    key_state: gr.State,
+    edit_limit: dict[str, Any],
+) -> gr.events.Dependency:
+    """Run's two steps after `start` (Run's click, or Run again's restore): at once, the
+    refusal or the busy Run; then, queued with the other edits, the run itself."""
+    begin = start(
+        editor.start_run, inputs_kwargs=run_inputs(tab, key_state),
+        outputs=tab.start_outputs(), **AT_ONCE, **PRIVATE,
+    )  # fmt: skip
+    return begin.then(
+        editor.run_from_page, inputs_kwargs=run_inputs(tab, key_state),
+        outputs=tab.run_outputs(), validator=editor.validate_page, show_progress="minimal",
+        **edit_limit, **PRIVATE,
+    )  # fmt: skip
+
+
 def wire_edit(
     tab: EditTab,
     editor: EditorHandlers,
@@ -45,16 +65,7 @@ def wire_edit(
     """The Edit tab's events; returns the run step so History can refresh after it."""
     _wire_controls(tab, editor)
     _wire_inputs(tab)
-    begin = tab.run.click(
-        editor.start_run, inputs_kwargs=run_inputs(tab, key_state),
-        outputs=[tab.status, tab.run, tab.stop, tab.results, tab.compare, tab.used_seed,
-                 tab.revised_prompt, tab.metadata], **AT_ONCE, **PRIVATE,
-    )  # fmt: skip
-    run_step = begin.then(
-        editor.run_from_page, inputs_kwargs=run_inputs(tab, key_state),
-        outputs=tab.run_outputs(), validator=editor.validate_page, show_progress="minimal",
-        **edit_limit, **PRIVATE,
-    )  # fmt: skip
+    run_step = chain_run(tab.run.click, tab, editor, key_state, edit_limit)
     tab.stop.click(
         editor.stop_run, None, [tab.status, tab.run, tab.stop], cancels=[run_step],
         **AT_ONCE, **PRIVATE,
@@ -165,17 +176,12 @@ def _wire_run_actions(
     page.restore.click(
         history.restore_run, page.run_id, restore_outputs, api_name="history_restore", **AT_ONCE
     )
-    page.run_again.click(
+    restored = page.run_again.click(
         history.restore_run, page.run_id, restore_outputs, **PRIVATE, **AT_ONCE
-    ).success(
-        editor.start_run, inputs_kwargs=run_inputs(edit_tab, key_state),
-        outputs=[edit_tab.status, edit_tab.run, edit_tab.stop, edit_tab.results,
-                 edit_tab.compare, edit_tab.used_seed, edit_tab.revised_prompt,
-                 edit_tab.metadata], **AT_ONCE, **PRIVATE,
-    ).then(
-        editor.run_from_page, inputs_kwargs=run_inputs(edit_tab, key_state),
-        outputs=edit_tab.run_outputs(), validator=editor.validate_page, **edit_limit, **PRIVATE,
-    ).then(history.list_history, **listing, **PRIVATE, **AT_ONCE)  # fmt: skip
+    )
+    chain_run(restored.success, edit_tab, editor, key_state, edit_limit).then(
+        history.list_history, **listing, **PRIVATE, **AT_ONCE
+    )
     page.download.click(
         history.export_run, page.run_id, [page.download_file, page.export_path], **PRIVATE,
         **AT_ONCE,

@@ -239,3 +239,23 @@ def test_a_chinese_browser_gets_the_page_in_chinese(browser, app, landscape, tmp
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="运行", exact=True).is_enabled()
     context.close()
+
+
+def test_run_again_restores_the_run_and_runs_it_from_the_edit_tab(browser, app, landscape):
+    page = open_page(browser, app)
+    add_inputs(page, landscape)
+    run_and_wait(page, "a run to repeat")
+    page.get_by_role("tab", name="History").click()
+    entries = page.locator("#history-gallery").get_by_text("a run to repeat")
+    entries.first.click()
+    page.locator("#run-detail").get_by_text("Prompt: a run to repeat", exact=True).wait_for()
+    page.get_by_role("button", name="Run again").click()
+    page.locator("#run-status").get_by_text("Running").wait_for()
+    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    assert page.locator("#prompt textarea").input_value() == "a run to repeat"
+    page.get_by_role("tab", name="History").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#history-gallery .caption-label')]"
+        ".filter(e => e.textContent.includes('a run to repeat')).length === 2"
+    )
+    page.close()
