@@ -74,7 +74,7 @@ class ShareHandlers:
 
     def list_links(self, run_id: str, shown: str, request: gr.Request) -> tuple:
         """The run's live links (the visitor's own runs only), the newest selected; the link
-        shown above them stays only while it is live. Outputs: link, links, Revoke."""
+        shown above them stays only while it is live. Outputs: link, links, token, Revoke."""
         owner = self.ctx.owner(request)
         shares = self.ctx.store.shares_of(owner.id, run_id.strip()) if run_id else []
         root = public_root(request)
@@ -82,11 +82,11 @@ class ShareHandlers:
             (f"{share_link(root, s.token)} · made {_when(s.created_at)}", s.token) for s in shares
         ]
         live = bool(shown) and any(shown.endswith(f"={share.token}") for share in shares)
+        newest = shares[-1].token if shares else ""
         return (
             gr.update(value=shown if live else "", visible=live),
-            gr.update(
-                choices=choices, value=shares[-1].token if shares else None, visible=bool(shares)
-            ),
+            gr.update(choices=choices, value=newest or None, visible=bool(shares)),
+            newest,
             gr.update(visible=bool(shares)),
         )
 

@@ -18,11 +18,13 @@ class SharePanel:
     share: gr.Button
     link: gr.Textbox
     links: gr.Radio
+    token: gr.Textbox
+    """The selected link's token, what Revoke ends (the API's `history_revoke` takes it)."""
     revoke: gr.Button
     status: gr.Markdown
 
     def list_outputs(self) -> list[Any]:
-        return [self.link, self.links, self.revoke]
+        return [self.link, self.links, self.token, self.revoke]
 
 
 def build_share_button() -> gr.Button:
@@ -31,7 +33,7 @@ def build_share_button() -> gr.Button:
 
 
 def build_share_panel(share: gr.Button) -> SharePanel:
-    with gr.Group(elem_id="share-panel"):
+    with gr.Column(elem_id="share-panel"):
         link = gr.Textbox(
             label="New link: anyone who has it can open this run, read-only", visible=False,
             interactive=False, buttons=["copy"], elem_id="share-link",
@@ -42,12 +44,16 @@ def build_share_panel(share: gr.Button) -> SharePanel:
             "and copy them. Revoke ends the selected one at once.",
             visible=False, elem_id="share-links",
         )  # fmt: skip
-        revoke = gr.Button(
-            "Revoke the selected link", variant="stop", size="sm", visible=False,
-            elem_id="revoke-button",
-        )  # fmt: skip
-        status = gr.Markdown(elem_id="share-status")
-    return SharePanel(share=share, link=link, links=links, revoke=revoke, status=status)
+        token = gr.Textbox(label="token", visible=False)
+        with gr.Row(equal_height=True):
+            revoke = gr.Button(
+                "Revoke the selected link", variant="stop", size="sm", visible=False, scale=0,
+                min_width=220, elem_id="revoke-button",
+            )  # fmt: skip
+            status = gr.Markdown(elem_id="share-status")
+    return SharePanel(
+        share=share, link=link, links=links, token=token, revoke=revoke, status=status
+    )
 
 
 @dataclass

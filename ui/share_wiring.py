@@ -20,6 +20,8 @@ from .wiring import AT_ONCE, PRIVATE
 
 CLICK_SHARED_DOWNLOAD_JS = "() => document.querySelector('#shared-download-file')?.click()"
 QUIET = {**AT_ONCE, **PRIVATE}
+SELECTED_TOKEN_JS = "(token) => token || ''"
+"""The link picked in the list is the one Revoke ends (in the page, no round trip)."""
 
 
 def _cleared() -> str:
@@ -40,8 +42,9 @@ def wire_share_panel(page: HistoryTab, shares: ShareHandlers) -> None:
     panel.share.click(
         shares.share, page.run_id, panel.link, api_name="history_share", **AT_ONCE
     ).success(shares.list_links, **listing, **QUIET).success(_cleared, None, panel.status, **QUIET)
+    panel.links.change(None, panel.links, panel.token, js=SELECTED_TOKEN_JS, **QUIET)
     panel.revoke.click(
-        shares.revoke, panel.links, panel.status, api_name="history_revoke", **AT_ONCE
+        shares.revoke, panel.token, panel.status, api_name="history_revoke", **AT_ONCE
     ).success(shares.list_links, **listing, **QUIET)
 
 

@@ -1,7 +1,8 @@
 """Issue 14.3 in a real Chromium: Alice shares a run from History; a fresh browser with no cookie
 opens the link and sees the prompt and whole pictures, downloads the run and opens it in its own
-editor (and finds it in its own History); Alice revokes the link, and then the link shows only
-that it is gone and the pictures it served answer 404. A second link dies with its run.
+editor (and finds it in its own History); Alice picks that link among two and revokes it, and
+then it shows only that it is gone and the pictures it served answer 404. The other link lives
+on until the run is deleted.
 """
 
 from __future__ import annotations
@@ -64,14 +65,19 @@ def alice_opens_a_new_run(browser, app: AppProcess, picture: Path, prompt: str):
 
 
 def share(page) -> str:
-    """Presses Share on the opened run; returns the link it shows."""
-    page.locator("#share-button").click()
+    """Presses Share on the opened run; returns the new link it shows (in place of any link
+    shown before)."""
     field = page.locator("#share-link").locator("input, textarea")
-    field.wait_for()
-    page.wait_for_function(
-        "() => document.querySelector('#share-link input, #share-link textarea')?.value"
-    )
+    before = field.input_value() if field.is_visible() else ""
+    page.locator("#share-button").click()
+    page.wait_for_function(NEW_LINK_JS, arg=before)
     return field.input_value()
+
+
+NEW_LINK_JS = """(before) => {
+    const field = document.querySelector('#share-link input, #share-link textarea');
+    return field && field.value && field.value !== before;
+}"""
 
 
 def image_urls(page, selector: str) -> list[str]:
@@ -110,9 +116,13 @@ def test_a_link_opens_without_a_cookie_and_dies_on_revoke_and_on_delete(
     visitor.locator("#history-gallery").get_by_text(PROMPT).wait_for()
     visitor.screenshot(path=str(tmp_path / "visitor-copied.png"), full_page=True)
 
+    second = share(alice)  # the newest link is selected; Alice picks the first to revoke
+    alice.locator("#share-links").get_by_text(link).click()
     alice.locator("#revoke-button").click()
     alice.locator("#share-status").get_by_text("Revoked").wait_for()
-    alice.locator("#share-links").wait_for(state="hidden")
+    alice.locator("#share-links").get_by_text(link).wait_for(state="detached")
+    alice.locator("#share-links").get_by_text(second).wait_for()
+    alice.screenshot(path=str(tmp_path / "alice-revoked.png"), full_page=True)
     assert {url: httpx2.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)
     fresh = browser.new_context(viewport=DESKTOP).new_page()
     fresh.goto(link)
@@ -126,7 +136,8 @@ def test_a_link_opens_without_a_cookie_and_dies_on_revoke_and_on_delete(
     visitor.get_by_role("tab", name="History").click()
     visitor.locator("#history-gallery").get_by_text(PROMPT).wait_for()
 
-    second = share(alice)
+    fresh.goto(second)  # the other link lives on, until the run is deleted
+    fresh.locator("#shared-run").get_by_text(f"Prompt: {PROMPT}", exact=True).wait_for()
     alice.get_by_role("button", name="Delete…").click()
     alice.locator("#confirm-delete").get_by_role("button", name="Yes, delete it").click()
     alice.locator("#run-detail-panel").wait_for(state="hidden")
