@@ -95,7 +95,7 @@ class ServedCopies:
         self.remove([*folders, *zips])
 
 
-FILE_ROUTE = "/gradio_api/file="
+FILE_ROUTES = ("/gradio_api/file=", "/gradio_api/file/")
 
 
 class GoneFileMiddleware:
@@ -122,12 +122,14 @@ class GoneFileMiddleware:
 
 
 def served_file(path: str) -> Path | None:
-    """The local file a URL path asks Gradio for (normalised, absolute), or None."""
-    _before, route, target = path.partition(FILE_ROUTE)
-    if not route or not target:
-        return None
-    file = Path(os.path.normpath(target))
-    return file if file.is_absolute() else None
+    """The local file a URL path asks Gradio for (normalised, absolute), or None: through
+    `/gradio_api/file=<path>` or its older spelling, `/gradio_api/file/<path>`."""
+    for route in FILE_ROUTES:
+        _before, found, target = path.partition(route)
+        if found and target:
+            file = Path(os.path.normpath(target))
+            return file if file.is_absolute() else None
+    return None
 
 
 async def answer_not_found(send: Any) -> None:

@@ -17,12 +17,13 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.app_process import AppProcess, app_process
-from tests.browser.test_page import DESKTOP, shows_whole_picture
+from tests.browser.test_page import DESKTOP, PHONE, shows_whole_picture
 from tests.chromium import chromium
 
 pytestmark = pytest.mark.browser
 
 PROMPT = "a lighthouse to share"
+SIDEWAYS_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 GONE = "This link was revoked or never existed."
 
 
@@ -138,6 +139,12 @@ def test_a_link_opens_without_a_cookie_and_dies_on_revoke_and_on_delete(
 
     fresh.goto(second)  # the other link lives on, until the run is deleted
     fresh.locator("#shared-run").get_by_text(f"Prompt: {PROMPT}", exact=True).wait_for()
+    phone = browser.new_context(viewport=PHONE).new_page()
+    phone.goto(second)
+    phone.locator("#shared-run").get_by_text(f"Prompt: {PROMPT}", exact=True).wait_for()
+    assert shows_whole_picture(phone, "#shared-results")
+    assert phone.evaluate(SIDEWAYS_JS) <= 0, "the shared run scrolls sideways on a phone"
+    phone.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     alice.get_by_role("button", name="Delete…").click()
     alice.locator("#confirm-delete").get_by_role("button", name="Yes, delete it").click()
     alice.locator("#run-detail-panel").wait_for(state="hidden")
