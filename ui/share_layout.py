@@ -29,7 +29,7 @@ class SharePanel:
 
 def build_share_button() -> gr.Button:
     """In the opened run's row of actions."""
-    return gr.Button("Share…", elem_id="share-button")
+    return gr.Button("Share", elem_id="share-button")
 
 
 def build_share_panel(share: gr.Button) -> SharePanel:
