@@ -1,9 +1,11 @@
-"""Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export.
+"""Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
+links that share one run.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
 
 from .export import export_zip, remove_export, run_record
+from .shares import Share
 from .store import HistoryStore, NewRun, RunDetail, RunSummary, carries_key
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "NewRun",
     "RunDetail",
     "RunSummary",
+    "Share",
     "carries_key",
     "export_zip",
     "remove_export",

@@ -102,12 +102,26 @@ def m005_stopped(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0")
 
 
+def m006_shares(db: sqlite3.Connection) -> None:
+    """Links that show one run to whoever holds them (shares.py); a run's links go with it.
+    Idempotent, like the migrations before it."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS shares (
+            token TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            created_at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS shares_by_run ON shares (run_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_runs_and_images,
     m002_prompt_search,
     m003_settings,
     m004_images_by_run,
     m005_stopped,
+    m006_shares,
 )
 
 

@@ -79,4 +79,16 @@ def m003_stopped(db: Any) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS stopped INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS = (m001_runs_and_images, m002_prompt_search, m003_stopped)
+def m004_shares(db: Any) -> None:
+    """Links that show one run to whoever holds them (shares.py); a run's links go with it."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS shares (
+            token TEXT COLLATE "C" PRIMARY KEY,
+            run_id TEXT COLLATE "C" NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            created_at DOUBLE PRECISION NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS shares_by_run ON shares (run_id)")
+
+
+MIGRATIONS = (m001_runs_and_images, m002_prompt_search, m003_stopped, m004_shares)

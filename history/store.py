@@ -27,6 +27,7 @@ from typing import Any
 from client.validation import key_like_path
 
 from . import caps as cap_rules
+from . import shares as share_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
 from .permissions import private_folder
 from .sql import Database, open_database
@@ -67,6 +68,29 @@ class NewRun:
     @property
     def stored_params(self) -> dict[str, Any]:
         return {k: v for k, v in self.params.items() if k not in COLUMN_PARAMS}
+
+    @classmethod
+    def copy_of(cls, run: RunDetail, owner: str, owner_label: str | None = None) -> NewRun:
+        """`run` (someone's, opened through a link) as a run of `owner`'s own: the same
+        parameters, images and outcome, with a note that it is a copy."""
+        return cls(
+            owner=owner,
+            params=dict(run.params),
+            input_images=[path.read_bytes() for path in run.input_paths],
+            output_images=[path.read_bytes() for path in run.output_paths],
+            status=run.status,
+            backend=run.backend,
+            owner_label=owner_label,
+            revised_prompts=list(run.revised_prompts),
+            error=run.error,
+            elapsed_s=run.elapsed_s,
+            request_id=run.request_id,
+            notes=[*(note for note in run.notes if note != COPY_NOTE), COPY_NOTE],
+            stopped=run.stopped,
+        )
+
+
+COPY_NOTE = "Copied from a shared link."
 
 
 @dataclass(slots=True)
@@ -291,6 +315,38 @@ class HistoryStore:
                 for row in db.execute("SELECT digest FROM blobs WHERE digest = ?", (digest,))
             }
             yield set(digests) - known
+
+    # -- links ----------------------------------------------------------------------------------
+
+    def share_run(self, owner: str, run_id: str) -> str | None:
+        """A new unguessable link token to `owner`'s run (in the shared scope too, only the
+        owner may share it); None when the run is not theirs."""
+        with self._sql.write() as db:
+            return share_rows.create(db, owner, run_id)
+
+    def revoke_share(self, owner: str, token: str) -> bool:
+        """Ends a link to one of `owner`'s runs at once; False if it is not theirs or gone."""
+        with self._sql.write() as db:
+            return share_rows.revoke(db, owner, token)
+
+    def shares_of(self, owner: str, run_id: str) -> list[share_rows.Share]:
+        """The live links of `owner`'s run, oldest first (none for anybody else's run)."""
+        with self._sql.read() as db:
+            return share_rows.of_run(db, owner, run_id)
+
+    def share_is_live(self, token: str) -> bool:
+        with self._sql.read() as db:
+            return share_rows.run_of(db, token) is not None
+
+    def run_by_share(self, token: str) -> RunDetail | None:
+        """The run a live link shows, whoever asks; None for a revoked or unknown token."""
+        with self._sql.read() as db:
+            run_id = share_rows.run_of(db, token)
+        return self.get_run(None, run_id) if run_id else None
+
+    def save_copy(self, run: RunDetail, owner: str, owner_label: str | None = None) -> str:
+        """Saves `run` into `owner`'s own history (under their caps); returns the copy's id."""
+        return self.save_run(NewRun.copy_of(run, owner, owner_label))
 
     # -- reading --------------------------------------------------------------------------------
 

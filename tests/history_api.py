@@ -48,3 +48,23 @@ def newest_run_id(history_dir: Path, **store_options: str) -> str:
         return store.list_runs(None, limit=1)[0].id
     finally:
         store.close()
+
+
+def raw_visitor(url: str, token: str) -> Client:
+    """A visitor whose results arrive as URLs (not downloaded), as a browser sees them."""
+    cookie = {"Cookie": f"{owner_cookie_name(url)}={token}"}
+    return Client(url, headers=cookie, verbose=False, download_files=False)
+
+
+def urls_in(value) -> list[str]:
+    """Every file URL in an API answer (galleries and images, at any depth)."""
+    if isinstance(value, dict):
+        found = [value["url"]] if isinstance(value.get("url"), str) else []
+        return found + [url for item in value.values() for url in urls_in(item)]
+    if isinstance(value, list | tuple):
+        return [url for item in value for url in urls_in(item)]
+    return []
+
+
+def status_without_cookie(url: str) -> int:
+    return httpx2.get(url, timeout=10).status_code

@@ -2,7 +2,8 @@
 
 `build_app(config)` returns an `App` whose `launch()` applies the settings that Gradio 6 takes at
 launch time (theme, css, js, auth, middleware, upload limit, Gradio's own run history turned off).
-The page itself is built from its parts in ui/layout.py and wired in ui/wiring.py.
+The page itself is built from its parts in ui/layout.py and wired in ui/wiring.py; links to one
+run in ui/share_layout.py and ui/share_wiring.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from .layout import build_api_inputs, build_edit_tab, build_header
 from .owner import OwnerCookieMiddleware, load_or_create_secret
 from .runs import Runner
 from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
+from .share_events import ShareHandlers
+from .share_layout import build_shared_tab
+from .share_wiring import wire_share_panel, wire_shared_view
+from .shared_files import SharedFileMiddleware
 from .texts import I18N
 from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
@@ -97,6 +102,7 @@ def build_app(config: AppConfig) -> App:
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
                 Middleware(GoneFileMiddleware, folders=[cache, store.blob_folder]),
+                Middleware(SharedFileMiddleware, copies=context.shared, live=store.share_is_live),
             ]
         },
     }
@@ -107,6 +113,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
     """The page from its parts (ui/layout.py), wired to its handlers (ui/wiring.py)."""
     editor = EditorHandlers(ctx)
     history = HistoryHandlers(ctx)
+    shares = ShareHandlers(ctx)
     edit_limit = {
         "concurrency_limit": ctx.config.max_concurrent_runs,
         "concurrency_id": "edit",
@@ -116,6 +123,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         notice = build_finished_notice()
         key_state, app_banner = gr.State(None), gr.State(ctx.backend.banner_key)
         with gr.Tabs(selected="edit") as tabs:
+            shared_view = build_shared_tab()
             edit_tab = build_edit_tab(ctx.config.wire_format)
             history_tab = build_history_tab(notice)
         api = build_api_inputs()
@@ -129,4 +137,6 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         )
         wire_api(api, edit_tab, editor, edit_limit)
         wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)
+        wire_share_panel(history_tab, shares)
+        wire_shared_view(demo, shared_view, shares, history, history_tab, edit_tab, tabs)
     return demo

@@ -12,6 +12,7 @@ from .jobs import Jobs
 from .owner import Owner, resolve_owner
 from .runs import Runner
 from .served_files import ServedCopies
+from .shared_files import ShareCopies
 
 
 @dataclass
@@ -22,6 +23,7 @@ class PageContext:
     runner: Runner
     secret: bytes = field(repr=False)
     served: ServedCopies = field(default_factory=ServedCopies)
+    shared: ShareCopies = field(default_factory=ShareCopies)
     jobs: Jobs = field(default_factory=Jobs)
 
     @property

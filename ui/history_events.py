@@ -7,6 +7,7 @@ argument, so calling these endpoints through the API with someone else's run id 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -71,6 +72,22 @@ def run_files(run: RunDetail) -> list[str]:
     """Every file of a run the page may have shown: inputs, results and the list's thumbnail."""
     files = [str(path) for path in (*run.input_paths, *run.output_paths)]
     return files + ([run.thumbnail_path] if run.thumbnail_path else [])
+
+
+def numbered(paths: list[Path] | list[str]) -> list[tuple[str, str]]:
+    """Gallery items of a run's inputs, numbered as the editor numbers them."""
+    return [(str(path), f"Image {i}") for i, path in enumerate(paths, start=1)]
+
+
+def editor_values(run: RunDetail) -> tuple:
+    """A run's inputs and every parameter, seed included, as the editor takes them: the input
+    images, then the editor's controls in CONTROL_NAMES order, then the Edit tab."""
+    values = page_values(EditParams.from_dict(run.params))
+    return (
+        [str(path) for path in run.input_paths],
+        *(values[name] for name in CONTROL_NAMES),
+        gr.Tabs(selected="edit"),
+    )
 
 
 def detail_markdown(run: RunDetail) -> str:
@@ -151,7 +168,7 @@ class HistoryHandlers:
         return (
             gr.update(visible=True),
             detail_markdown(run),
-            [(str(path), f"Image {i}") for i, path in enumerate(run.input_paths, start=1)],
+            numbered(run.input_paths),
             [str(path) for path in run.output_paths],
             run.params,
             hide_confirm,
@@ -172,17 +189,11 @@ class HistoryHandlers:
         remove_export(archive)
 
     def restore_run(self, run_id: str, request: gr.Request) -> tuple:
-        """Puts a run's inputs and every parameter, seed included, back into the editor: the
-        input images, then the editor's controls in CONTROL_NAMES order, then the Edit tab."""
+        """Puts a run's inputs and every parameter, seed included, back into the editor."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
-        values = page_values(EditParams.from_dict(run.params))
-        return (
-            [str(path) for path in run.input_paths],
-            *(values[name] for name in CONTROL_NAMES),
-            gr.Tabs(selected="edit"),
-        )
+        return editor_values(run)
 
     def delete_run(self, run_id: str, search: str, model: str, request: gr.Request):
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
@@ -190,11 +201,13 @@ class HistoryHandlers:
         run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
         # the copies' folders are named after the files' content: read them while it exists
         served_folders = self.ctx.served.copies_of(run_files(run) if run else [])
+        links = [share.token for share in self.ctx.store.shares_of(owner.id, run.id)] if run else []
         if run is None or not self.ctx.store.delete_run(owner.id, run.id):
             raise gr.Error(
                 "Only your own runs can be deleted, and this one is not (or no longer) there."
             )
         self.ctx.served.run_deleted(run.id, served_folders)
+        self.ctx.shared.ended(links)  # its links went with it, in the same transaction
         hidden = gr.update(visible=False)
         return (*self.list_history(search, model, request), hidden, "", hidden)
 

@@ -1,6 +1,7 @@
 """The History tab's parts: search as you type, entries that say what each run was, one run's
-detail with its actions (Delete asks once more), and the notice of a run that finished while
-the page was away. Wired in ui/wiring.py; handlers in ui/history_events.py.
+detail with its actions (Delete asks once more; Share's panel is ui/share_layout.py), and the
+notice of a run that finished while the page was away. Wired in ui/wiring.py; handlers in
+ui/history_events.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from .history_events import ALL_MODELS, MODEL_FILTERS
+from .share_layout import SharePanel, build_share_button, build_share_panel
 from .texts import label
 
 
@@ -43,6 +45,7 @@ class HistoryTab:
     confirm_row: gr.Row
     confirm_delete: gr.Button
     cancel_delete: gr.Button
+    share: SharePanel
     poll: gr.Timer
 
     def list_outputs(self) -> list[Any]:
@@ -98,6 +101,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             restore = gr.Button(label("restore"))
             run_again = gr.Button(label("run_again"), variant="primary")
             download = gr.Button(label("download"))
+            share = build_share_button()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
             gr.Markdown(label("confirm_question"))
@@ -105,6 +109,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
                 label("confirm_delete"), variant="stop", scale=0, min_width=140
             )
             cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
+        share_panel = build_share_panel(share)
         with gr.Row():
             detail_inputs = gr.Gallery(
                 label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
@@ -122,5 +127,5 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
         "run_again": run_again, "download": download, "download_file": download_file,
         "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
-        "cancel_delete": cancel_delete,
+        "cancel_delete": cancel_delete, "share": share_panel,
     }  # fmt: skip

@@ -95,7 +95,7 @@ class ServedCopies:
         self.remove([*folders, *zips])
 
 
-FILE_ROUTE = "/gradio_api/file="
+FILE_ROUTES = ("/gradio_api/file=", "/gradio_api/file/")
 
 
 class GoneFileMiddleware:
@@ -108,25 +108,38 @@ class GoneFileMiddleware:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and self._is_gone(scope.get("path", "")):
-            body = b"Not found: this file was deleted with its run, or has expired."
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 404,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await answer_not_found(send)
             return
         await self.app(scope, receive, send)
 
     def _is_gone(self, path: str) -> bool:
-        _before, route, target = path.partition(FILE_ROUTE)
-        if not route or not target:
-            return False
-        file = Path(os.path.normpath(target))
+        file = served_file(path)
         return (
-            file.is_absolute()
+            file is not None
             and any(file.is_relative_to(folder) for folder in self.folders)
             and not file.is_file()
         )
+
+
+def served_file(path: str) -> Path | None:
+    """The local file a URL path asks Gradio for (normalised, absolute), or None: through
+    `/gradio_api/file=<path>` or its older spelling, `/gradio_api/file/<path>`."""
+    for route in FILE_ROUTES:
+        _before, found, target = path.partition(route)
+        if found and target:
+            file = Path(os.path.normpath(target))
+            return file if file.is_absolute() else None
+    return None
+
+
+async def answer_not_found(send: Any) -> None:
+    """A 404 for a file that went with its run or its link, or has expired."""
+    body = b"Not found: this file was deleted with its run, or its link was revoked, or it expired."
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -53,4 +53,28 @@ def test_a_fresh_database_has_every_table(tmp_path):
     HistoryStore(tmp_path).close()
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"runs", "run_images", "blobs", "runs_search", "settings", "_migrations"} <= tables
+    assert {
+        "runs",
+        "run_images",
+        "blobs",
+        "runs_search",
+        "settings",
+        "shares",
+        "_migrations",
+    } <= tables
+
+
+def test_a_version_5_store_gains_links_that_go_with_their_runs(tmp_path):
+    store = HistoryStore(tmp_path)
+    run_id = store.save_run(new_run())
+    store.close()
+    db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
+    db.execute("DROP TABLE shares")
+    db.execute("DELETE FROM _migrations WHERE version > 5")
+    db.close()
+
+    store = HistoryStore(tmp_path)
+    token = store.share_run("anon:alice", run_id)
+    assert store.run_by_share(token).id == run_id
+    assert store.delete_run("anon:alice", run_id) and store.run_by_share(token) is None
+    store.close()

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from history import HistoryStore
+from history.postgres_schema import MIGRATIONS
 from tests.app_process import ROOT
 from tests.history.support import image_bytes, new_run
 from tests.servers import S3_BUCKET, bucket_keys, create_database
@@ -145,8 +146,8 @@ def test_replicas_starting_together_migrate_the_database_once(tmp_path, shared):
     with psycopg.connect(shared["database_url"]) as db:
         versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY 1")]
         tables = {row[0] for row in db.execute("SELECT tablename FROM pg_tables")}
-    assert versions == [1, 2, 3]
-    assert {"runs", "run_images", "blobs", "settings", "_migrations"} <= tables
+    assert versions == list(range(1, len(MIGRATIONS) + 1))
+    assert {"runs", "run_images", "blobs", "settings", "shares", "_migrations"} <= tables
 
 
 def test_an_unreachable_database_is_named_without_its_password(tmp_path):

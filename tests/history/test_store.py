@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from history import HistoryStore, export_zip, remove_export
+from history.migrations import MIGRATIONS
 from tests.history.support import image_bytes, new_run
 
 
@@ -207,7 +208,7 @@ def test_the_database_is_in_wal_mode_with_its_migrations_recorded(tmp_path):
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY version")]
-    assert versions == [1, 2, 3, 4, 5]
+    assert versions == list(range(1, len(MIGRATIONS) + 1))
 
 
 def test_a_stopped_run_is_kept_and_marked_and_the_typical_time_is_the_median(open_store, tmp_path):

@@ -8,62 +8,17 @@ fresh copies, and the copies of the earlier process are gone.
 
 from __future__ import annotations
 
-import secrets
-import uuid
-
-import httpx2
-import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
 from tests.app_process import app_process
-from tests.history_api import issued_cookie, newest_run_id, owner_cookie_name
-from tests.servers import S3_BUCKET, create_database
-
-ENV = {"SIMULATOR_LATENCY": "0"}
-
-
-@pytest.fixture(params=["embedded", "postgres+s3"])
-def deployment(request, monkeypatch) -> tuple[dict[str, str], dict[str, str]]:
-    """(the app's environment, the options of a store reading its history) for the embedded
-    default, and for a replica's setup: PostgreSQL, S3 objects and a local cache of them."""
-    if request.param == "embedded":
-        return ENV, {}
-    s3_settings = request.getfixturevalue("s3_settings")
-    for name, value in s3_settings.items():
-        monkeypatch.setenv(name, value)
-    options = {
-        "database_url": create_database(request.getfixturevalue("postgres_url")),
-        "blob_url": f"s3://{S3_BUCKET}/deleted-{uuid.uuid4().hex[:8]}",
-    }
-    env = {
-        **ENV,
-        **s3_settings,
-        "HISTORY_DATABASE_URL": options["database_url"],
-        "HISTORY_BLOB_URL": options["blob_url"],
-        "HISTORY_SECRET": secrets.token_hex(32),
-    }
-    return env, options
-
-
-def raw_visitor(url: str, token: str) -> Client:
-    """A visitor whose results arrive as URLs (not downloaded), as a browser sees them."""
-    cookie = {"Cookie": f"{owner_cookie_name(url)}={token}"}
-    return Client(url, headers=cookie, verbose=False, download_files=False)
-
-
-def urls_in(value) -> list[str]:
-    """Every file URL in an API answer (galleries and images, at any depth)."""
-    if isinstance(value, dict):
-        found = [value["url"]] if isinstance(value.get("url"), str) else []
-        return found + [url for item in value.values() for url in urls_in(item)]
-    if isinstance(value, list | tuple):
-        return [url for item in value for url in urls_in(item)]
-    return []
-
-
-def status_without_cookie(url: str) -> int:
-    return httpx2.get(url, timeout=10).status_code
+from tests.history_api import (
+    issued_cookie,
+    newest_run_id,
+    raw_visitor,
+    status_without_cookie,
+    urls_in,
+)
 
 
 def edit_and_open(

@@ -19,7 +19,10 @@ from tests.history_api import (
     visitor,
 )
 
-HISTORY_ENDPOINTS = ("/history_list", "/history_open", "/history_restore", "/history_delete")
+HISTORY_ENDPOINTS = (
+    "/history_list", "/history_open", "/history_restore", "/history_delete", "/history_share",
+    "/history_revoke", "/shared_run",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
