@@ -21,8 +21,9 @@ from history import RunDetail, export_zip, remove_export
 
 from .context import PageContext
 from .history_events import detail_markdown, editor_values, numbered
+from .texts import TEXTS, say
 
-GONE_TEXT = "This link was revoked or never existed."
+GONE_TEXT = TEXTS["link_gone"][0]
 NOT_YOURS = "Only your own runs can be shared, and this one is not (or no longer) there."
 NOT_YOURS_TO_REVOKE = (
     "Only your own runs' links can be revoked, and this one is not (or no longer) live."
@@ -97,7 +98,7 @@ class ShareHandlers:
         if not self.ctx.store.revoke_share(owner.id, token or ""):
             raise gr.Error(NOT_YOURS_TO_REVOKE)
         self.ctx.shared.ended([token])
-        return "Revoked: that link now shows nothing of this run."
+        return say(request, "revoked")
 
     # -- anyone's side, through a link ----------------------------------------------------------
 
@@ -109,12 +110,12 @@ class ShareHandlers:
             return gr.skip(), gr.skip(), gr.skip()
         return token.strip(), gr.Tab(visible=True), gr.Tabs(selected="shared")
 
-    def show(self, token: str) -> tuple:
+    def show(self, token: str, request: gr.Request = None) -> tuple:
         """What a link shows: the run's words, inputs, results and parameters, read-only, or
         only that it is gone."""
         run = self.ctx.store.run_by_share(token or "")
         if run is None:
-            return f"**{GONE_TEXT}**", [], [], None
+            return f"**{say(request, 'link_gone')}**", [], [], None
         inputs, outputs = self.ctx.shared.serve(token, run)
         return shared_markdown(run), numbered(inputs), outputs, run.params
 
@@ -140,7 +141,7 @@ class ShareHandlers:
         owner = self.ctx.owner(request)
         copy_id = self.ctx.store.save_copy(run, owner.id, owner.label)
         copy = self.ctx.store.get_run(owner.id, copy_id) or run
-        return (*editor_values(copy), "Copied into your editor and your History.")
+        return (*editor_values(copy), say(request, "copied"))
 
 
 def _when(created_at: float) -> str:

@@ -10,6 +10,8 @@ from typing import Any
 
 import gradio as gr
 
+from .texts import label
+
 
 @dataclass
 class SharePanel:
@@ -29,25 +31,23 @@ class SharePanel:
 
 def build_share_button() -> gr.Button:
     """In the opened run's row of actions."""
-    return gr.Button("Share", elem_id="share-button")
+    return gr.Button(label("share"), elem_id="share-button")
 
 
 def build_share_panel(share: gr.Button) -> SharePanel:
     with gr.Column(elem_id="share-panel"):
         link = gr.Textbox(
-            label="New link: anyone who has it can open this run, read-only", visible=False,
+            label=label("share_link"), visible=False,
             interactive=False, buttons=["copy"], elem_id="share-link",
         )  # fmt: skip
         links = gr.Radio(
-            label="Live links of this run",
-            info="Anyone with one of these can see the prompt, parameters, inputs and results, "
-            "and copy them. Revoke ends the selected one at once.",
+            label=label("share_links"), info=label("share_links_info"),
             visible=False, elem_id="share-links",
         )  # fmt: skip
         token = gr.Textbox(label="token", visible=False)
         with gr.Row(equal_height=True):
             revoke = gr.Button(
-                "Revoke the selected link", variant="stop", size="sm", visible=False, scale=0,
+                label("revoke"), variant="stop", size="sm", visible=False, scale=0,
                 min_width=220, elem_id="revoke-button",
             )  # fmt: skip
             status = gr.Markdown(elem_id="share-status")
@@ -79,27 +79,27 @@ class SharedView:
 
 
 def build_shared_tab() -> SharedView:
-    with gr.Tab("Shared run", id="shared", visible=False) as tab:
+    with gr.Tab(label("shared_tab"), id="shared", visible=False) as tab:
         token = gr.Textbox(label="token", visible=False)
         text = gr.Markdown(elem_id="shared-run")
         with gr.Column(visible=False) as body:
             with gr.Row():
                 open_in_editor = gr.Button(
-                    "Open in my editor", variant="primary", elem_id="open-shared"
+                    label("open_in_editor"), variant="primary", elem_id="open-shared"
                 )
-                download = gr.Button("Download (.zip)", elem_id="download-shared")
+                download = gr.Button(label("download"), elem_id="download-shared")
             status = gr.Markdown(elem_id="shared-status")
             with gr.Row():
                 inputs = gr.Gallery(
-                    label="Inputs", columns=3, height=380, object_fit="contain",
+                    label=label("detail_inputs"), columns=3, height=380, object_fit="contain",
                     min_width=240, elem_classes=["detail-images"], elem_id="shared-inputs",
                 )  # fmt: skip
                 outputs = gr.Gallery(
-                    label="Results", columns=3, height=380, object_fit="contain",
+                    label=label("results_short"), columns=3, height=380, object_fit="contain",
                     min_width=240, elem_classes=["detail-images"], elem_id="shared-results",
                     buttons=["download", "fullscreen"],
                 )  # fmt: skip
-            params = gr.JSON(label="Parameters")
+            params = gr.JSON(label=label("parameters"))
         download_file = gr.DownloadButton(visible="hidden", elem_id="shared-download-file")
     return SharedView(
         tab=tab, token=token, text=text, inputs=inputs, outputs=outputs, params=params,

@@ -109,6 +109,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "detail_outputs": ("Results of this run", "本次运行的结果"),
     "parameters": ("Parameters", "参数"),
     "open_it": ("Open it", "打开"),
+    "share": ("Share", "分享"),
+    "share_link": (
+        "New link: anyone who has it can open this run, read-only",
+        "新链接：任何拿到它的人都能以只读方式打开这次运行",
+    ),
+    "share_links": ("Live links of this run", "这次运行的有效链接"),
+    "share_links_info": (
+        "Anyone with one of these can see the prompt, parameters, inputs and results, and copy "
+        "them. Revoke ends the selected one at once.",
+        "拿到其中任一链接的人都能看到提示词、参数、输入和结果，并可复制。撤销会立即让选中的链接失效。",
+    ),
+    "revoke": ("Revoke the selected link", "撤销选中的链接"),
+    "shared_tab": ("Shared run", "分享的运行"),
+    "open_in_editor": ("Open in my editor", "在我的编辑器中打开"),
+    "results_short": ("Results", "结果"),
+    "link_gone": ("This link was revoked or never existed.", "此链接已被撤销或从未存在。"),
+    "revoked": (
+        "Revoked: that link now shows nothing of this run.",
+        "已撤销：该链接不再显示这次运行的任何内容。",
+    ),
+    "copied": ("Copied into your editor and your History.", "已复制到你的编辑器和你的历史中。"),
     # sentences the server writes
     "ready": (
         "Add an image, describe the edit and press **Run** — or start from an example below.",
