@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from client._base import ClientCore
+from client import ImageEditClient
 from client.models import model_spec
 from client.params import EditRequest
 
@@ -43,10 +43,11 @@ def make_photos(directory: Path) -> list[Path]:
 
 
 def client_body(paths: list[Path]) -> bytes:
-    """The client's own path: validation, each image's share of the 32 MB body, the JSON body."""
-    core = ClientCore(api_key="bench-not-a-key", base_url=None, timeout=None, max_retries=0)
+    """The client's own path: validation, each image's share of the 32 MB body, the JSON body
+    (its public dry run: nothing is sent)."""
     request = EditRequest(model=MODEL, prompt="make it autumn", images=[str(p) for p in paths])
-    return core.prepare(request).body.kwargs["content"]
+    with ImageEditClient(api_key="bench-not-a-key", max_retries=0) as api:
+        return api.prepare(request).body.kwargs["content"]
 
 
 def naive_body(paths: list[Path]) -> bytes:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from ._base import ClientCore, billed_if_it_fails
+from ._base import ClientCore, PreparedCall, billed_if_it_fails
 from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
@@ -48,9 +48,14 @@ class ImageEditClient(EditMethod[EditResult]):
     def close(self) -> None:
         self._http.close()
 
+    def prepare(self, request: EditRequest) -> PreparedCall:
+        """What `send` would send, validated and encoded, without sending anything: a dry run
+        (raises ValidationError or InvalidImageError as `send` would)."""
+        return self._core.prepare(request)
+
     def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()
-        call = self._core.prepare(request)
+        call = self.prepare(request)
         response = self._post(call.body)
         with billed_if_it_fails():
             parsed = self._core.parse(response, call)

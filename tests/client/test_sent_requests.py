@@ -7,6 +7,7 @@ lost, so the edit may have run and been billed), one is not listening yet on the
 
 import asyncio
 import contextlib
+import json
 
 import httpx2
 import pytest
@@ -18,6 +19,7 @@ from client import (
     ImageEditError,
     ReplyLostError,
 )
+from client.params import EditRequest
 from tests.client.fakes import KEY, FakeService, edit_args, make_client, success, success_body
 from tests.client.local_api import ScriptedAPI, unused_port
 
@@ -131,3 +133,12 @@ def test_a_base_url_that_cannot_be_used_is_not_retried_and_sends_nothing():
     with pytest.raises(ImageEditError, match="could not be sent") as caught:
         edit_sync("ftp://127.0.0.1/v1", sleeps.append)
     assert sleeps == [] and not caught.value.may_have_been_billed
+
+
+def test_prepare_is_a_dry_run_that_sends_nothing(api):
+    """`prepare` returns the very body `edit` would send, and the service never hears of it."""
+    with ImageEditClient(api_key=KEY, base_url=api.base_url) as client:
+        call = client.prepare(EditRequest(**edit_args()))
+    body = json.loads(call.body.kwargs["content"])
+    assert body["prompt"] == "make it snow" and body["image"].startswith("data:image/")
+    assert api.received == []
