@@ -26,7 +26,6 @@ from .context import PageContext
 from .editor import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
-    check_upload_size,
     model_limits_text,
     params_from_page,
     parse_json_text,
@@ -151,12 +150,10 @@ class EditorHandlers:
         problem = image_count_problem(name, len(paths)) if paths else None
         if problem:
             messages.append(f"⚠ {problem}")
+        spec = model_spec(name)
         for position, path in enumerate(paths, start=1):
             try:
-                check_upload_size(path, position)
-                note = self.ctx.runner.preparation.prepare(
-                    path, model_spec(name), index=position
-                ).note
+                note = self.ctx.runner.prepare_one(path, spec, position).note
             except InvalidImageError as error:
                 messages.append(f"⚠ {error}")
             else:

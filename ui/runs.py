@@ -26,6 +26,7 @@ from client import (
 )
 from client.boxes import scaled_boxes
 from client.images import PreparedImage
+from client.models import ModelSpec
 from client.preparation import PreparationCache
 from client.redaction import redact
 from client.validation import validate_request
@@ -67,11 +68,15 @@ class Runner:
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
         spec = model_spec(params.model)
-        prepared = []
-        for position, path in enumerate(images, start=1):
-            check_upload_size(path, position)
-            prepared.append(self.preparation.prepare(path, spec, index=position))
-        return prepared
+        return [
+            self.prepare_one(path, spec, position) for position, path in enumerate(images, start=1)
+        ]
+
+    def prepare_one(self, path: str, spec: ModelSpec, position: int) -> PreparedImage:
+        """One input at its 1-based position, checked against the upload limit and prepared
+        once; raises InvalidImageError naming the position."""
+        check_upload_size(path, position)
+        return self.preparation.prepare(path, spec, index=position)
 
     def check(self, params: EditParams, images: list[str]) -> list[str]:
         """Raises what the service would refuse; returns notes on inputs that will be changed."""

@@ -157,7 +157,7 @@ def wire_history(
     page.run_id.change(
         history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
     ).then(None, js=SHOW_DETAIL_JS)
-    _wire_run_actions(page, history, edit_tab, editor, key_state, tabs, edit_limit)
+    _wire_run_actions(page, history, edit_tab, editor, key_state, tabs, edit_limit, listing)
     _wire_finished_runs(demo, page, history, tabs, listing)
 
 
@@ -169,9 +169,10 @@ def _wire_run_actions(
     key_state: gr.State,
     tabs: gr.Tabs,
     edit_limit: dict[str, Any],
+    listing: dict[str, Any],
 ) -> None:
-    """Restore, Run again, Download, and Delete with its second step."""
-    listing = {"inputs": [page.search, page.model_filter], "outputs": page.list_outputs()}
+    """Restore, Run again (then the list again: `listing`), Download, and Delete with its
+    second step."""
     restore_outputs = [edit_tab.images, *edit_tab.controls.values(), tabs]
     page.restore.click(
         history.restore_run, page.run_id, restore_outputs, api_name="history_restore", **AT_ONCE

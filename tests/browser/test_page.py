@@ -16,7 +16,6 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import TimeoutError
 
 from tests.app_process import AppProcess, app_process
-from tests.chromium import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +29,6 @@ PHONE = {"width": 390, "height": 844}
 def app(tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("page")
     with app_process(["python", "app.py"], root, env={"SIMULATOR_LATENCY": "2"}) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
         yield running
 
 

@@ -18,7 +18,6 @@ from PIL import Image, ImageDraw
 
 from tests.app_process import AppProcess, app_process
 from tests.browser.test_page import DESKTOP, PHONE, shows_whole_picture
-from tests.chromium import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -31,12 +30,6 @@ GONE = "This link was revoked or never existed."
 def app(tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("share")
     with app_process(["python", "app.py"], root, env={"SIMULATOR_LATENCY": "0.2"}) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as running:
         yield running
 
 
