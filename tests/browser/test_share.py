@@ -126,7 +126,8 @@ def test_a_link_opens_without_a_cookie_and_dies_on_revoke_and_on_delete(
     fresh.screenshot(path=str(tmp_path / "revoked.png"), full_page=True)
 
     # the visitor's copy is theirs: it outlives the link
-    visitor.reload()
+    visitor.reload()  # still at the link's address: its tab opens first, saying it is gone
+    visitor.locator("#shared-run").get_by_text(GONE).wait_for()
     visitor.get_by_role("tab", name="History").click()
     visitor.locator("#history-gallery").get_by_text(PROMPT).wait_for()
 
