@@ -31,6 +31,9 @@ td .pictures {display: flex; flex-wrap: wrap; gap: 4px; justify-content: center}
 td img {flex: 1 1 45%; min-width: 0; width: 100%; max-height: 240px; object-fit: contain}
 td.waiting {opacity: 0.7; height: 6em}
 td.failed {color: var(--error-text-color); font-size: 0.85em; text-align: left}
+@media (max-width: 640px) {
+  th.corner {width: 5em} th.model, thead th {font-size: 0.75em} th, td {padding: 2px}
+}
 """
 
 

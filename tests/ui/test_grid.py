@@ -9,8 +9,9 @@ import pytest
 from client import EditParams, ValidationError
 from client.models import SEED_MAX
 from history import RunDetail
+from ui.editor import CONTROL_NAMES, CUSTOM_CHOICE
 from ui.grid import parse_models, parse_seeds, plan_comparison, refusal_text
-from ui.grid_events import reopened_grid
+from ui.grid_events import plan_from_page, reopened_grid
 from ui.grid_view import CellView, grid_html
 
 QWEN, WAN = "qwen-image-2.0-pro", "wan2.7-image-pro"
@@ -97,3 +98,16 @@ def test_a_reopened_comparison_orders_models_by_the_table_and_seeds_upwards():
     assert (models, seeds) == ([QWEN, WAN], [2, 9])
     assert views[(WAN, 2)].error == "deleted from History"  # a cell deleted since
     assert views[(QWEN, 9)] == CellView((), None)
+
+
+def test_the_page_compares_its_settings_whatever_its_own_model_and_seed_fields_hold():
+    editor = {name: None for name in CONTROL_NAMES} | {
+        "prompt": "make it snow", "model": CUSTOM_CHOICE, "custom_model": "", "n": 2,
+        "size": "1280*720", "seed": "not a number", "randomize_seed": False, "watermark": True,
+        "prompt_extend": False, "response_format": "url", "encoding": "json",
+    }  # fmt: skip
+    plan = plan_from_page(editor, [], [WAN, QWEN], "5, 6")
+    assert (plan.models, plan.seeds) == ((WAN, QWEN), (5, 6))
+    first = plan.cells[0].params
+    assert (first.model, first.seed, first.n, first.size) == (WAN, 5, 2, "1280*720")
+    assert (first.watermark, first.prompt_extend, first.response_format) == (True, False, "url")
