@@ -115,6 +115,15 @@ def m006_shares(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS shares_by_run ON shares (run_id)")
 
 
+def m007_comparisons(db: sqlite3.Connection) -> None:
+    """The comparison a run is a cell of (models × seeds, run together); the grid is read back
+    by owner and comparison. Idempotent, like the migrations before it."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    if "comparison" not in columns:
+        db.execute("ALTER TABLE runs ADD COLUMN comparison TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_comparison ON runs (comparison, owner)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_runs_and_images,
     m002_prompt_search,
@@ -122,6 +131,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m004_images_by_run,
     m005_stopped,
     m006_shares,
+    m007_comparisons,
 )
 
 

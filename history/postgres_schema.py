@@ -91,4 +91,12 @@ def m004_shares(db: Any) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS shares_by_run ON shares (run_id)")
 
 
-MIGRATIONS = (m001_runs_and_images, m002_prompt_search, m003_stopped, m004_shares)
+def m005_comparisons(db: Any) -> None:
+    """The comparison a run is a cell of (models × seeds, run together)."""
+    db.execute('ALTER TABLE runs ADD COLUMN IF NOT EXISTS comparison TEXT COLLATE "C"')
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_comparison ON runs (comparison, owner)")
+
+
+MIGRATIONS = (
+    m001_runs_and_images, m002_prompt_search, m003_stopped, m004_shares, m005_comparisons,
+)  # fmt: skip

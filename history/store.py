@@ -64,6 +64,8 @@ class NewRun:
     notes: Sequence[str] = ()
     stopped: bool = False
     """The visitor pressed Stop; the service answered anyway, and the answer is kept."""
+    comparison: str | None = None
+    """The comparison (models × seeds run together) this run is a cell of, if any."""
 
     @property
     def stored_params(self) -> dict[str, Any]:
@@ -122,6 +124,7 @@ class RunDetail(RunSummary):
     notes: list[str] = field(default_factory=list)
     input_paths: list[Path] = field(default_factory=list)
     output_paths: list[Path] = field(default_factory=list)
+    comparison: str | None = None
 
 
 _last_millisecond = 0
@@ -233,15 +236,15 @@ class HistoryStore:
         db.execute(
             """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
                 negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
-                requested_n, revised_prompts, notes, cover, stopped)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                requested_n, revised_prompts, notes, cover, stopped, comparison)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 run_id, run.owner, run.owner_label, time.time(), params["model"],
                 params["prompt"], params.get("negative_prompt") or None,
                 json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
                 run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
                 json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
-                int(run.stopped),
+                int(run.stopped), run.comparison,
             ),
         )  # fmt: skip
         db.executemany(
@@ -439,7 +442,21 @@ class HistoryStore:
             notes=json.loads(row["notes"]),
             input_paths=paths["input"],
             output_paths=paths["output"],
+            comparison=row["comparison"],
         )
+
+    def comparison_runs(self, owner: str | None, comparison: str) -> list[RunDetail]:
+        """The runs of one comparison that `owner` may see (any owner's when None, the shared
+        scope, as in get_run), oldest first; none for a comparison that is not theirs."""
+        mine, values = (
+            ("", (comparison,)) if owner is None else (" AND owner = ?", (comparison, owner))
+        )
+        with self._sql.read() as db:
+            ids = db.tuples(
+                f"SELECT id FROM runs WHERE comparison = ?{mine} ORDER BY id", values
+            ).fetchall()
+        found = (self.get_run(owner, run_id) for (run_id,) in ids)
+        return [run for run in found if run is not None]  # one deleted meanwhile is left out
 
     def typical_seconds(self, model: str, recent: int = 20) -> float | None:
         """The median time of the model's last `recent` successful runs (any visitor's), or None
@@ -481,7 +498,8 @@ class HistoryStore:
 
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"
-    " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped"
+    " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
+    " comparison"
 )
 
 

@@ -24,6 +24,9 @@ from .backend import start_backend
 from .config import GRADIO_UPLOAD_CAP, AppConfig
 from .context import PageContext
 from .editor_events import EditorHandlers
+from .grid_api import build_and_wire_compare_api
+from .grid_events import CompareHandlers
+from .grid_wiring import wire_compare, wire_history_comparison
 from .history_events import HistoryHandlers
 from .history_layout import build_finished_notice, build_history_tab
 from .layout import build_api_inputs, build_edit_tab, build_header
@@ -138,5 +141,11 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         wire_api(api, edit_tab, editor, edit_limit)
         wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)
         wire_share_panel(history_tab, shares)
+        compare = CompareHandlers(ctx)
+        build_and_wire_compare_api(compare, edit_limit)
+        wire_compare(
+            edit_tab.comparison, compare, edit_tab, key_state, edit_limit, history_tab, history
+        )
+        wire_history_comparison(history_tab.comparison, compare, history_tab.run_id)
         wire_shared_view(demo, shared_view, shares, history, history_tab, edit_tab, tabs)
     return demo

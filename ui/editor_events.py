@@ -9,7 +9,6 @@ client's message and is kept in the history.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,9 +16,10 @@ import gradio as gr
 
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
 from client.models import DEFAULT_SIZE
-from client.params import DOC, JSON_TEXT, PARAM_FIELDS, default_of
+from client.params import JSON_TEXT, PARAM_FIELDS, default_of
 from client.validation import image_count_problem
 
+from .api_signature import IMAGES_ARGUMENT, expose, param_arguments, param_docs
 from .backend import VisitorKey
 from .compare import aligned_pair
 from .context import PageContext
@@ -262,7 +262,7 @@ class EditorHandlers:
             raise gr.Error(str(error)) from None
 
     def edit(self, *args: Any, **kwargs: Any) -> tuple:
-        # Gradio calls this by the signature derived below (positionally or by keyword)
+        # Gradio calls this by the signature `expose` gives it below (positionally or by keyword)
         arguments = self.edit.__signature__.bind(self, *args, **kwargs).arguments
         paths = gallery_paths(arguments.pop("images"))
         request = arguments.pop("request", None)
@@ -299,35 +299,17 @@ def api_value(name: str, value: Any) -> Any:
 FIELDS_BY_NAME = {spec.name: spec for spec in PARAM_FIELDS}
 
 
-def _api_signature() -> tuple[inspect.Signature, str]:
-    """The /edit endpoint's signature and docstring, derived from EditParams: the API and the
-    MCP tool show one argument per parameter, named and documented by the definition."""
-    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    parameters = [
-        inspect.Parameter("self", keyword),
-        inspect.Parameter("images", keyword, annotation=list[str]),
-    ]
-    for spec in PARAM_FIELDS:
-        default = inspect.Parameter.empty if spec.name == "prompt" else default_of(spec)
-        parameters.append(inspect.Parameter(spec.name, keyword, default=default))
-    parameters.append(inspect.Parameter("request", keyword, default=None, annotation=gr.Request))
-    args = "\n".join(f"        {spec.name}: {spec.metadata[DOC]}." for spec in PARAM_FIELDS)
-    doc = f"""Edit an image, or fuse several images into one, with an image-editing model.
+expose(
+    EditorHandlers.edit,
+    [IMAGES_ARGUMENT, *param_arguments()],
+    f"""Edit an image, or fuse several images into one, with an image-editing model.
 
     Args:
         images: the input images (1-3 for qwen-image-2.0-pro, 1-9 for wan2.7-image-pro); for
             qwen the last image sets the output's aspect.
-{args}
+{param_docs()}
 
     Returns:
         The result images, a summary (seed used, time, request id, notes) and the raw metadata.
-    """
-    return inspect.Signature(parameters), doc
-
-
-EditorHandlers.edit.__signature__, EditorHandlers.edit.__doc__ = _api_signature()
-EditorHandlers.edit.__annotations__ = {  # Gradio finds the request by its annotation
-    name: parameter.annotation
-    for name, parameter in EditorHandlers.edit.__signature__.parameters.items()
-    if parameter.annotation is not inspect.Parameter.empty
-}
+    """,
+)

@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from .grid_layout import HistoryComparison, build_history_comparison
 from .history_events import ALL_MODELS, MODEL_FILTERS
 from .share_layout import SharePanel, build_share_button, build_share_panel
 from .texts import label
@@ -46,6 +47,7 @@ class HistoryTab:
     confirm_delete: gr.Button
     cancel_delete: gr.Button
     share: SharePanel
+    comparison: HistoryComparison
     poll: gr.Timer
 
     def list_outputs(self) -> list[Any]:
@@ -110,6 +112,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             )
             cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
         share_panel = build_share_panel(share)
+        comparison = build_history_comparison()
         with gr.Row():
             detail_inputs = gr.Gallery(
                 label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
@@ -127,5 +130,5 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
         "run_again": run_again, "download": download, "download_file": download_file,
         "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
-        "cancel_delete": cancel_delete, "share": share_panel,
+        "cancel_delete": cancel_delete, "share": share_panel, "comparison": comparison,
     }  # fmt: skip

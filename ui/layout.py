@@ -8,6 +8,7 @@ in ui/wiring.py.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, get_args, get_type_hints
 
@@ -27,6 +28,7 @@ from client.params import PARAM_FIELDS, default_of
 from examples import EXAMPLES
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
+from .grid_layout import CompareSection, build_compare_section
 from .texts import label
 
 
@@ -60,6 +62,8 @@ class EditTab:
     run_inputs: gr.State
     """The inputs the shown results were made from (the slider compares against them)."""
     selected: gr.State
+    comparison: CompareSection
+    """The Compare panel (models × seeds), below the editor's settings."""
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
 
@@ -81,7 +85,8 @@ class EditTab:
 
 @dataclass
 class ApiInputs:
-    """Hidden inputs of the `/edit` endpoint, one per parameter, named after the API fields."""
+    """Hidden inputs of an endpoint (`/edit`, `/compare`), one per parameter, named after the API
+    fields."""
 
     images: gr.File
     params: dict[str, gr.components.Component]
@@ -99,6 +104,7 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
     with gr.Tab(label("tab_edit"), id="edit"), gr.Row(equal_height=False, elem_id="edit-row"):
         with gr.Column(scale=5, min_width=320):
             parts = _build_inputs(wire_format)
+            parts["comparison"] = build_compare_section()
         with gr.Column(scale=6, min_width=320):
             parts.update(_build_outputs())
             tab = EditTab(**parts)
@@ -273,13 +279,14 @@ def _as_sent(payload: Any) -> Any:
     return payload
 
 
-def build_api_inputs() -> ApiInputs:
-    """Invisible: the endpoint's arguments, one component per EditParams field by its type."""
+def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiInputs:
+    """Invisible: the endpoint's arguments, one component per EditParams field by its type,
+    except the fields in `skip` (which `/compare` takes otherwise)."""
     types = get_type_hints(EditParams)
     with gr.Column(visible=False):
         images = gr.File(label="images", file_count="multiple", file_types=["image"])
         params: dict[str, Any] = {}
-        for spec in PARAM_FIELDS:
+        for spec in (spec for spec in PARAM_FIELDS if spec.name not in skip):
             kind, default = types[spec.name], default_of(spec)
             if kind is bool:
                 params[spec.name] = gr.Checkbox(label=spec.name, value=default)
@@ -288,5 +295,5 @@ def build_api_inputs() -> ApiInputs:
             else:
                 text = None if default in (None, "") else str(default)  # None: required
                 params[spec.name] = gr.Textbox(label=spec.name, value=text)
-        button = gr.Button("edit")
+        button = gr.Button(endpoint)
     return ApiInputs(images, params, button)

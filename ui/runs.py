@@ -93,10 +93,12 @@ class Runner:
         owner: Owner,
         visitor_key: VisitorKey | None,
         stopped: threading.Event | None = None,
+        comparison: str | None = None,
     ) -> RunOutcome:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
         Every key the run met is masked in what it records and returns. `stopped`, set while
-        the service works, marks the run as stopped; what it answers is kept all the same."""
+        the service works, marks the run as stopped; what it answers is kept all the same.
+        `comparison` records the run as a cell of that comparison (ui/grid_events.py)."""
         stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
@@ -115,7 +117,7 @@ class Runner:
                 backend=backend_name,
             )  # fmt: skip
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
-            failed.run_id = self._record(failed, images, owner, None, "failed")
+            failed.run_id = self._record(failed, images, owner, None, "failed", comparison)
             return failed
         finally:
             if owned:
@@ -136,7 +138,7 @@ class Runner:
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
         status = "partial" if result.partial else "ok"
-        outcome.run_id = self._record(outcome, images, owner, result, status, revised)
+        outcome.run_id = self._record(outcome, images, owner, result, status, comparison, revised)
         stored = self.store.get_run(owner.id, outcome.run_id)
         outcome.output_paths = list(stored.output_paths) if stored else []
         return outcome
@@ -148,6 +150,7 @@ class Runner:
         owner: Owner,
         result: EditResult | None,
         status: str,
+        comparison: str | None,
         revised_prompts: list[str] | None = None,
     ) -> str:
         """Saves the run as the outcome tells it (already masked), with the exact bytes sent
@@ -167,6 +170,7 @@ class Runner:
                 backend=outcome.backend,
                 notes=outcome.notes,
                 stopped=outcome.stopped,
+                comparison=comparison,
             )
         )
 

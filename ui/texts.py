@@ -130,6 +130,41 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已撤销：该链接不再显示这次运行的任何内容。",
     ),
     "copied": ("Copied into your editor and your History.", "已复制到你的编辑器和你的历史中。"),
+    # comparing models × seeds (ui/grid_layout.py, ui/grid_view.py)
+    "grid_panel": ("Compare models × seeds", "对比模型 × 种子"),
+    "grid_models": ("Models (the grid's rows)", "模型（网格的行）"),
+    "grid_seeds": ("Seeds (the grid's columns)", "种子（网格的列）"),
+    "grid_seeds_placeholder": (
+        "one to four whole numbers, e.g. 1, 2, 3, 4",
+        "一到四个整数，例如 1, 2, 3, 4",
+    ),
+    "grid_button": ("Compare", "对比"),
+    "grid_intro": (
+        "Runs the editor's inputs, prompt and settings with every model and every seed at once; "
+        "each image is billed, and each cell is a run in History.",
+        "用编辑器中的输入、提示词和设置，同时以每个模型和每个种子运行；每张图片都会计费，"
+        "每个格子都是历史中的一次运行。",
+    ),
+    "grid_caption": ("Rows: model · columns: seed", "行：模型 · 列：种子"),
+    "grid_corner": ("model ↓ · seed →", "模型 ↓ · 种子 →"),
+    "grid_seed": ("seed {seed}", "种子 {seed}"),
+    "grid_waiting": ("running…", "运行中…"),
+    "grid_no_image": ("No image came back.", "没有返回图片。"),
+    "grid_gone": ("deleted from History", "已从历史中删除"),
+    "grid_failed": ("Failed: {error}", "失败：{error}"),
+    "grid_progress": (
+        "**Comparing** · {done} of {total} cells done",
+        "**对比中** · 已完成 {done} / {total} 格",
+    ),
+    "grid_done": (
+        "**{made} of {total} cells** made · each is a run in History",
+        "**已完成 {made} / {total} 格** · 每格都是历史中的一次运行",
+    ),
+    "grid_part_of": (
+        "This run is one cell of a comparison of models × seeds.",
+        "这次运行是一次模型 × 种子对比中的一格。",
+    ),
+    "grid_open": ("Open the comparison", "打开这次对比"),
     # sentences the server writes
     "ready": (
         "Add an image, describe the edit and press **Run** — or start from an example below.",

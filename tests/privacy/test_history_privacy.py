@@ -21,7 +21,7 @@ from tests.history_api import (
 
 HISTORY_ENDPOINTS = (
     "/history_list", "/history_open", "/history_restore", "/history_delete", "/history_share",
-    "/history_revoke", "/shared_run",
+    "/history_revoke", "/shared_run", "/history_comparison",
 )  # fmt: skip
 
 

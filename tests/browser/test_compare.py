@@ -1,0 +1,107 @@
+"""Issue 14.1 in a real Chromium: both models are ticked by default, seeds "1, 2" and one click
+send exactly the four model × seed requests; the grid, labelled rows by model and columns by
+seed, fills as cells finish and shows whole pictures; in History a cell's run offers its
+comparison and reopens the same grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from PIL import Image, ImageDraw
+
+from simulator import RunningServer
+from tests.app_process import ROOT, AppProcess, app_process
+from tests.browser.test_page import DESKTOP, shows_whole_picture
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = ROOT / "docs" / "screenshot-compare.png"
+PROMPT = "a lighthouse at dusk, compared"
+MODELS = ["qwen-image-2.0-pro", "wan2.7-image-pro"]
+
+
+@pytest.fixture(scope="module")
+def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
+    """The app on the session simulator (a dummy key), whose request log the test reads."""
+    root = tmp_path_factory.mktemp("compare")
+    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
+    with app_process(["python", "app.py"], root, env=env) as running:
+        yield running
+
+
+@pytest.fixture
+def picture(tmp_path) -> Path:
+    path = tmp_path / "lighthouse.png"
+    image = Image.new("RGB", (800, 600), (40, 70, 140))
+    ImageDraw.Draw(image).rectangle([360, 150, 440, 560], fill=(235, 235, 225))
+    image.save(path)
+    return path
+
+
+def headers(page, selector: str, scope: str) -> list[str]:
+    return page.locator(f'{selector} th[scope="{scope}"]').all_inner_texts()
+
+
+def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
+    browser, app, sim, picture, tmp_path
+):
+    control = sim.origin + "/_simulator"
+    # the first three answers come at once, the last one later: the grid fills as they arrive
+    faults = [{"delay_s": 0}] * 3 + [{"delay_s": 3}]
+    httpx2.post(control + "/faults", json=faults).raise_for_status()
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.goto(app.url)
+    page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+    page.locator("#input-images img").first.wait_for()
+    page.locator("#prompt textarea").fill(PROMPT)
+    page.get_by_text("Compare models × seeds").click()
+    for model in MODELS:  # both models by default
+        assert page.locator("#compare-models").get_by_label(model).is_checked()
+    page.locator("#compare-seeds textarea").fill("1, 2")
+    page.locator("#compare-button").click()
+
+    grid = page.locator("#compare-grid")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#compare-grid td.done img').length === 3"
+    )
+    assert grid.locator("td.waiting").count() == 1  # the slow cell still runs
+    page.locator("#compare-status").get_by_text("4 of 4 cells").wait_for(timeout=30_000)
+    assert grid.locator("img").count() == 4
+    assert headers(page, "#compare-grid", "col") == ["seed 1", "seed 2"]
+    assert headers(page, "#compare-grid", "row") == MODELS
+    assert grid.get_by_text("Rows: model · columns: seed").is_visible()
+    assert grid.locator('img[alt="wan2.7-image-pro · seed 2"]').count() == 1
+    assert shows_whole_picture(page, "#compare-grid")
+    requests = httpx2.get(control + "/requests").json()["requests"]
+    assert sorted((r["model"], r["seed"]) for r in requests) == [
+        (model, seed) for model in MODELS for seed in (1, 2)
+    ]
+    page.locator("#compare-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT))
+
+    page.get_by_role("tab", name="History").click()
+    page.locator("#history-gallery").get_by_text(PROMPT).first.click()
+    page.locator("#comparison-offer").get_by_text("one cell of a comparison").wait_for()
+    page.locator("#open-comparison").click()
+    reopened = page.locator("#history-comparison")
+    reopened.locator("img").nth(3).wait_for()
+    assert headers(page, "#history-comparison", "col") == ["seed 1", "seed 2"]
+    assert headers(page, "#history-comparison", "row") == MODELS
+    assert shows_whole_picture(page, "#history-comparison")
+    reopened.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "history-comparison.png"))
+
+    # a run that is no cell of a comparison offers none, and the grid shown before goes
+    page.get_by_role("tab", name="Edit").click()
+    page.locator("#prompt textarea").fill("a single run")
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="History").click()
+    page.locator("#history-gallery").get_by_text("a single run").first.click()
+    page.locator("#run-detail").get_by_text("Prompt: a single run", exact=True).wait_for()
+    page.locator("#comparison-offer").wait_for(state="hidden")
+    reopened.wait_for(state="hidden")

@@ -1,0 +1,284 @@
+"""Handlers of a comparison of models × seeds: the Compare button, the `/compare` endpoint, and
+History reopening a comparison as its grid.
+
+Every cell is checked before any is sent (one refusal refuses the whole comparison, naming the
+model and what it refuses), then the cells run at once, at most MAX_CONCURRENT_RUNS at a time,
+each through the Runner, so each is an ordinary run in History, grouped by one comparison id.
+Nothing is retried here; a failed cell shows its error and the others still show.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any
+
+import gradio as gr
+
+from client import EditParams, ImageEditError, InvalidImageError, ValidationError
+from client.models import MODELS
+from client.params import DOC, PARAM_FIELDS
+from history import RunDetail
+
+from .api_signature import IMAGES_ARGUMENT, KEYWORD, expose, param_arguments, param_docs
+from .backend import VisitorKey
+from .context import PageContext
+from .editor import params_from_page
+from .editor_events import api_value
+from .grid import (
+    MAX_MODELS,
+    MAX_SEEDS,
+    Cell,
+    Plan,
+    parse_models,
+    parse_seeds,
+    plan_comparison,
+    refusal_text,
+)
+from .grid_view import CellView, grid_html
+from .inputs import gallery_paths
+from .owner import Owner
+from .texts import LANGUAGES, TEXTS, language_of, say
+
+logger = logging.getLogger(__name__)
+
+OWN_ARGUMENTS = ("model", "seed")
+"""EditParams fields a comparison takes as lists instead (`models`, `seeds`)."""
+PARAM_DOCS = {spec.name: spec.metadata[DOC] for spec in PARAM_FIELDS}
+
+
+class CompareHandlers:
+    """The comparison's handlers, bound to the page's context."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    # -- planning and running ------------------------------------------------------------------
+
+    def refusals(self, plan: Plan, images: list[str]) -> list[tuple[str, str]]:
+        """(model, reason) for every cell the service would refuse; empty: all may be sent."""
+        found = []
+        for cell in plan.cells:
+            try:
+                self.ctx.runner.check(cell.params, images)
+            except (ValidationError, InvalidImageError) as error:
+                found.append((cell.model, str(error)))
+        return found
+
+    def run_cells(
+        self, plan: Plan, images: list[str], owner: Owner, visitor_key: VisitorKey | None
+    ) -> Iterator[tuple[Cell, CellView]]:
+        """Runs every cell at once (at most MAX_CONCURRENT_RUNS at a time) under one new
+        comparison id; yields each cell as it finishes. Cells keep running, and are recorded,
+        when the caller stops listening (a closed page)."""
+        comparison = secrets.token_hex(16)
+        workers = min(len(plan.cells), self.ctx.config.max_concurrent_runs)
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="compare")
+        futures = {
+            pool.submit(self._run_cell, cell, images, owner, visitor_key, comparison): cell
+            for cell in plan.cells
+        }
+        pool.shutdown(wait=False)
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+    def _run_cell(
+        self,
+        cell: Cell,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        comparison: str,
+    ) -> CellView:
+        try:
+            outcome = self.ctx.runner.run(
+                cell.params, images, owner, visitor_key, comparison=comparison
+            )
+        except ImageEditError as error:  # refused before sending: nothing was billed
+            return CellView(error=str(error))
+        except Exception as error:  # one cell's surprise must not take the others' results
+            logger.exception("a comparison cell failed")
+            return CellView(error=f"unexpected {type(error).__name__}")
+        return CellView(tuple(str(path) for path in outcome.output_paths), outcome.error)
+
+    # -- the page --------------------------------------------------------------------------------
+
+    def compare_from_page(
+        self,
+        request: gr.Request,
+        key: Any = None,
+        grid_models: Sequence[str] | None = None,
+        grid_seeds: str = "",
+        **values: Any,
+    ) -> Iterator[tuple]:
+        """The Compare button: the editor's inputs and settings with every model and seed; the
+        grid fills as cells finish. Outputs: status, grid, Compare button."""
+        language = language_of(request)
+        images = gallery_paths(values["images"])
+        try:
+            plan = plan_from_page(values, images, grid_models, grid_seeds)
+        except ValidationError as error:
+            yield say(request, "not_run", problem=error), gr.skip(), gr.skip()
+            return
+        refusals = self.refusals(plan, images)
+        if refusals:
+            yield say(request, "not_run", problem=refusal_text(refusals)), "", gr.skip()
+            return
+        views: dict[tuple[str, int], CellView] = {}
+        total = len(plan.cells)
+        progress = say(request, "grid_progress", done=0, total=total)
+        yield progress, grid_html(plan.models, plan.seeds, views, language), busy(language)
+        owner = self.ctx.owner(request)
+        visitor_key = key if isinstance(key, VisitorKey) else None
+        for cell, view in self.run_cells(plan, images, owner, visitor_key):
+            views[(cell.model, cell.seed)] = view
+            progress = say(request, "grid_progress", done=len(views), total=total)
+            yield progress, grid_html(plan.models, plan.seeds, views, language), gr.skip()
+        made = sum(1 for view in views.values() if view.images)
+        done = say(request, "grid_done", made=made, total=total)
+        yield done, gr.skip(), ready(language)
+
+    # -- the /compare endpoint -------------------------------------------------------------------
+
+    def compare(self, *args: Any, **kwargs: Any) -> tuple:
+        # Gradio calls this by the signature `expose` gives it below
+        arguments = self.compare.__signature__.bind(self, *args, **kwargs).arguments
+        images = gallery_paths(arguments.pop("images"))
+        request = arguments.pop("request", None)
+        arguments.pop("self")
+        try:
+            models = parse_models(arguments.pop("models"))
+            seeds = parse_seeds(arguments.pop("seeds"))
+            params = EditParams(
+                **{name: api_value(name, value) for name, value in arguments.items()}
+            )
+        except (ValidationError, ValueError, TypeError) as error:
+            raise gr.Error(str(error)) from None
+        plan = plan_comparison(params, models, seeds)
+        refusals = self.refusals(plan, images)
+        if refusals:
+            raise gr.Error(refusal_text(refusals))
+        owner = self.ctx.owner(request)
+        views = {
+            (cell.model, cell.seed): view
+            for cell, view in self.run_cells(plan, images, owner, None)
+        }
+        gallery = [
+            (path, cell.caption)
+            for cell in plan.cells
+            for path in views[(cell.model, cell.seed)].images
+        ]
+        summary = summary_markdown(plan, views)
+        if not gallery:
+            raise gr.Error(summary)
+        return gallery, summary
+
+    # -- History ---------------------------------------------------------------------------------
+
+    def _visible_run(self, request: Any, run_id: str | None) -> RunDetail | None:
+        if not run_id:
+            return None
+        owner = self.ctx.visible_to(self.ctx.owner(request))
+        return self.ctx.store.get_run(owner, run_id.strip())
+
+    def on_run_opened(self, run_id: str, request: gr.Request) -> tuple:
+        """An opened run that is a cell of a comparison offers to open it; any other grid
+        shown before goes. Outputs: the offer's row, the grid."""
+        run = self._visible_run(request, run_id)
+        return gr.update(visible=bool(run and run.comparison)), gr.update(value="", visible=False)
+
+    def open_comparison(self, run_id: str, request: gr.Request) -> Any:
+        """The grid of the comparison the run belongs to: the visitor's own cells only."""
+        run = self._visible_run(request, run_id)
+        if run is None or not run.comparison:
+            raise gr.Error("That run is not part of a comparison in your history.")
+        owner = self.ctx.visible_to(self.ctx.owner(request))
+        runs = self.ctx.store.comparison_runs(owner, run.comparison)
+        models, seeds, views = reopened_grid(runs, language_of(request))
+        return gr.update(value=grid_html(models, seeds, views, language_of(request)), visible=True)
+
+
+def plan_from_page(
+    values: Mapping[str, Any], images: list[str], models: Sequence[str] | None, seeds: str
+) -> Plan:
+    """The comparison the page asks for: the editor's settings, whatever its own model and seed
+    fields hold (the comparison's models and seeds replace them)."""
+    chosen_models, chosen_seeds = parse_models(models), parse_seeds(seeds)
+    editor = {
+        **values, "model": chosen_models[0], "custom_model": "", "seed": "",
+        "randomize_seed": True,
+    }  # fmt: skip
+    return plan_comparison(params_from_page(editor, images), chosen_models, chosen_seeds)
+
+
+def reopened_grid(
+    runs: Sequence[RunDetail], language: str
+) -> tuple[list[str], list[int], dict[tuple[str, int], CellView]]:
+    """Rows (the model table's order first), columns (seeds, ascending) and cells of stored
+    runs; a cell deleted since says so."""
+    listed = list(MODELS)
+    models = sorted(
+        {run.model for run in runs},
+        key=lambda name: (listed.index(name) if name in listed else len(listed), name),
+    )
+    seeds = sorted({run.seed for run in runs if run.seed is not None})
+    views = {
+        (run.model, run.seed): CellView(tuple(str(p) for p in run.output_paths), run.error)
+        for run in runs
+    }
+    gone = CellView(error=TEXTS["grid_gone"][LANGUAGES.index(language)])
+    for model in models:
+        for seed in seeds:
+            views.setdefault((model, seed), gone)
+    return models, seeds, views
+
+
+def summary_markdown(plan: Plan, views: Mapping[tuple[str, int], CellView]) -> str:
+    """What the API says besides the gallery: how many cells made images, and each cell."""
+    made = sum(1 for view in views.values() if view.images)
+    lines = [f"**{made} of {len(plan.cells)} cells** made (each is a run in History)."]
+    for cell in plan.cells:
+        view = views[(cell.model, cell.seed)]
+        result = f"failed: {view.error}" if view.error else f"{len(view.images)} image(s)"
+        lines.append(f"- {cell.caption}: {result}")
+    return "\n".join(lines)
+
+
+def busy(language: str) -> Any:
+    """The Compare button while its cells run (fresh each time: Gradio consumes updates)."""
+    return gr.update(value=TEXTS["running"][LANGUAGES.index(language)], interactive=False)
+
+
+def ready(language: str) -> Any:
+    return gr.update(value=TEXTS["grid_button"][LANGUAGES.index(language)], interactive=True)
+
+
+def _compare_arguments() -> list[inspect.Parameter]:
+    """images, prompt, models, seeds, then every other parameter of /edit."""
+    prompt, *others = param_arguments(skip=OWN_ARGUMENTS)
+    models = inspect.Parameter("models", KEYWORD, annotation=str)
+    seeds = inspect.Parameter("seeds", KEYWORD, annotation=str)
+    return [IMAGES_ARGUMENT, prompt, models, seeds, *others]
+
+
+expose(
+    CompareHandlers.compare,
+    _compare_arguments(),
+    f"""Compare models × seeds: run the edit with every model and every seed at once (each a
+    run in History, grouped under one comparison).
+
+    Args:
+        images: the input images, as for /edit.
+        prompt: {PARAM_DOCS["prompt"]}.
+        models: comma-separated model names, e.g. "{",".join(MODELS)}" (up to {MAX_MODELS}).
+        seeds: comma-separated whole numbers, e.g. "1,2" (up to {MAX_SEEDS}).
+{param_docs(skip=(*OWN_ARGUMENTS, "prompt"))}
+
+    Returns:
+        A gallery of every image, captioned "<model> · seed <seed>", row by row (model) and
+        seed by seed; a summary naming each cell and any failure.
+    """,
+)
