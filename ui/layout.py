@@ -62,6 +62,8 @@ class EditTab:
     selected: gr.State
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
+    plan: gr.Markdown | None = None
+    """Under Run: what the run will make and its estimated cost (ui/usage_wiring.py)."""
 
     def start_outputs(self) -> list[Any]:
         """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
@@ -128,6 +130,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         stop = gr.Button(
             label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
         )
+    plan = gr.Markdown(elem_id="run-plan")  # "Will make 2 images": ui/usage_wiring.py
     status = gr.Markdown(label("ready"), elem_id="run-status")
     with gr.Row():
         c["model"] = gr.Dropdown(
@@ -144,7 +147,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         "images": images, "input_notes": input_notes, "move_left": move_left,
         "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
         "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
-        "run": run, "stop": stop, "status": status, **parts,
+        "run": run, "stop": stop, "status": status, "plan": plan, **parts,
     }  # fmt: skip
 
 
