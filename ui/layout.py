@@ -130,7 +130,8 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         stop = gr.Button(
             label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
         )
-    plan = gr.Markdown(elem_id="run-plan")  # "Will make 2 images": ui/usage_wiring.py
+        # beside Run, so the status line stays right under it: ui/usage_wiring.py fills it
+        plan = gr.Markdown(elem_id="run-plan")
     status = gr.Markdown(label("ready"), elem_id="run-status")
     with gr.Row():
         c["model"] = gr.Dropdown(
