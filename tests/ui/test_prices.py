@@ -100,3 +100,12 @@ def test_money_shows_cents_and_tenths_of_a_cent_below_ten(amount, shown):
 
 def test_money_uses_the_configured_currency_sign():
     assert parse_prices(f"{QWEN}=¥0.5").money(Decimal("1.5")) == "¥1.50"
+
+
+def test_help_and_readme_both_document_price_per_image():
+    result = subprocess.run(
+        [sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert "PRICE_PER_IMAGE" in result.stdout and "(default: unset)" in result.stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| `PRICE_PER_IMAGE` | unset |" in readme and "### Usage and cost" in readme
