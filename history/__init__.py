@@ -7,6 +7,7 @@ Plain Python for the page and the benchmarks alike; nothing here imports gradio 
 from .export import export_zip, remove_export, run_record
 from .shares import Share
 from .store import HistoryStore, NewRun, RunDetail, RunSummary, carries_key
+from .usage import Usage
 
 __all__ = [
     "HistoryStore",
@@ -14,6 +15,7 @@ __all__ = [
     "RunDetail",
     "RunSummary",
     "Share",
+    "Usage",
     "carries_key",
     "export_zip",
     "remove_export",

@@ -31,6 +31,7 @@ from . import shares as share_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
 from .permissions import private_folder
 from .sql import Database, open_database
+from .usage import Usage, usage_of
 
 logger = logging.getLogger(__name__)
 
@@ -469,6 +470,11 @@ class HistoryStore:
             ).fetchall()
         times = sorted(row[0] for row in rows)
         return times[len(times) // 2] if times else None
+
+    def usage(self, owner: str | None) -> Usage:
+        """The runs of `owner` (everyone's when None) and the images they made, per model."""
+        with self._sql.read() as db:
+            return usage_of(db, owner)
 
     def total_bytes(self) -> int:
         """Bytes of every stored image (thumbnails aside), each counted once whoever uses it:

@@ -38,6 +38,8 @@ from .share_layout import build_shared_tab
 from .share_wiring import wire_share_panel, wire_shared_view
 from .shared_files import SharedFileMiddleware
 from .texts import I18N
+from .usage_events import UsageHandlers
+from .usage_wiring import wire_usage
 from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -148,4 +150,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         )
         wire_history_comparison(history_tab.comparison, compare, history_tab.run_id)
         wire_shared_view(demo, shared_view, shares, history, history_tab, edit_tab, tabs)
+        wire_usage(demo, edit_tab, history_tab, UsageHandlers(ctx))
     return demo

@@ -15,6 +15,9 @@ from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from client.constants import WIRE_FORMAT_ENV
 from client.models import WIRE_FORMATS
 
+from .prices import EXAMPLE as PRICE_EXAMPLE
+from .prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
+
 SETTINGS = (
     (API_KEY_ENV, "unset", "key for the real API; unset: the offline simulator is used"),
     (BASE_URL_ENV, DEFAULT_BASE_URL, "API base URL (a proxy, or `python -m simulator`)"),
@@ -33,6 +36,7 @@ SETTINGS = (
     ("APP_AUTH", "unset", "password protection: user:password[,user:password] or a file of them"),
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
     ("GRADIO_MCP_SERVER", "False", "True: also serve the edit as an MCP tool (same as --mcp)"),
+    (PRICE_PER_IMAGE_ENV, "unset", f"price per image per model ({PRICE_EXAMPLE}): a cost"),
 )
 
 MAX_FILE_SIZE = "50mb"
@@ -68,6 +72,7 @@ class AppConfig:
     simulator_latency_s: float = 1.0
     share: bool = False
     mcp: bool = False
+    prices: Prices = field(default_factory=Prices)
 
     def __repr__(self) -> str:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
@@ -102,6 +107,7 @@ class AppConfig:
             simulator_latency_s=_float(env, "SIMULATOR_LATENCY", 1.0),
             share=args.share,
             mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
+            prices=_prices(env),
         )
 
 
@@ -128,6 +134,13 @@ def _blob_url(env: dict[str, str]) -> str | None:
     if not url.startswith("s3://") or not url[len("s3://") :].strip("/"):
         raise ConfigError(f"HISTORY_BLOB_URL must look like s3://bucket/prefix; got {url!r}.")
     return url
+
+
+def _prices(env: dict[str, str]) -> Prices:
+    try:
+        return parse_prices(env.get(PRICE_PER_IMAGE_ENV) or "")
+    except PriceError as error:
+        raise ConfigError(f"{PRICE_PER_IMAGE_ENV} {error}") from None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from .jobs import Jobs
 from .owner import Owner, resolve_owner
 from .runs import Runner
 from .served_files import ServedCopies
+from .session_usage import SessionUsage
 from .shared_files import ShareCopies
 
 
@@ -25,6 +26,7 @@ class PageContext:
     served: ServedCopies = field(default_factory=ServedCopies)
     shared: ShareCopies = field(default_factory=ShareCopies)
     jobs: Jobs = field(default_factory=Jobs)
+    session_usage: SessionUsage = field(default_factory=SessionUsage)
 
     @property
     def shared_history(self) -> bool:

@@ -36,7 +36,9 @@ from .editor import (
 from .inputs import gallery_paths
 from .jobs import Job
 from .runs import RunOutcome
+from .session_usage import session_of
 from .texts import LANGUAGES, TEXTS, language_of, say
+from .usage_events import usage_after_run
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
 """Validation errors whose field is a part of a control rather than the control's own name."""
@@ -217,7 +219,9 @@ class EditorHandlers:
         visitor_key = key if isinstance(key, VisitorKey) else None
         job = self.ctx.jobs.start(
             Job(owner.id, session, params.prompt, params.model),
-            lambda stopped: self.ctx.runner.run(params, images, owner, visitor_key, stopped),
+            lambda stopped: self.ctx.session_usage.counted(
+                session, self.ctx.runner.run(params, images, owner, visitor_key, stopped)
+            ),
         )
         typical = self.ctx.store.typical_seconds(params.model)
         while not job.done.wait(PROGRESS_EVERY_S):
@@ -241,7 +245,8 @@ class EditorHandlers:
         outputs = [str(path) for path in outcome.output_paths]
         compare = aligned_pair(images, outputs[0]) if outputs else None
         return (
-            outputs, outcome_markdown(outcome), compare,
+            outputs, outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
+            compare,
             "" if outcome.params.seed is None else str(outcome.params.seed),
             outcome.revised_prompt or "", outcome.metadata, outputs, images, 0,
             *ready_buttons(request),
@@ -257,9 +262,10 @@ class EditorHandlers:
         owner = self.ctx.owner(request)
         visitor_key = key if isinstance(key, VisitorKey) else None
         try:
-            return self.ctx.runner.run(params, images, owner, visitor_key)
+            outcome = self.ctx.runner.run(params, images, owner, visitor_key)
         except ImageEditError as error:  # refused before sending: nothing was billed
             raise gr.Error(str(error)) from None
+        return self.ctx.session_usage.counted(session_of(request, owner.id), outcome)
 
     def edit(self, *args: Any, **kwargs: Any) -> tuple:
         # Gradio calls this by the signature `expose` gives it below (positionally or by keyword)
@@ -278,7 +284,7 @@ class EditorHandlers:
             raise gr.Error(outcome.error)
         return (
             [str(p) for p in outcome.output_paths],
-            outcome_markdown(outcome),
+            outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
             outcome.metadata,
         )
 

@@ -49,6 +49,8 @@ class HistoryTab:
     share: SharePanel
     comparison: HistoryComparison
     poll: gr.Timer
+    usage: gr.Markdown | None = None
+    """Above the list: the images the history made and their cost (ui/usage_wiring.py)."""
 
     def list_outputs(self) -> list[Any]:
         return [self.gallery, self.shown_runs, self.more, self.empty]
@@ -79,6 +81,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
                 MODEL_FILTERS, value=ALL_MODELS, label=label("model"), scale=1, min_width=140
             )
             refresh = gr.Button(label("refresh"), scale=0, min_width=80)
+        usage = gr.Markdown(elem_id="history-usage")  # images made: ui/usage_wiring.py
         gallery = gr.Gallery(
             label=label("past_runs"), columns=4, height="auto", allow_preview=False,
             object_fit="cover", elem_id="history-gallery",
@@ -92,7 +95,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
         finished_run=gr.State(None), since=gr.State(None),
         gallery=gallery, empty=empty, more=more, shown_runs=gr.State([]), run_id=run_id,
         detail=detail, export_path=gr.State(None), poll=gr.Timer(3.0, active=False),
-        **parts,
+        usage=usage, **parts,
     )  # fmt: skip
 
 

@@ -66,6 +66,8 @@ class EditTab:
     """The Compare panel (models × seeds), below the editor's settings."""
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
+    plan: gr.Markdown | None = None
+    """Under Run: what the run will make and its estimated cost (ui/usage_wiring.py)."""
 
     def start_outputs(self) -> list[Any]:
         """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
@@ -134,6 +136,8 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         stop = gr.Button(
             label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
         )
+        # beside Run, so the status line stays right under it: ui/usage_wiring.py fills it
+        plan = gr.Markdown(elem_id="run-plan")
     status = gr.Markdown(label("ready"), elem_id="run-status")
     with gr.Row():
         c["model"] = gr.Dropdown(
@@ -150,7 +154,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         "images": images, "input_notes": input_notes, "move_left": move_left,
         "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
         "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
-        "run": run, "stop": stop, "status": status, **parts,
+        "run": run, "stop": stop, "status": status, "plan": plan, **parts,
     }  # fmt: skip
 
 

@@ -182,6 +182,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "appears in History, marked stopped.",
         "■ **已停止。** 如果服务已经开始，它返回的结果仍会保留，并在历史中标为已停止。",
     ),
+    # usage: images made and their estimated cost (ui/usage.py)
+    "image_count": ("{count} images", "{count} 张图片"),
+    "one_image": ("1 image", "1 张图片"),
+    "run_count": ("{count} runs", "{count} 次运行"),
+    "one_run": ("1 run", "1 次运行"),
+    "cost_about": (" (≈ {amount})", "（约 {amount}）"),
+    "cost_at_least": (
+        " (≥ {amount}; no price set for {models})",
+        "（≥ {amount}；{models} 未设价格）",
+    ),
+    "cost_unknown": (
+        " (cost unknown: no price set for {models})",
+        "（费用未知：{models} 未设价格）",
+    ),
+    "plan": ("Will make {images}{cost}", "将生成 {images}{cost}"),
+    "unnamed_model": ("the custom model", "自定义模型"),
+    "usage_status": (
+        "**Usage** · this run {run} · this session {session} · {whose} {history}",
+        "**用量** · 本次运行 {run} · 本次会话 {session} · {whose} {history}",
+    ),
+    "your_history": ("your history", "你的历史"),
+    "everyones_history": ("everyone's history", "所有人的历史"),
+    "history_usage": (
+        "**{whose}:** {images} in {runs}{cost}{models}",
+        "**{whose}：** {runs}，{images}{cost}{models}",
+    ),
+    "at_prices": (" at the configured prices", "，按设定的价格估算"),
     "limits": (
         "{name}: {min_images}–{max_images} input images, n up to {max_n}. Files up to {upload} MB; "
         "photos over {max_side} px a side or {max_mb} MB are scaled down and re-encoded to fit.",

@@ -168,7 +168,7 @@ def test_an_example_fills_the_editor_and_runs_offline(browser, app):
     assert "Seat the cat" in page.locator("#prompt textarea").input_value()
     page.locator("#input-images").get_by_text("Image 3", exact=True).wait_for()
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("images").first.wait_for(timeout=60_000)
     assert "offline simulator" in page.locator("#run-status").inner_text()
     page.close()
 

@@ -20,11 +20,13 @@ from client import preparation as preparation_module
 from client.preparation import PreparationCache
 from history import HistoryStore
 from ui.backend import Backend
+from ui.config import AppConfig
 from ui.editor import CONTROL_NAMES
 from ui.editor_events import EditorHandlers
 from ui.jobs import Jobs
 from ui.owner import Owner
 from ui.runs import Runner
+from ui.session_usage import SessionUsage
 
 
 @pytest.fixture
@@ -56,8 +58,10 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
     backend = Backend("api", client, sim.base_url)
     runner = Runner(backend, store, PreparationCache())
     context = SimpleNamespace(
-        runner=runner, owner=lambda _r: Owner("anon:a"), jobs=Jobs(), store=store
-    )
+        runner=runner, owner=lambda _r: Owner("anon:a"), jobs=Jobs(), store=store,
+        session_usage=SessionUsage(), config=AppConfig(), shared_history=False,
+        visible_to=lambda owner: owner.id,
+    )  # fmt: skip
     handlers = EditorHandlers(context)
     try:
         notes = handlers.on_images_change([(big_photo, None)], "qwen-image-2.0-pro", "")

@@ -1,0 +1,52 @@
+"""Handlers of the usage lines: the plan under Run, the line a finished run adds to the status,
+and History's total. Plain functions over PageContext; the words are ui/usage.py's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from history import Usage
+
+from .context import PageContext
+from .editor import selected_model
+from .runs import RunOutcome
+from .session_usage import session_of
+from .texts import language_of
+from .usage import history_usage_text, plan_text, status_usage_text, words
+
+
+def usage_after_run(ctx: PageContext, outcome: RunOutcome, request: Any) -> str:
+    """The status line's usage part (after a blank line): this run, this session, the history."""
+    owner = ctx.owner(request)
+    return "\n\n" + status_usage_text(
+        run=Usage().plus(outcome.params.model, len(outcome.output_paths)),
+        session=ctx.session_usage.of(session_of(request, owner.id)),
+        history=ctx.store.usage(ctx.visible_to(owner)),
+        prices=ctx.config.prices,
+        language=language_of(request),
+        shared=ctx.shared_history,
+    )
+
+
+class UsageHandlers:
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    def plan(self, model: str, custom_model: str, n: float, request: gr.Request = None) -> str:
+        """Under Run: what the run will make, priced when prices are configured."""
+        language = language_of(request)
+        name = selected_model(model, custom_model) or words(language, "unnamed_model")
+        return plan_text({name: max(int(n or 1), 1)}, self.ctx.config.prices, language)
+
+    def history_usage(self, request: gr.Request = None) -> str:
+        """History's line: the images the visible history made, per model, and their cost."""
+        visible = self.ctx.visible_to(self.ctx.owner(request))
+        return history_usage_text(
+            self.ctx.store.usage(visible),
+            self.ctx.config.prices,
+            language_of(request),
+            self.ctx.shared_history,
+        )
