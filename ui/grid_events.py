@@ -21,7 +21,7 @@ import gradio as gr
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError
 from client.models import MODELS
 from client.params import DOC, PARAM_FIELDS
-from history import RunDetail
+from history import RunDetail, Usage
 
 from .api_signature import IMAGES_ARGUMENT, KEYWORD, expose, param_arguments, param_docs
 from .backend import VisitorKey
@@ -41,7 +41,10 @@ from .grid import (
 from .grid_view import CellView, grid_html
 from .inputs import gallery_paths
 from .owner import Owner
+from .session_usage import session_of
 from .texts import LANGUAGES, TEXTS, language_of, say
+from .usage import plan_text
+from .usage_events import usage_after
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +72,22 @@ class CompareHandlers:
         return found
 
     def run_cells(
-        self, plan: Plan, images: list[str], owner: Owner, visitor_key: VisitorKey | None
+        self,
+        plan: Plan,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        session: str,
     ) -> Iterator[tuple[Cell, CellView]]:
         """Runs every cell at once (at most MAX_CONCURRENT_RUNS at a time) under one new
-        comparison id; yields each cell as it finishes. Cells keep running, and are recorded,
-        when the caller stops listening (a closed page)."""
+        comparison id, counting its images in `session`'s usage; yields each cell as it
+        finishes. Cells keep running, and are recorded, when the caller stops listening (a
+        closed page)."""
         comparison = secrets.token_hex(16)
         workers = min(len(plan.cells), self.ctx.config.max_concurrent_runs)
         pool = ThreadPoolExecutor(workers, thread_name_prefix="compare")
         futures = {
-            pool.submit(self._run_cell, cell, images, owner, visitor_key, comparison): cell
+            pool.submit(self._run_cell, cell, images, owner, visitor_key, comparison, session): cell
             for cell in plan.cells
         }
         pool.shutdown(wait=False)
@@ -92,10 +101,12 @@ class CompareHandlers:
         owner: Owner,
         visitor_key: VisitorKey | None,
         comparison: str,
+        session: str,
     ) -> CellView:
         try:
-            outcome = self.ctx.runner.run(
-                cell.params, images, owner, visitor_key, comparison=comparison
+            outcome = self.ctx.session_usage.counted(
+                session,
+                self.ctx.runner.run(cell.params, images, owner, visitor_key, comparison=comparison),
             )
         except ImageEditError as error:  # refused before sending: nothing was billed
             return CellView(error=str(error))
@@ -133,13 +144,28 @@ class CompareHandlers:
         yield progress, grid_html(plan.models, plan.seeds, views, language), busy(language)
         owner = self.ctx.owner(request)
         visitor_key = key if isinstance(key, VisitorKey) else None
-        for cell, view in self.run_cells(plan, images, owner, visitor_key):
+        session = session_of(request, owner.id)
+        for cell, view in self.run_cells(plan, images, owner, visitor_key, session):
             views[(cell.model, cell.seed)] = view
             progress = say(request, "grid_progress", done=len(views), total=total)
             yield progress, grid_html(plan.models, plan.seeds, views, language), gr.skip()
         made = sum(1 for view in views.values() if view.images)
         done = say(request, "grid_done", made=made, total=total)
-        yield done, gr.skip(), ready(language)
+        usage = usage_after(self.ctx, plan_usage(plan, views), request, "this_comparison")
+        yield done + usage, gr.skip(), ready(language)
+
+    def plan(
+        self, models: Sequence[str] | None, seeds: str, n: float, request: gr.Request = None
+    ) -> str:
+        """Beside Compare: what the comparison will make (every model × seed, n images each),
+        priced when prices are configured; nothing until the models and seeds make sense."""
+        try:
+            chosen_models, chosen_seeds = parse_models(models), parse_seeds(seeds)
+        except ValidationError:
+            return ""
+        each = max(int(n or 1), 1) * len(chosen_seeds)
+        counts = {model: each for model in chosen_models}
+        return plan_text(counts, self.ctx.config.prices, language_of(request))
 
     # -- the /compare endpoint -------------------------------------------------------------------
 
@@ -164,14 +190,18 @@ class CompareHandlers:
         owner = self.ctx.owner(request)
         views = {
             (cell.model, cell.seed): view
-            for cell, view in self.run_cells(plan, images, owner, None)
+            for cell, view in self.run_cells(
+                plan, images, owner, None, session_of(request, owner.id)
+            )
         }
         gallery = [
             (path, cell.caption)
             for cell in plan.cells
             for path in views[(cell.model, cell.seed)].images
         ]
-        summary = summary_markdown(plan, views)
+        summary = summary_markdown(plan, views) + usage_after(
+            self.ctx, plan_usage(plan, views), request, "this_comparison"
+        )
         if not gallery:
             raise gr.Error(summary)
         return gallery, summary
@@ -234,6 +264,14 @@ def reopened_grid(
         for seed in seeds:
             views.setdefault((model, seed), gone)
     return models, seeds, views
+
+
+def plan_usage(plan: Plan, views: Mapping[tuple[str, int], CellView]) -> Usage:
+    """What a comparison's cells made, per model, as the usage line counts it."""
+    made = Usage()
+    for cell in plan.cells:
+        made = made.plus(cell.model, len(views[(cell.model, cell.seed)].images))
+    return made
 
 
 def summary_markdown(plan: Plan, views: Mapping[tuple[str, int], CellView]) -> str:

@@ -21,6 +21,8 @@ class CompareSection:
     models: gr.CheckboxGroup
     seeds: gr.Textbox
     button: gr.Button
+    plan: gr.Markdown
+    """Beside the button: "Will make 4 images (≈ $0.34)"."""
     status: gr.Markdown
     grid: gr.HTML
 
@@ -52,10 +54,14 @@ def build_compare_section() -> CompareSection:
                 label=label("grid_seeds"), placeholder=label("grid_seeds_placeholder"),
                 elem_id="compare-seeds", min_width=180,
             )  # fmt: skip
-        button = gr.Button(label("grid_button"), variant="secondary", elem_id="compare-button")
+        with gr.Row(elem_id="compare-row"):
+            button = gr.Button(
+                label("grid_button"), variant="secondary", elem_id="compare-button", scale=3
+            )
+            plan = gr.Markdown(elem_id="compare-plan")
         status = gr.Markdown(elem_id="compare-status")
         grid = comparison_grid("compare-grid")
-    return CompareSection(models, seeds, button, status, grid)
+    return CompareSection(models, seeds, button, plan, status, grid)
 
 
 def build_history_comparison() -> HistoryComparison:

@@ -37,6 +37,11 @@ def wire_compare(
         history.list_history, [history_tab.search, history_tab.model_filter],
         history_tab.list_outputs(), **PRIVATE, **AT_ONCE,
     )  # fmt: skip
+    plan = {
+        "inputs": [section.models, section.seeds, edit_tab.controls["n"]], "outputs": section.plan
+    }  # fmt: skip
+    for control in (section.models, section.seeds, edit_tab.controls["n"]):
+        control.change(handlers.plan, **plan, **AT_ONCE, **PRIVATE)
 
 
 def wire_history_comparison(

@@ -199,9 +199,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "plan": ("Will make {images}{cost}", "将生成 {images}{cost}"),
     "unnamed_model": ("the custom model", "自定义模型"),
     "usage_status": (
-        "**Usage** · this run {run} · this session {session} · {whose} {history}",
-        "**用量** · 本次运行 {run} · 本次会话 {session} · {whose} {history}",
+        "**Usage** · {this} {run} · this session {session} · {whose} {history}",
+        "**用量** · {this} {run} · 本次会话 {session} · {whose} {history}",
     ),
+    "this_run": ("this run", "本次运行"),
+    "this_comparison": ("this comparison", "本次对比"),
     "your_history": ("your history", "你的历史"),
     "everyones_history": ("everyone's history", "所有人的历史"),
     "history_usage": (

@@ -65,12 +65,20 @@ def whose(shared: bool, language: str) -> str:
 
 
 def status_usage_text(
-    run: Usage, session: Usage, history: Usage, prices: Prices, language: str, shared: bool
+    run: Usage,
+    session: Usage,
+    history: Usage,
+    prices: Prices,
+    language: str,
+    shared: bool,
+    this: str = "this_run",
 ) -> str:
-    """After a run, under its outcome: this run, this page session and the history."""
+    """After a run, under its outcome: this run (`this`: or "this_comparison"), this page
+    session and the history."""
     return words(
         language,
         "usage_status",
+        this=words(language, this),
         run=counted(run, prices, language),
         session=counted(session, prices, language),
         whose=whose(shared, language),

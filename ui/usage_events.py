@@ -20,14 +20,21 @@ from .usage import history_usage_text, plan_text, status_usage_text, words
 
 def usage_after_run(ctx: PageContext, outcome: RunOutcome, request: Any) -> str:
     """The status line's usage part (after a blank line): this run, this session, the history."""
+    return usage_after(ctx, Usage().plus(outcome.params.model, len(outcome.output_paths)), request)
+
+
+def usage_after(ctx: PageContext, made: Usage, request: Any, this: str = "this_run") -> str:
+    """The usage part after what one click `made`: a run, or (`this`: "this_comparison") the
+    cells of a comparison."""
     owner = ctx.owner(request)
     return "\n\n" + status_usage_text(
-        run=Usage().plus(outcome.params.model, len(outcome.output_paths)),
+        run=made,
         session=ctx.session_usage.of(session_of(request, owner.id)),
         history=ctx.store.usage(ctx.visible_to(owner)),
         prices=ctx.config.prices,
         language=language_of(request),
         shared=ctx.shared_history,
+        this=this,
     )
 
 

@@ -62,6 +62,8 @@ def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
     for model in MODELS:  # both models by default
         assert page.locator("#compare-models").get_by_label(model).is_checked()
     page.locator("#compare-seeds textarea").fill("1, 2")
+    # before anything is sent: two models × two seeds, one image each
+    page.locator("#compare-plan").get_by_text("Will make 4 images").wait_for()
     page.locator("#compare-button").click()
 
     grid = page.locator("#compare-grid")
@@ -71,6 +73,9 @@ def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
     assert grid.locator("td.waiting").count() == 1  # the slow cell still runs
     page.locator("#compare-status").get_by_text("4 of 4 cells").wait_for(timeout=30_000)
     assert grid.locator("img").count() == 4
+    # the four cells' images count in this session's usage, as the history holds them
+    status = page.locator("#compare-status").inner_text()
+    assert "this comparison 4 images · this session 4 images · your history 4 images" in status
     assert headers(page, "#compare-grid", "col") == ["seed 1", "seed 2"]
     assert headers(page, "#compare-grid", "row") == MODELS
     assert grid.get_by_text("Rows: model · columns: seed").is_visible()

@@ -156,5 +156,6 @@ def test_a_failed_cell_says_so_and_the_others_still_come_back(client, picture, c
     assert len(sent(control)) == 4  # nothing was retried
     assert len(gallery) == 3 and "3 of 4 cells" in summary
     assert summary.count("failed:") == 1 and "Inappropriate content" in summary
+    assert "this comparison 3 images" in summary  # what came back, the failed cell made none
     statuses = sorted(run.status for run in history.list_runs(None, search="one cell fails"))
     assert statuses == ["failed", "ok", "ok", "ok"]
