@@ -27,6 +27,7 @@ from client.params import PARAM_FIELDS, default_of
 from examples import EXAMPLES
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
+from .region_layout import RegionPanel, build_region_panel
 from .texts import label
 
 
@@ -38,6 +39,7 @@ class EditTab:
     move_right: gr.Button
     remove_input: gr.Button
     input_selected: gr.State
+    regions: RegionPanel
     prompt_count: gr.Markdown
     controls: dict[str, gr.components.Component]
     """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
@@ -117,6 +119,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         move_right = gr.Button(label("move_right"), size="sm", min_width=60)
         remove_input = gr.Button(label("remove"), size="sm", min_width=60)
     input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
+    regions = build_region_panel()
     c: dict[str, Any] = {}
     c["prompt"] = gr.Textbox(
         label=label("prompt"), lines=3, elem_id="prompt",
@@ -143,6 +146,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     return {
         "images": images, "input_notes": input_notes, "move_left": move_left,
         "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
+        "regions": regions,
         "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
         "run": run, "stop": stop, "status": status, **parts,
     }  # fmt: skip
