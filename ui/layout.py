@@ -119,7 +119,6 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         move_right = gr.Button(label("move_right"), size="sm", min_width=60)
         remove_input = gr.Button(label("remove"), size="sm", min_width=60)
     input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
-    regions = build_region_panel()
     c: dict[str, Any] = {}
     c["prompt"] = gr.Textbox(
         label=label("prompt"), lines=3, elem_id="prompt",
@@ -132,6 +131,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
             label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
         )
     status = gr.Markdown(label("ready"), elem_id="run-status")
+    regions = build_region_panel()  # below Run and its status line, which stay in view
     with gr.Row():
         c["model"] = gr.Dropdown(
             [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,

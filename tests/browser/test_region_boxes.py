@@ -127,6 +127,11 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
     assert_near(wired, BOX)
 
     choose_model(page, NO_BOXES)
+    page.locator("#run-button").click()  # boxes this model does not take: refused, not sent
+    refusal = page.locator("#run-status").get_by_text("Not run.")
+    refusal.wait_for()
+    assert "Mark the boxes into a copy" in page.locator("#run-status").inner_text()
+    assert len(logged_requests(simulator)) == 1
     page.locator("#region-mark").click()
     page.locator("#input-images").get_by_text("Image 1 (marked)").wait_for()
     page.locator("#region-note").get_by_text("No box on image 1 yet").wait_for()
