@@ -55,11 +55,13 @@ def follow_inputs(images: Any, chosen: Any, bbox_text: str, owners: Any) -> tupl
 
 def adopt_boxes(images: Any, bbox_text: str) -> tuple:
     """bbox_list changed (drawn, typed, restored): it belongs to the inputs as they are now.
-    Outputs: owners, and the panel opened when there are boxes to see."""
+    Outputs: owners, then the panel and its open state, opened when there are boxes to see."""
     keys = [regions.content_key(path) for path in gallery_paths(images)]
     boxes = regions.parse_boxes(bbox_text, len(keys))
-    opened = gr.update(open=True) if boxes and any(boxes) else gr.skip()
-    return {"text": bbox_text or "", "keys": keys}, opened
+    owners = {"text": bbox_text or "", "keys": keys}
+    if boxes and any(boxes):
+        return owners, gr.update(open=True), True
+    return owners, gr.skip(), gr.skip()
 
 
 def pick_input(event: gr.SelectData) -> Any:
@@ -140,10 +142,13 @@ def _readable(bbox_text: str, count: int, request: Any) -> regions.BoxList:
 
 def redraw(
     images: Any, chosen: Any, bbox_text: str, corner: Any, model: str, custom_model: str,
-    request: gr.Request = None,
+    opened: bool, request: gr.Request = None,
 ) -> tuple:  # fmt: skip
     """The preview of the shown input with its boxes, the note under it, and the Mark button
-    (shown for a model that takes no boxes). Outputs: preview, note, mark."""
+    (shown for a model that takes no boxes); nothing while the panel is closed. Outputs:
+    preview, note, mark."""
+    if not opened:
+        return gr.skip(), gr.skip(), gr.skip()
     name = selected_model(model, custom_model)
     takes = takes_boxes(model, custom_model)
     help_key = "regions_takes_boxes" if takes else "regions_takes_marks"

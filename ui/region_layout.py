@@ -28,6 +28,8 @@ class RegionPanel:
     """The first corner [x, y] of a box being drawn, in the input's pixels; None between boxes."""
     owners: gr.State
     """{"text": bbox_list text, "keys": content keys of the inputs it was written for}."""
+    opened: gr.State
+    """Whether the panel is open: a closed panel draws nothing, so it costs the page nothing."""
 
 
 def build_region_panel() -> RegionPanel:
@@ -48,5 +50,7 @@ def build_region_panel() -> RegionPanel:
             label("mark_boxes"), size="sm", variant="secondary", visible=False,
             elem_id="region-mark",
         )  # fmt: skip
-    return RegionPanel(accordion, image, preview, note, undo, clear, mark, gr.State(None),
-                       gr.State(None))  # fmt: skip
+    return RegionPanel(
+        accordion, image, preview, note, undo, clear, mark, gr.State(None), gr.State(None),
+        gr.State(False),
+    )  # fmt: skip

@@ -18,7 +18,7 @@ def wire_regions(tab: EditTab) -> None:
     images, boxes, corner = tab.images, c["bbox_list"], panel.corner
     drawing = [images, panel.image, boxes, corner]
     redraw = {
-        "fn": ev.redraw, "inputs": [*drawing, c["model"], c["custom_model"]],
+        "fn": ev.redraw, "inputs": [*drawing, c["model"], c["custom_model"], panel.opened],
         "outputs": [panel.preview, panel.note, panel.mark], "show_progress": "hidden", **QUICK,
     }  # fmt: skip
     images.change(
@@ -27,9 +27,10 @@ def wire_regions(tab: EditTab) -> None:
     ).then(**redraw)  # fmt: skip
     images.select(ev.pick_input, None, panel.image, **QUICK)
     panel.image.change(lambda: None, None, corner, **QUICK).then(**redraw)
-    boxes.change(ev.adopt_boxes, [images, boxes], [panel.owners, panel.accordion], **QUICK).then(
-        **redraw
-    )
+    adopted = [panel.owners, panel.accordion, panel.opened]
+    boxes.change(ev.adopt_boxes, [images, boxes], adopted, **QUICK).then(**redraw)
+    panel.accordion.expand(lambda: True, None, panel.opened, **QUICK).then(**redraw)
+    panel.accordion.collapse(lambda: False, None, panel.opened, **QUICK)
     c["model"].change(**redraw)
     c["custom_model"].blur(**redraw)
     panel.preview.select(ev.click_preview, drawing, [boxes, corner], **QUICK).then(**redraw)

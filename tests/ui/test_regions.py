@@ -143,7 +143,7 @@ def test_a_model_without_boxes_is_told_how_to_mark_them(tmp_path):
 def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path):
     first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
     drawn = regions.boxes_text([[[1, 1, 50, 50]], []])
-    owners, _ = region_events.adopt_boxes([first, second], drawn)  # drawn on image 1
+    owners, *_ = region_events.adopt_boxes([first, second], drawn)  # drawn on image 1
     _, moved, owners, _ = region_events.follow_inputs([second, first], 0, drawn, owners)
     assert json.loads(moved) == [[], [[1, 1, 50, 50]]]
     _, removed, _, _ = region_events.follow_inputs([second], 0, moved, owners)
@@ -154,7 +154,7 @@ def test_restored_boxes_belong_to_the_restored_inputs(tmp_path):
     """Restore fills the inputs and bbox_list at once: the boxes are not 'followed' from the
     pictures shown before, whichever of the two changes the panel hears first."""
     old, restored = picture(tmp_path / "old.png"), picture(tmp_path / "run.png", colour=(1, 2, 3))
-    owners, _ = region_events.adopt_boxes([old], regions.boxes_text([[[1, 1, 9, 9]]]))
+    owners, *_ = region_events.adopt_boxes([old], regions.boxes_text([[[1, 1, 9, 9]]]))
     restored_boxes = regions.boxes_text([[[20, 20, 90, 90]]])
     _, kept, owners, _ = region_events.follow_inputs([restored], 0, restored_boxes, owners)
     assert kept == gr.skip()  # bbox_list stays as restored
