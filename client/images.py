@@ -239,9 +239,8 @@ def _prepare_decoded(
     index: int | None,
     memory: MemoryGate,
 ) -> PreparedImage:
-    width, height = image.size
     orientation = _orientation(image)
-    oriented = (height, width) if orientation in ROTATING_ORIENTATIONS else (width, height)
+    oriented = upright_size(image)
     _check_shape(*oriented, spec, index)
     animated = getattr(image, "n_frames", 1) > 1
     scale = min(1.0, spec.max_side / max(oriented))
@@ -260,7 +259,7 @@ def _prepare_decoded(
             _load_fully(image, index)
             image.close()
         return PreparedImage(
-            original.read(), MIME_BY_FORMAT[image.format], width, height,
+            original.read(), MIME_BY_FORMAT[image.format], *image.size,
             limits=spec.input_limits, model=spec.name, index=index, source_size=oriented,
         )  # fmt: skip
     target = _scaled(oriented, scale)
@@ -289,6 +288,13 @@ class _Job:
         """The target as the pixels are stored, before the orientation is applied."""
         rotated = self.orientation in ROTATING_ORIENTATIONS
         return (self.target[1], self.target[0]) if rotated else self.target
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """(width, height) of `image` as displayed, after its EXIF orientation: the pixels region
+    boxes are written in (read from the header; no pixel is decoded)."""
+    width, height = image.size
+    return (height, width) if _orientation(image) in ROTATING_ORIENTATIONS else (width, height)
 
 
 def _orientation(image: Image.Image) -> int:

@@ -31,6 +31,7 @@ from .history_events import HistoryHandlers
 from .history_layout import build_finished_notice, build_history_tab
 from .layout import build_api_inputs, build_edit_tab, build_header
 from .owner import OwnerCookieMiddleware, load_or_create_secret
+from .region_wiring import wire_regions
 from .runs import Runner
 from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
 from .share_events import ShareHandlers
@@ -133,6 +134,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
             history_tab = build_history_tab(notice)
         api = build_api_inputs()
         run_event = wire_edit(edit_tab, editor, key_state, banner, app_banner, edit_limit)
+        wire_regions(edit_tab)
         run_event.then(
             history.list_history,
             [history_tab.search, history_tab.model_filter],

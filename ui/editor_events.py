@@ -35,6 +35,7 @@ from .editor import (
 )
 from .inputs import gallery_paths
 from .jobs import Job
+from .region_events import refusal_with_remedy
 from .runs import RunOutcome
 from .session_usage import session_of
 from .texts import LANGUAGES, TEXTS, language_of, say
@@ -163,7 +164,7 @@ class EditorHandlers:
                     messages.append(f"ℹ {note}")
         return "\n\n".join([model_limits_text(name, language_of(request)), *messages])
 
-    def field_problem(self, values: dict[str, Any]) -> tuple[str, str] | None:
+    def field_problem(self, values: dict[str, Any], request: Any = None) -> tuple[str, str] | None:
         """(control name, message) for the first value the service would refuse, else None."""
         images = gallery_paths(values["images"])
         try:
@@ -174,7 +175,7 @@ class EditorHandlers:
                 field = "custom_model"  # the name is typed there
             if field == "size" and values.get("size") == CUSTOM_SIZE:
                 field = "width"  # the sides are typed there, with the range beside them
-            return field, str(error)
+            return field, refusal_with_remedy(error, values, request)
         except InvalidImageError as error:
             return "images", str(error)
         return None
@@ -194,7 +195,7 @@ class EditorHandlers:
         clears the last run's results (the field gets its message from the validator); a
         valid run shows Run busy and Stop. Outputs: status, run, stop, results, compare,
         used seed, revised prompt, metadata."""
-        problem = self.field_problem(values)
+        problem = self.field_problem(values, request)
         cleared = ([], None, "", "", None)
         if problem:
             refused = say(request, "not_run", problem=problem[1])

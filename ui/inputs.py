@@ -14,6 +14,7 @@ import gradio as gr
 from client.validation import image_count_problem
 
 from .editor import selected_model
+from .regions import is_marked
 
 
 def gallery_paths(value: Any) -> list[str]:
@@ -31,8 +32,13 @@ def gallery_paths(value: Any) -> list[str]:
 
 
 def numbered(paths: list[str]) -> list[tuple[str, str]]:
-    """The gallery value that shows `paths` as Image 1, Image 2, ..."""
-    return [(path, f"Image {position}") for position, path in enumerate(paths, start=1)]
+    """The gallery value that shows `paths` as Image 1, Image 2 (marked), ..."""
+    return [(path, caption(position, path)) for position, path in enumerate(paths, start=1)]
+
+
+def caption(position: int, path: str) -> str:
+    """An input's caption: its place, and whether it is a copy with region boxes drawn in."""
+    return f"Image {position} (marked)" if is_marked(path) else f"Image {position}"
 
 
 def renumber(images: Any) -> Any:
@@ -40,10 +46,10 @@ def renumber(images: Any) -> Any:
     already is: an upload, a paste or an example arrives without captions."""
     captions = [item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
                 for item in images or []]  # fmt: skip
-    wanted = [f"Image {position}" for position in range(1, len(captions) + 1)]
-    if captions == wanted:
+    paths = gallery_paths(images)
+    if captions == [caption(position, path) for position, path in enumerate(paths, start=1)]:
         return gr.skip()
-    return numbered(gallery_paths(images))
+    return numbered(paths)
 
 
 def picked(event: gr.SelectData) -> int | None:

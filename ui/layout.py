@@ -29,6 +29,7 @@ from examples import EXAMPLES
 
 from .editor import CONTROL_NAMES, CUSTOM_CHOICE, model_limits_text, prompt_counter, size_choices
 from .grid_layout import CompareSection, build_compare_section
+from .region_layout import RegionPanel, build_region_panel
 from .texts import label
 
 
@@ -40,6 +41,7 @@ class EditTab:
     move_right: gr.Button
     remove_input: gr.Button
     input_selected: gr.State
+    regions: RegionPanel
     prompt_count: gr.Markdown
     controls: dict[str, gr.components.Component]
     """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
@@ -139,6 +141,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         # beside Run, so the status line stays right under it: ui/usage_wiring.py fills it
         plan = gr.Markdown(elem_id="run-plan")
     status = gr.Markdown(label("ready"), elem_id="run-status")
+    regions = build_region_panel()  # below Run and its status line, which stay in view
     with gr.Row():
         c["model"] = gr.Dropdown(
             [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,
@@ -153,6 +156,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     return {
         "images": images, "input_notes": input_notes, "move_left": move_left,
         "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
+        "regions": regions,
         "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
         "run": run, "stop": stop, "status": status, "plan": plan, **parts,
     }  # fmt: skip

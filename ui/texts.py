@@ -82,6 +82,66 @@ TEXTS: dict[str, tuple[str, str]] = {
     "results": ("Results", "结果"),
     "use_as_input": ("Use as input", "用作输入"),
     "add_to_inputs": ("Add to inputs", "加入输入"),
+    # region boxes (ui/region_layout.py, ui/region_events.py)
+    "region_panel": ("Region boxes", "区域框"),
+    "region_image": ("Draw on", "画在"),
+    "region_preview": (
+        "Click two opposite corners of a region",
+        "点击区域的两个对角",
+    ),
+    "undo_box": ("Undo last box", "撤销上一个框"),
+    "clear_boxes": ("Clear boxes on this image", "清除这张图片上的框"),
+    "mark_boxes": ("Mark the boxes into a copy of this image", "把框画进这张图片的副本"),
+    "regions_takes_boxes": (
+        "Click two opposite corners on the picture to draw a box; draw as many as you like, on "
+        "any input. {model} receives them as `bbox_list`.",
+        "在图片上点击两个对角即可画一个框；可以在任意输入上画任意多个。{model} 会以 `bbox_list` "
+        "接收它们。",
+    ),
+    "regions_takes_marks": (
+        "{model} takes no boxes, but it follows visible marks: draw the boxes, then **Mark the "
+        "boxes into a copy**. That copy, with red outlines, is what is sent, and the prompt gets "
+        "a hint.",
+        "{model} 不接收框，但会遵循图上可见的标记：先画框，再点击**把框画进这张图片的副本**。"
+        "发送的就是这张带红框的副本，提示词中也会加上说明。",
+    ),
+    "regions_no_image": (
+        "Add an input image, then draw boxes on it here.",
+        "先添加输入图片，再在这里画框。",
+    ),
+    "regions_corner": (
+        "First corner at ({x}, {y}): now click the opposite corner.",
+        "第一个角在 ({x}, {y})：现在点击对角。",
+    ),
+    "regions_boxes": ("Boxes on image {image}: {boxes}", "图 {image} 上的框：{boxes}"),
+    "regions_none": ("No box on image {image} yet.", "图 {image} 上还没有框。"),
+    "regions_unreadable": (
+        "The boxes written in bbox_list (More settings) are not one list per input image, so they "
+        "are not drawn here: fix them there, or press Clear.",
+        "bbox_list（更多设置）中写的框不是每张输入图片一个列表，因此这里不显示：请在那里修改，或点击清除。",
+    ),
+    "regions_too_small": (
+        "Those two corners are too close together: click two opposite corners of the region.",
+        "这两个角离得太近了：请点击区域的两个对角。",
+    ),
+    "regions_nothing_to_mark": (
+        "Draw a box on image {image} first, then mark it into a copy.",
+        "请先在图 {image} 上画框，再把它画进副本。",
+    ),
+    "boxes_hint_one": (
+        "Edit only inside the red box in image {image}.",
+        "只修改图 {image} 中红框内的部分。",
+    ),
+    "boxes_hint_many": (
+        "Edit only inside the red boxes in image {image}.",
+        "只修改图 {image} 中红框内的部分。",
+    ),
+    "boxes_refused": (
+        "{problem} To point it at a region, open **Region boxes** and press **Mark the boxes "
+        "into a copy of this image**: the picture then carries the boxes.",
+        "{problem} 要让它只改某个区域，请打开**区域框**并点击**把框画进这张图片的副本**："
+        "图片本身就带上了框。",
+    ),
     "compare": (
         "Before / after (the input it was made from vs the selected result)",
         "前后对比（所用输入与选中的结果）",

@@ -1,0 +1,166 @@
+"""Region boxes in a real Chromium, against a live simulator that logs what it received.
+
+A box is drawn by clicking two corners on the panel's preview. For a model that takes boxes it
+must reach the wire as `bbox_list` in the input's own pixels; for one that does not, the page
+draws it into a copy of the input, and that copy is what is sent and kept. History's Restore
+brings the boxes back into the panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from PIL import Image, ImageDraw
+
+from client.models import MODELS
+from history import HistoryStore
+from simulator import RunningServer
+from tests.app_process import ROOT, AppProcess, app_process
+from ui.regions import MARK_COLOUR
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = ROOT / "docs" / "screenshot-boxes.png"
+WAN = next(name for name, spec in MODELS.items() if "bbox_list" in spec.optional_fields)
+NO_BOXES = next(name for name, spec in MODELS.items() if "bbox_list" not in spec.optional_fields)
+SIZE = (800, 600)
+BOX = (200, 150, 520, 420)
+"""The box the test draws, in the picture's own pixels."""
+CLICK_SLACK = 2
+"""A click lands on a whole screen pixel; the preview is shown smaller than the picture."""
+
+
+@pytest.fixture(scope="module")
+def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
+    root = tmp_path_factory.mktemp("region-boxes")
+    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
+    with app_process(["python", "app.py"], root, env=env) as running:
+        yield running
+
+
+def logged_requests(simulator: RunningServer) -> list[dict]:
+    answer = httpx2.get(simulator.origin + "/_simulator/requests")
+    return answer.raise_for_status().json()["requests"]
+
+
+def garden(path: Path) -> Path:
+    """A picture with a house-like shape, so the screenshot shows what was boxed."""
+    image = Image.new("RGB", SIZE, (120, 180, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(70, 150, 60))
+    draw.rectangle((260, 230, 470, 420), fill=(230, 220, 200))
+    draw.polygon([(240, 240), (365, 150), (490, 240)], fill=(160, 60, 50))
+    image.save(path)
+    return path
+
+
+def choose_model(page, name: str) -> None:
+    page.locator("#model input").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    page.locator("#region-note").get_by_text(name).first.wait_for()
+
+
+def click_at(page, point: tuple[int, int]) -> None:
+    """Clicks the preview where the picture's pixel `point` is shown (the preview is the
+    picture scaled, then fitted into its frame)."""
+    preview = page.locator("#region-preview img")
+    preview.scroll_into_view_if_needed()
+    frame = preview.bounding_box()
+    natural = preview.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    scale = min(frame["width"] / natural[0], frame["height"] / natural[1], 1)
+    left = frame["x"] + (frame["width"] - natural[0] * scale) / 2
+    top = frame["y"] + (frame["height"] - natural[1] * scale) / 2
+    shown = natural[0] / SIZE[0]
+    page.mouse.click(left + point[0] * shown * scale, top + point[1] * shown * scale)
+
+
+def draw_box(page, box: tuple[int, int, int, int]) -> None:
+    before = page.locator("#region-preview img").get_attribute("src")
+    click_at(page, box[:2])
+    page.locator("#region-note").get_by_text("now click the opposite corner").wait_for()
+    click_at(page, box[2:])
+    page.locator("#region-note").get_by_text("Boxes on image 1").wait_for()
+    page.wait_for_function(
+        "(before) => document.querySelector('#region-preview img')?.src !== before", arg=before
+    )
+
+
+def assert_near(box, expected) -> None:
+    assert len(box) == 4
+    assert all(abs(got - want) <= CLICK_SLACK for got, want in zip(box, expected, strict=True)), box
+
+
+def red_outline_at(path: Path, box) -> bool:
+    with Image.open(path) as stored:
+        rgb = stored.convert("RGB")
+    x1, y1, x2, y2 = box
+    middle_x, middle_y = (x1 + x2) // 2, (y1 + y2) // 2
+    edges = [(x1 + 3, middle_y), (x2 - 4, middle_y), (middle_x, y1 + 3), (middle_x, y2 - 4)]
+    return all(rgb.getpixel(point) == MARK_COLOUR for point in edges)
+
+
+def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
+    browser, app, simulator, tmp_path
+):
+    httpx2.delete(simulator.origin + "/_simulator/requests").raise_for_status()
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app.url)
+    picture = garden(tmp_path / "garden.png")
+    page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+    page.locator("#input-images img").first.wait_for()
+    page.get_by_text("Region boxes").click()
+    page.locator("#region-preview img").wait_for()
+    choose_model(page, WAN)
+
+    draw_box(page, BOX)
+    page.locator("#prompt textarea").fill("put a red door on the house")
+    page.locator("#region-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    [sent] = logged_requests(simulator)
+    assert sent["model"] == WAN
+    [[wired]] = sent["bbox_list"]
+    assert_near(wired, BOX)
+
+    choose_model(page, NO_BOXES)
+    page.locator("#run-button").click()  # boxes this model does not take: refused, not sent
+    refusal = page.locator("#run-status").get_by_text("Not run.")
+    refusal.wait_for()
+    assert "Mark the boxes into a copy" in page.locator("#run-status").inner_text()
+    assert len(logged_requests(simulator)) == 1
+    page.locator("#region-mark").click()
+    page.locator("#input-images").get_by_text("Image 1 (marked)").wait_for()
+    page.locator("#region-note").get_by_text("No box on image 1 yet").wait_for()
+    prompt = page.locator("#prompt textarea").input_value()
+    assert prompt == "put a red door on the house Edit only inside the red box in image 1."
+    page.screenshot(path=str(tmp_path / "marked.png"), full_page=True)
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    marked_run = logged_requests(simulator)[-1]
+    assert marked_run["model"] == NO_BOXES and marked_run["bbox_list"] is None
+    assert marked_run["prompt"] == prompt
+
+    store = HistoryStore(app.history_dir)
+    try:
+        newest, boxed = store.list_runs(None)[:2]
+        kept = store.get_run(None, newest.id)
+        assert red_outline_at(kept.input_paths[0], wired)  # the marked copy is what was kept
+        assert not red_outline_at(store.get_run(None, boxed.id).input_paths[0], wired)
+    finally:
+        store.close()
+
+    page.get_by_role("tab", name="History").click()
+    page.locator("#history-gallery").get_by_text("put a red door on the house").last.click()
+    page.locator("#run-detail").get_by_text(
+        "Prompt: put a red door on the house", exact=True
+    ).wait_for()
+    page.get_by_role("button", name="Restore into editor").click()
+    page.locator("#region-note").get_by_text("Boxes on image 1").wait_for()
+    note = page.locator("#region-note").inner_text()
+    assert f"[{wired[0]}, {wired[1]}, {wired[2]}, {wired[3]}]" in note
+    assert page.locator("#input-images").get_by_text("Image 1 (marked)").count() == 0
+    page.close()

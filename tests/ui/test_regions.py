@@ -1,0 +1,162 @@
+"""Region boxes without a browser: clicks to boxes in the input's own pixels, boxes that follow
+their picture, outlines drawn where the boxes are, and the hint added to the prompt once."""
+
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+import pytest
+from PIL import Image
+
+from client import EditParams
+from client.boxes import scaled_boxes
+from client.images import prepare_image
+from client.models import MODELS
+from ui import region_events, regions
+from ui.editor import page_values, parse_json_text
+
+WAN = next(name for name, spec in MODELS.items() if "bbox_list" in spec.optional_fields)
+NO_BOXES = next(name for name, spec in MODELS.items() if "bbox_list" not in spec.optional_fields)
+
+
+def picture(path, size=(640, 480), colour=(40, 90, 160), orientation: int | None = None):
+    image = Image.new("RGB", size, colour)
+    if orientation is None:
+        image.save(path)
+    else:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        image.save(path, exif=exif)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ((100, 50), (300, 200), [100, 50, 300, 200]),
+        ((300, 200), (100, 50), [100, 50, 300, 200]),  # corners in any order
+        ((300, 50), (100, 200), [100, 50, 300, 200]),  # the other diagonal
+        ((-20, 400), (700, 520), [0, 400, 640, 480]),  # kept inside the picture
+        ((100, 50), (101, 300), None),  # too narrow to be a region
+        ((100, 50), (100, 50), None),  # a double click
+    ],
+)
+def test_two_corners_make_one_box_inside_the_picture(first, second, expected):
+    assert regions.box_from_corners(first, second, (640, 480)) == expected
+
+
+def test_a_click_on_the_preview_lands_in_the_inputs_own_pixels():
+    size = (4000, 3000)
+    shown = regions.preview_size(size)
+    assert shown == (regions.PREVIEW_SIDE, 768)
+    assert regions.to_source((512, 384), shown, size) == (2000, 1500)
+    assert regions.to_source((1024, 768), shown, size) == (4000, 3000)
+    assert regions.to_source((2000, -5), shown, size) == (4000, 0)
+
+
+def test_boxes_are_written_as_bbox_list_and_read_back_by_the_editor():
+    boxes = regions.with_box([[], []], 1, [10, 20, 30, 40])
+    text = regions.boxes_text(boxes)
+    assert json.loads(text) == [[], [[10, 20, 30, 40]]]
+    assert parse_json_text("bbox_list", text) == [[], [[10, 20, 30, 40]]]
+    assert regions.parse_boxes(text, 2) == boxes
+    assert regions.parse_boxes(text, 3) == [*boxes, []]  # an input added since
+    params = EditParams(bbox_list=parse_json_text("bbox_list", text))
+    assert page_values(EditParams.from_dict(params.as_dict()))["bbox_list"] == text  # restored
+    assert regions.boxes_text(regions.without_last(boxes, 1)) == ""  # nothing left: not sent
+
+
+@pytest.mark.parametrize("text", ["not json", "[[[1, 2]]]", '{"a": 1}', "[[[5, 5, 1, 1]]]"])
+def test_text_that_is_no_bbox_list_is_not_drawn(text):
+    assert regions.parse_boxes(text, 1) is None
+
+
+def test_boxes_follow_their_picture_when_the_inputs_move_or_go():
+    boxes = [[[1, 1, 5, 5]], [], [[2, 2, 9, 9]]]
+    moved = regions.follow(boxes, ["a", "b", "c"], ["c", "a", "b"])
+    assert moved == [[[2, 2, 9, 9]], [[1, 1, 5, 5]], []]
+    assert regions.follow(boxes, ["a", "b", "c"], ["b", "c", "new"]) == [[], [[2, 2, 9, 9]], []]
+
+
+def test_an_exif_rotated_photo_takes_boxes_in_its_upright_pixels(tmp_path):
+    stored_landscape = picture(tmp_path / "turned.jpg", (640, 480), orientation=6)
+    assert regions.source_size(stored_landscape) == (480, 640)
+    prepared = prepare_image(stored_landscape, MODELS[WAN])
+    assert prepared.source_size == regions.source_size(stored_landscape)
+    box = regions.box_from_corners((10, 500), (470, 630), (480, 640))
+    assert scaled_boxes([[box]], [prepared]) == [[box]]  # inside the photo as the client sees it
+    assert regions.preview(stored_landscape, [box], None).size == regions.preview_size((480, 640))
+
+
+def outline_pixels(image: Image.Image, box, colour) -> list[bool]:
+    x1, y1, x2, y2 = box
+    middle_x, middle_y = (x1 + x2) // 2, (y1 + y2) // 2
+    edges = [(x1 + 1, middle_y), (x2 - 2, middle_y), (middle_x, y1 + 1), (middle_x, y2 - 2)]
+    return [image.getpixel(point) == colour for point in edges]
+
+
+def test_a_marked_copy_has_a_red_outline_at_the_box_and_nothing_inside(tmp_path):
+    source = picture(tmp_path / "photo.png")
+    box = [100, 60, 400, 300]
+    copy = regions.marked_copy(source, [box], tmp_path / "marked")
+    assert regions.is_marked(copy)
+    with Image.open(copy) as marked:
+        assert marked.size == (640, 480)
+        assert outline_pixels(marked.convert("RGB"), box, regions.MARK_COLOUR) == [True] * 4
+        assert marked.getpixel((250, 180)) == (40, 90, 160)
+        assert marked.getpixel((99, 180)) == (40, 90, 160)  # the outline stays inside the box
+    assert regions.outline_width((640, 480)) >= 4
+    assert regions.outline_width((4000, 3000)) > regions.outline_width((640, 480))
+
+
+def test_marking_replaces_the_input_clears_its_boxes_and_hints_the_prompt_once(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
+    first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
+    text = regions.boxes_text([[[100, 60, 400, 300]], [[5, 5, 50, 50]]])
+    images, left, prompt, _ = region_events.mark_boxes([first, second], 0, text, "a hat")
+    assert images[0][1] == "Image 1 (marked)" and images[1] == (second, "Image 2")
+    assert images[0][0].startswith(str(tmp_path / "cache"))
+    assert json.loads(left) == [[], [[5, 5, 50, 50]]]
+    assert prompt == "a hat Edit only inside the red box in image 1."
+    _, _, again, _ = region_events.mark_boxes(images, 1, left, prompt)
+    assert again == prompt + " Edit only inside the red box in image 2."
+    _, _, same, _ = region_events.mark_boxes(
+        [first], 0, regions.boxes_text([[[1, 1, 9, 9]]]), prompt
+    )
+    assert same == prompt  # that hint is there already
+
+
+def test_a_model_without_boxes_is_told_how_to_mark_them(tmp_path):
+    from client import ValidationError
+
+    error = ValidationError("bbox_list", "not given", [[[1, 1, 5, 5]]], "bbox_list is not taken.")
+    refused = region_events.refusal_with_remedy(error, {"model": NO_BOXES, "custom_model": ""})
+    assert refused.startswith("bbox_list is not taken.") and "Mark the boxes" in refused
+    assert region_events.refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(
+        error
+    )
+
+
+def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path):
+    first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
+    drawn = regions.boxes_text([[[1, 1, 50, 50]], []])
+    owners, *_ = region_events.adopt_boxes([first, second], drawn)  # drawn on image 1
+    _, moved, owners, _ = region_events.follow_inputs([second, first], 0, drawn, owners)
+    assert json.loads(moved) == [[], [[1, 1, 50, 50]]]
+    _, removed, _, _ = region_events.follow_inputs([second], 0, moved, owners)
+    assert removed == ""  # its picture went, and no box is left to send
+
+
+def test_restored_boxes_belong_to_the_restored_inputs(tmp_path):
+    """Restore fills the inputs and bbox_list at once: the boxes are not 'followed' from the
+    pictures shown before, whichever of the two changes the panel hears first."""
+    old, restored = picture(tmp_path / "old.png"), picture(tmp_path / "run.png", colour=(1, 2, 3))
+    owners, *_ = region_events.adopt_boxes([old], regions.boxes_text([[[1, 1, 9, 9]]]))
+    restored_boxes = regions.boxes_text([[[20, 20, 90, 90]]])
+    _, kept, owners, _ = region_events.follow_inputs([restored], 0, restored_boxes, owners)
+    assert kept == gr.skip()  # bbox_list stays as restored
+    assert owners["text"] == restored_boxes
+    assert owners["keys"] == [regions.content_key(restored)]
