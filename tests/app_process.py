@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2
 
@@ -87,6 +88,15 @@ def app_process(
         yield running
     finally:
         stop(process)
+
+
+@contextmanager
+def app_on_simulator(simulator: Any, tmp_path: Path, **settings: str) -> Iterator[AppProcess]:
+    """The app sending its runs to a running simulator (`simulator.base_url`, with a dummy
+    key), whose request log a test reads; `settings` are more of the app's variables."""
+    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
+    with app_process(["python", "app.py"], tmp_path, env={**env, **settings}) as running:
+        yield running
 
 
 def wait_until_serving(running: AppProcess) -> None:

@@ -1,14 +1,15 @@
 """Shared fixtures: live simulators on loopback ports, reached over real HTTP.
 
 `simulator` is one server for the whole session (control routes on, no latency); `sim` hands it
-to a test with its fault queue and request log emptied. `make_simulator(**config)` starts a
-server with its own SimulatorConfig and stops it after the test. `postgres_url` and
-`s3_settings` are a real PostgreSQL and an S3 server (tests/servers.py), started once, on first
-use, for the tests of several replicas.
+to a test with its fault queue and request log emptied, once no request is running there.
+`make_simulator(**config)` starts a server with its own SimulatorConfig and stops it after the
+test. `postgres_url` and `s3_settings` are a real PostgreSQL and an S3 server
+(tests/servers.py), started once, on first use, for the tests of several replicas.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import httpx2
@@ -40,9 +41,23 @@ def simulator() -> Iterator[RunningServer]:
 
 @pytest.fixture
 def sim(simulator: RunningServer) -> RunningServer:
+    """The session simulator once the requests of earlier tests have ended (an app stopped
+    mid-run leaves its request running there), with its fault queue and log emptied."""
+    wait_until_idle(simulator)
     for route in ("/_simulator/faults", "/_simulator/requests"):
         httpx2.delete(simulator.origin + route).raise_for_status()
     return simulator
+
+
+IDLE_TIMEOUT_S = 60.0
+
+
+def wait_until_idle(simulator: RunningServer) -> None:
+    deadline = time.monotonic() + IDLE_TIMEOUT_S
+    log = simulator.origin + "/_simulator/requests"
+    while httpx2.get(log).raise_for_status().json()["in_flight"]:
+        assert time.monotonic() < deadline, "the simulator still runs an earlier test's request"
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

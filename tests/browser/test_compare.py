@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from simulator import RunningServer
-from tests.app_process import ROOT, AppProcess, app_process
+from tests.app_process import ROOT, AppProcess, app_on_simulator
 from tests.browser.test_page import DESKTOP, shows_whole_picture
 
 pytestmark = pytest.mark.browser
@@ -28,8 +28,7 @@ MODELS = ["qwen-image-2.0-pro", "wan2.7-image-pro"]
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     """The app on the session simulator (a dummy key), whose request log the test reads."""
     root = tmp_path_factory.mktemp("compare")
-    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
-    with app_process(["python", "app.py"], root, env=env) as running:
+    with app_on_simulator(simulator, root) as running:
         yield running
 
 

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from client.models import MODELS
 from history import HistoryStore
 from simulator import RunningServer
-from tests.app_process import ROOT, AppProcess, app_process
+from tests.app_process import ROOT, AppProcess, app_on_simulator
 from ui.regions import MARK_COLOUR
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,7 @@ CLICK_SLACK = 2
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("region-boxes")
-    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
-    with app_process(["python", "app.py"], root, env=env) as running:
+    with app_on_simulator(simulator, root) as running:
         yield running
 
 
@@ -102,10 +101,7 @@ def red_outline_at(path: Path, box) -> bool:
     return all(rgb.getpixel(point) == MARK_COLOUR for point in edges)
 
 
-def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
-    browser, app, simulator, tmp_path
-):
-    httpx2.delete(simulator.origin + "/_simulator/requests").raise_for_status()
+def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app, sim, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(app.url)
     picture = garden(tmp_path / "garden.png")
@@ -121,7 +117,7 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     page.locator("#run-button").click()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
-    [sent] = logged_requests(simulator)
+    [sent] = logged_requests(sim)
     assert sent["model"] == WAN
     [[wired]] = sent["bbox_list"]
     assert_near(wired, BOX)
@@ -131,7 +127,7 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
     refusal = page.locator("#run-status").get_by_text("Not run.")
     refusal.wait_for()
     assert "Mark the boxes into a copy" in page.locator("#run-status").inner_text()
-    assert len(logged_requests(simulator)) == 1
+    assert len(logged_requests(sim)) == 1
     page.locator("#region-mark").click()
     page.locator("#input-images").get_by_text("Image 1 (marked)").wait_for()
     page.locator("#region-note").get_by_text("No box on image 1 yet").wait_for()
@@ -140,7 +136,7 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(
     page.screenshot(path=str(tmp_path / "marked.png"), full_page=True)
     page.locator("#run-button").click()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
-    marked_run = logged_requests(simulator)[-1]
+    marked_run = logged_requests(sim)[-1]
     assert marked_run["model"] == NO_BOXES and marked_run["bbox_list"] is None
     assert marked_run["prompt"] == prompt
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from history import HistoryStore
 from simulator import RunningServer
-from tests.app_process import app_process
+from tests.app_process import app_on_simulator
 from tests.history_api import issued_cookie, visitor
 
 QWEN = "qwen-image-2.0-pro"
@@ -35,12 +35,7 @@ def test_usage_through_the_api_matches_the_history(sim: RunningServer, tmp_path)
     picture = tmp_path / "photo.png"
     Image.new("RGB", (640, 480), "teal").save(picture)
     faults = sim.origin + "/_simulator/faults"
-    env = {
-        "POWERTOKENS_API_KEY": "dummy-key",
-        "POWERTOKENS_BASE_URL": sim.base_url,
-        "PRICE_PER_IMAGE": PRICES,
-    }
-    with app_process(["python", "app.py"], tmp_path, env=env) as app:
+    with app_on_simulator(sim, tmp_path, PRICE_PER_IMAGE=PRICES) as app:
         alice = visitor(app.url, issued_cookie(app.url))
         bob = visitor(app.url, issued_cookie(app.url))
 

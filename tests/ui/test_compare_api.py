@@ -19,7 +19,7 @@ from PIL import Image
 from client import PARAM_NAMES
 from history import HistoryStore
 from simulator import RunningServer
-from tests.app_process import AppProcess, app_process
+from tests.app_process import AppProcess, app_on_simulator
 
 BOTH = "qwen-image-2.0-pro,wan2.7-image-pro"
 
@@ -27,12 +27,7 @@ BOTH = "qwen-image-2.0-pro,wan2.7-image-pro"
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("compare-api")
-    env = {
-        "POWERTOKENS_API_KEY": "dummy-key",
-        "POWERTOKENS_BASE_URL": simulator.base_url,
-        "MAX_CONCURRENT_RUNS": "2",
-    }
-    with app_process(["python", "app.py"], root, env=env) as running:
+    with app_on_simulator(simulator, root, MAX_CONCURRENT_RUNS="2") as running:
         yield running
 
 

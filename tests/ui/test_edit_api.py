@@ -21,21 +21,19 @@ from client import PARAM_NAMES
 from client.params import PARAM_FIELDS, default_of
 from history import HistoryStore
 from simulator import RunningServer
-from tests.app_process import AppProcess, app_process
+from tests.app_process import AppProcess, app_on_simulator
 
 
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("edit-api")
-    env = {"POWERTOKENS_API_KEY": "dummy-key", "POWERTOKENS_BASE_URL": simulator.base_url}
-    with app_process(["python", "app.py"], root, env=env) as running:
-        running.history = root / "history"
+    with app_on_simulator(simulator, root) as running:
         yield running
 
 
 @pytest.fixture
 def history(app: AppProcess) -> Iterator[HistoryStore]:
-    store = HistoryStore(app.history)
+    store = HistoryStore(app.history_dir)
     yield store
     store.close()
 
@@ -47,10 +45,8 @@ def client(app: AppProcess, tmp_path_factory) -> Client:
 
 
 @pytest.fixture
-def control(simulator: RunningServer) -> str:
-    for route in ("/_simulator/faults", "/_simulator/requests"):
-        httpx2.delete(simulator.origin + route).raise_for_status()
-    return simulator.origin + "/_simulator"
+def control(sim: RunningServer) -> str:
+    return sim.origin + "/_simulator"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from gradio_client.utils import QueueError
 from PIL import Image
 
 from simulator import RunningServer
-from tests.app_process import AppProcess, app_process
+from tests.app_process import AppProcess, app_on_simulator
 
 CALLERS = 8
 ADMITTED_AT_MOST = 1 + 4
@@ -25,12 +25,7 @@ ADMITTED_AT_MOST = 1 + 4
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("overload")
-    env = {
-        "POWERTOKENS_API_KEY": "dummy-key",
-        "POWERTOKENS_BASE_URL": simulator.base_url,
-        "MAX_CONCURRENT_RUNS": "1",
-    }
-    with app_process(["python", "app.py"], root, env=env) as running:
+    with app_on_simulator(simulator, root, MAX_CONCURRENT_RUNS="1") as running:
         yield running
 
 
