@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,13 +58,24 @@ class RunOutcome:
     stopped: bool = False
 
 
+class StoppedBeforeSending(ImageEditError):
+    """Stop was pressed while the run waited for a free slot: nothing was sent or billed."""
+
+
 class Runner:
     def __init__(
-        self, backend: Backend, store: HistoryStore, preparation: PreparationCache | None = None
+        self,
+        backend: Backend,
+        store: HistoryStore,
+        preparation: PreparationCache | None = None,
+        max_sending: int | None = None,
     ) -> None:
+        """`max_sending`: at most this many requests at the service at once, from runs and
+        from a comparison's cells alike (MAX_CONCURRENT_RUNS); None: no bound here."""
         self.backend = backend
         self.store = store
         self.preparation = preparation or PreparationCache()
+        self.sending = threading.BoundedSemaphore(max_sending) if max_sending else nullcontext()
 
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
@@ -102,6 +114,22 @@ class Runner:
         stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
+        with self.sending:
+            if stopped.is_set():
+                raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
+            return self._send(params, request, images, owner, visitor_key, stopped, comparison)
+
+    def _send(
+        self,
+        params: EditParams,
+        request: EditRequest,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        stopped: threading.Event,
+        comparison: str | None,
+    ) -> RunOutcome:
+        """Sends the prepared request and records what came of it."""
         keys = self.backend.keys_for(visitor_key)
         started = time.monotonic()
         client, backend_name, owned = self.backend.client_for(visitor_key)
@@ -193,4 +221,4 @@ def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
 
 def _reached_service(error: ImageEditError) -> bool:
     """Refusals made before sending (bad values, unusable images) are not runs."""
-    return not isinstance(error, ValidationError | InvalidImageError)
+    return not isinstance(error, ValidationError | InvalidImageError | StoppedBeforeSending)

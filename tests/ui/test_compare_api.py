@@ -107,6 +107,26 @@ def test_cells_run_at_once_but_never_more_than_max_concurrent_runs(client, pictu
     assert httpx2.get(control + "/requests").json()["max_in_flight"] == 2
 
 
+def test_a_comparison_and_runs_beside_it_share_the_max_concurrent_runs_bound(
+    client, picture, control
+):
+    """The comparison takes one place in the edit queue; its cells and the runs queued beside
+    it still never have more than MAX_CONCURRENT_RUNS requests at the service at once."""
+    httpx2.post(control + "/faults", json=[{"delay_s": 0.5}] * 6).raise_for_status()
+    comparison = client.submit(
+        images=[handle_file(str(picture))], prompt="beside runs", models=BOTH, seeds="1,2",
+        api_name="/compare",
+    )  # fmt: skip
+    runs = [
+        client.submit(images=[handle_file(str(picture))], prompt=f"run {i}", api_name="/edit")
+        for i in range(2)
+    ]
+    gallery, _ = comparison.result(timeout=120)
+    assert len(gallery) == 4 and all(len(run.result(timeout=120)[0]) == 1 for run in runs)
+    log = httpx2.get(control + "/requests").json()
+    assert len(log["requests"]) == 6 and log["max_in_flight"] == 2
+
+
 @pytest.mark.parametrize(
     ("arguments", "refusal"),
     [
