@@ -72,8 +72,16 @@ def model_limits_text(model: str, language: str = "en") -> str:
 
 
 def check_upload_size(path: str, position: int) -> None:
-    """Raises InvalidImageError for an input file over the editor's size limit."""
-    size = os.path.getsize(path)
+    """Raises InvalidImageError for an input file over the editor's size limit, or gone: its
+    served copy goes when a run with the same picture is deleted from History."""
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise InvalidImageError(
+            "it is no longer on the server: it went with a run deleted from History. "
+            "Remove it and add the picture again.",
+            position,
+        ) from None
     if size > UPLOAD_MAX_BYTES:
         raise InvalidImageError(
             f"it is {size / 1_000_000:.0f} MB; files up to {UPLOAD_MAX_BYTES // 1_000_000} MB "

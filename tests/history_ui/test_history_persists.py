@@ -115,3 +115,12 @@ def test_the_history_tab_shows_a_run_after_reload_and_restores_it(tmp_path):
         entry.wait_for(state="detached")
         for url in (zip_url, result_url):  # the zip, and the Edit tab's copy of the result
             assert httpx2.get(urljoin(app.url, url), timeout=10).status_code == 404, url
+
+        # the editor still shows the restored picture, whose copy went with the run: Run names
+        # it and what to do, where the person looks, instead of a bare "Error"
+        page.get_by_role("tab", name="Edit").click()
+        page.get_by_role("button", name="Run", exact=True).click()
+        status = page.locator("#run-status")
+        status.get_by_text("Image 1: it is no longer on the server").wait_for()
+        assert "add the picture again" in status.inner_text()
+        assert page.locator("#results img").count() == 0
