@@ -29,7 +29,7 @@ from client.models import (
 )
 
 from .config import UPLOAD_MAX_BYTES
-from .texts import LANGUAGES, TEXTS
+from .texts import text_in
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
@@ -63,9 +63,9 @@ def model_limits_text(model: str, language: str = "en") -> str:
     """What the model takes, as the inputs' note says it; what the app does about it."""
     spec = model_spec(model)
     name = model if model in MODELS else "Custom model"
-    sentence = TEXTS["limits"][LANGUAGES.index(language)]
-    return sentence.format(
-        name=name, min_images=spec.min_images, max_images=spec.max_images, max_n=spec.max_n,
+    return text_in(
+        language, "limits", name=name, min_images=spec.min_images,
+        max_images=spec.max_images, max_n=spec.max_n,
         upload=UPLOAD_MAX_BYTES // 1_000_000, max_side=spec.max_side,
         max_mb=spec.max_image_bytes // (1024 * 1024),
     )  # fmt: skip

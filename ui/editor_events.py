@@ -38,7 +38,7 @@ from .jobs import Job
 from .region_events import refusal_with_remedy
 from .runs import RunOutcome
 from .session_usage import session_of
-from .texts import LANGUAGES, TEXTS, language_of, say
+from .texts import language_of, say
 from .usage_events import usage_after_run
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
@@ -68,7 +68,7 @@ PROGRESS_EVERY_S = 1.0
 
 def ready_buttons(request: Any = None) -> tuple:
     """Run ready again and Stop hidden (fresh updates each time: Gradio consumes them)."""
-    run = TEXTS["run"][LANGUAGES.index(language_of(request))]
+    run = say(request, "run")
     return gr.update(value=run, interactive=True), gr.update(visible=False)
 
 

@@ -42,7 +42,7 @@ from .grid_view import CellView, grid_html
 from .inputs import gallery_paths
 from .owner import Owner
 from .session_usage import session_of
-from .texts import LANGUAGES, TEXTS, language_of, say
+from .texts import language_of, say, text_in
 from .usage import plan_text
 from .usage_events import usage_after
 
@@ -259,7 +259,7 @@ def reopened_grid(
         (run.model, run.seed): CellView(tuple(str(p) for p in run.output_paths), run.error)
         for run in runs
     }
-    gone = CellView(error=TEXTS["grid_gone"][LANGUAGES.index(language)])
+    gone = CellView(error=text_in(language, "grid_gone"))
     for model in models:
         for seed in seeds:
             views.setdefault((model, seed), gone)
@@ -287,11 +287,11 @@ def summary_markdown(plan: Plan, views: Mapping[tuple[str, int], CellView]) -> s
 
 def busy(language: str) -> Any:
     """The Compare button while its cells run (fresh each time: Gradio consumes updates)."""
-    return gr.update(value=TEXTS["running"][LANGUAGES.index(language)], interactive=False)
+    return gr.update(value=text_in(language, "running"), interactive=False)
 
 
 def ready(language: str) -> Any:
-    return gr.update(value=TEXTS["grid_button"][LANGUAGES.index(language)], interactive=True)
+    return gr.update(value=text_in(language, "grid_button"), interactive=True)
 
 
 def _compare_arguments() -> list[inspect.Parameter]:

@@ -319,4 +319,9 @@ def language_of(request: Any) -> str:
 
 def say(request: Any, key: str, **values: Any) -> str:
     """A sentence the server writes, in the language of the request's browser."""
-    return TEXTS[key][LANGUAGES.index(language_of(request))].format(**values)
+    return text_in(language_of(request), key, **values)
+
+
+def text_in(language: str, key: str, **values: Any) -> str:
+    """The text `key` in `language` ("en" or "zh"), its {names} filled from `values`."""
+    return TEXTS[key][LANGUAGES.index(language)].format(**values)

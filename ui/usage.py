@@ -13,11 +13,7 @@ from collections.abc import Mapping
 from history import Usage
 
 from .prices import Prices
-from .texts import LANGUAGES, TEXTS
-
-
-def words(language: str, key: str, **values: object) -> str:
-    return TEXTS[key][LANGUAGES.index(language)].format(**values)
+from .texts import text_in as words
 
 
 def images_text(count: int, language: str) -> str:
