@@ -34,7 +34,7 @@ from .editor import (
     size_choices,
 )
 from .inputs import gallery_paths
-from .jobs import Job
+from .jobs import AlreadyRunning, Job
 from .region_events import refusal_with_remedy
 from .runs import RunOutcome
 from .session_usage import session_of
@@ -216,14 +216,18 @@ class EditorHandlers:
             yield self._finished(say(request, "not_run", problem=error), request)
             return
         owner = self.ctx.owner(request)
-        session = getattr(request, "session_hash", None) or owner.id
+        session = session_of(request, owner.id)
         visitor_key = key if isinstance(key, VisitorKey) else None
-        job = self.ctx.jobs.start(
-            Job(owner.id, session, params.prompt, params.model),
-            lambda stopped: self.ctx.session_usage.counted(
-                session, self.ctx.runner.run(params, images, owner, visitor_key, stopped)
-            ),
-        )
+        try:
+            job = self.ctx.jobs.start(
+                Job(owner.id, session, params.prompt, params.model),
+                lambda stopped: self.ctx.session_usage.counted(
+                    session, self.ctx.runner.run(params, images, owner, visitor_key, stopped)
+                ),
+            )
+        except AlreadyRunning as busy:
+            yield self._busy(busy.running, request)
+            return
         typical = self.ctx.store.typical_seconds(params.model)
         while not job.done.wait(PROGRESS_EVERY_S):
             if job.stopped.is_set():
@@ -236,6 +240,13 @@ class EditorHandlers:
             yield self._finished(say(request, "not_run", problem=error), request)
             return
         yield self._outcome_outputs(outcome, images, request)
+
+    def _busy(self, running: Job, request: Any) -> tuple:
+        """A second Run while the session's job goes: a second click on the same Run changes
+        nothing (the first run's page stands); Run during a comparison says to wait."""
+        if running.kind == "run":
+            return tuple(gr.skip() for _ in self._finished(""))
+        return self._finished(say(request, "not_run", problem=say(request, "busy")), request)
 
     @staticmethod
     def _finished(status: str, request: Any = None) -> tuple:
@@ -255,8 +266,7 @@ class EditorHandlers:
 
     def stop_run(self, request: gr.Request) -> tuple:
         """Stop: the run is marked stopped (what the service answers is still kept)."""
-        session = getattr(request, "session_hash", None) or self.ctx.owner(request).id
-        self.ctx.jobs.stop(session)
+        self.ctx.jobs.stop(session_of(request, self.ctx.owner(request).id))
         return (say(request, "stopped"), *ready_buttons(request))
 
     def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):

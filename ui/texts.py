@@ -263,6 +263,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "**用量** · {this} {run} · 本次会话 {session} · {whose} {history}",
     ),
     "this_run": ("this run", "本次运行"),
+    "busy": (
+        "your comparison is still going: wait for it, or press Stop.",
+        "你的对比仍在进行：请等待它完成，或按“停止”。",
+    ),
     "this_comparison": ("this comparison", "本次对比"),
     "your_history": ("your history", "你的历史"),
     "everyones_history": ("everyone's history", "所有人的历史"),
