@@ -160,3 +160,37 @@ def test_restored_boxes_belong_to_the_restored_inputs(tmp_path):
     assert kept == gr.skip()  # bbox_list stays as restored
     assert owners["text"] == restored_boxes
     assert owners["keys"] == [regions.content_key(restored)]
+
+
+def test_a_panoramas_preview_shows_every_box_beside_a_small_number_tag(tmp_path):
+    """A 6000×600 panorama's preview is about 1024×102: the number tags and outlines shrink with
+    it, and a tag sits outside its box, so even a small box shows the picture inside it."""
+    panorama = picture(tmp_path / "panorama.png", (6000, 600))
+    boxes = [[3000, 200, 3300, 400], [3400, 250, 3500, 350]]
+    shown = regions.preview(panorama, boxes, None)
+    assert shown.size == regions.preview_size((6000, 600)) == (1024, 102)
+    scale, line = shown.width / 6000, 7  # inside the widest outline a preview gets
+    for x1, y1, x2, y2 in boxes:
+        inside = [
+            shown.getpixel((x, y))
+            for x in range(round(x1 * scale) + line, round(x2 * scale) - line)
+            for y in range(round(y1 * scale) + line, round(y2 * scale) - line)
+        ]
+        assert inside and set(inside) == {(40, 90, 160)}  # no tag over the region
+    tag_rows = [y for y in range(shown.height) if shown.getpixel((520, y)) != (40, 90, 160)]
+    assert tag_rows[0] > 0 and len(tag_rows) <= shown.height // 3  # tag 1 and box 1's outline
+    assert regions.preview_line(shown.size) < regions.preview_line((1024, 768))
+
+
+@pytest.mark.parametrize(
+    ("box", "corner"),
+    [
+        ((100, 100, 200, 200), (100, 56)),  # above the box
+        ((100, 0, 200, 200), (56, 0)),  # at the top edge: left of it
+        ((0, 0, 200, 200), (0, 201)),  # in the top-left corner: below it
+        ((0, 0, 1023, 767), (0, 0)),  # the whole picture: inside its corner
+    ],
+)
+def test_a_number_tag_sits_outside_its_box_when_there_is_room(box, corner):
+    assert regions.tag_side((1024, 768)) == 44
+    assert regions.tag_corner(box, 44, (1024, 768)) == corner
