@@ -122,6 +122,24 @@ def follow(boxes: BoxList, before: Sequence[str], after: Sequence[str]) -> BoxLi
     return [list(by_key.pop(key, [])) for key in after]
 
 
+def shown_after(before: Sequence[str], after: Sequence[str], shown: int | None) -> int | None:
+    """Which input the panel shows once the inputs `before` (content keys, in order) became
+    `after`: a picture just added; else the shown picture wherever it moved; else, when it was
+    removed, the one now in its place (or the last); else the first."""
+    if not after:
+        return None
+    added = [position for position, key in enumerate(after) if key not in before]
+    if added and len(added) < len(after):  # some stayed: these were added (or marked) now
+        return added[-1]
+    if shown is None or not 0 <= shown < len(before) or len(added) == len(after):
+        return 0 if added else min(shown or 0, len(after) - 1)
+    key = before[shown]
+    if key in after:  # the nearest copy of that picture, when it is there twice
+        places = [position for position, other in enumerate(after) if other == key]
+        return min(places, key=lambda position: abs(position - shown))
+    return min(shown, len(after) - 1)
+
+
 @lru_cache(maxsize=256)
 def _digest(path: str, size: int, modified: float) -> str:
     hasher = hashlib.blake2b(digest_size=16)
