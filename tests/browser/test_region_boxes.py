@@ -144,6 +144,9 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app
     marked_run = logged_requests(sim)[-1]
     assert marked_run["model"] == NO_BOXES and marked_run["bbox_list"] is None
     assert marked_run["prompt"] == prompt
+    choose_model(page, WAN)  # the copy stays marked, and the note says so
+    page.locator("#region-note").get_by_text("Image 1 is a marked copy").wait_for()
+    assert page.locator("#input-images").get_by_text("Image 1 (marked)").count() == 1
 
     store = HistoryStore(app.history_dir)
     try:
