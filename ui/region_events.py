@@ -21,6 +21,8 @@ from .editor import selected_model
 from .inputs import gallery_paths, numbered
 from .texts import say
 
+TOO_CLOSE = "too close"
+"""Third item of a first corner whose second click was too close to it to make a box."""
 MARKED_FOLDER = "marked"
 """Marked copies are written in Gradio's cache (ui/served_files.py), which ages them out."""
 
@@ -36,16 +38,20 @@ def _shown(paths: list[str], chosen: Any) -> int | None:
     return min(int(chosen or 0), len(paths) - 1)
 
 
-def follow_inputs(images: Any, chosen: Any, bbox_text: str, owners: Any) -> tuple:
-    """The inputs changed (added, moved, removed, replaced): each picture keeps its own boxes.
-    Boxes written for other pictures (typed, restored) are taken as they stand. Outputs: the
-    image choice, bbox_list, owners, corner."""
+def follow_inputs(
+    images: Any, chosen: Any, bbox_text: str, owners: Any, request: gr.Request = None
+) -> tuple:
+    """The inputs changed (added, moved, removed, replaced): each picture keeps its own boxes,
+    and the panel keeps showing its picture (regions.shown_after). Boxes written for other
+    pictures (typed, restored) are taken as they stand. Outputs: the image choice, bbox_list,
+    owners, corner."""
     paths = gallery_paths(images)
     keys = [regions.content_key(path) for path in paths]
-    choices = [(f"Image {position}", position - 1) for position in range(1, len(paths) + 1)]
-    index = _shown(paths, chosen)
-    choice = gr.update(choices=choices, value=index)
     before = (owners or {}).get("keys", [])
+    index = regions.shown_after(before, keys, None if chosen is None else int(chosen))
+    choices = [(say(request, "region_image_choice", image=number), number - 1)
+               for number in range(1, len(paths) + 1)]  # fmt: skip
+    choice = gr.update(choices=choices, value=index)
     old = regions.parse_boxes(bbox_text, len(before))
     if not owners or owners.get("text") != (bbox_text or "") or old is None or before == keys:
         return choice, gr.skip(), {"text": bbox_text or "", "keys": keys}, None
@@ -70,10 +76,12 @@ def pick_input(event: gr.SelectData) -> Any:
 
 
 def click_preview(
-    images: Any, chosen: Any, bbox_text: str, corner: Any, event: gr.SelectData, request=None
-) -> tuple:
+    images: Any, chosen: Any, bbox_text: str, corner: Any, event: gr.SelectData,
+    request: gr.Request = None,
+) -> tuple:  # fmt: skip
     """A click on the preview: the first corner of a box, or its opposite corner, which adds the
-    box to bbox_list. Outputs: bbox_list, corner."""
+    box to bbox_list (a second click too close to the first is refused, and the first corner
+    stays). Outputs: bbox_list, corner."""
     paths = gallery_paths(images)
     index = _shown(paths, chosen)
     if index is None or not isinstance(event.index, list | tuple):
@@ -83,14 +91,15 @@ def click_preview(
     if corner is None:
         return gr.skip(), list(point)
     box = regions.box_from_corners(corner, point, size)
-    if box is None:
-        gr.Warning(say(request, "regions_too_small"))
-        return gr.skip(), None
+    if box is None:  # the note says so (a toast is lost on an event outside the queue)
+        return gr.skip(), [*corner[:2], TOO_CLOSE]
     boxes = _readable(bbox_text, len(paths), request)
     return regions.boxes_text(regions.with_box(boxes, index, box)), None
 
 
-def undo_box(images: Any, chosen: Any, bbox_text: str, corner: Any, request=None) -> tuple:
+def undo_box(
+    images: Any, chosen: Any, bbox_text: str, corner: Any, request: gr.Request = None
+) -> tuple:
     """Takes back a first corner, else the last box of the shown input. Outputs: bbox_list,
     corner."""
     paths = gallery_paths(images)
@@ -112,7 +121,9 @@ def clear_boxes(images: Any, chosen: Any, bbox_text: str) -> tuple:
     return regions.boxes_text(regions.without_boxes(boxes, index)), None
 
 
-def mark_boxes(images: Any, chosen: Any, bbox_text: str, prompt: str, request=None) -> tuple:
+def mark_boxes(
+    images: Any, chosen: Any, bbox_text: str, prompt: str, request: gr.Request = None
+) -> tuple:
     """Draws the shown input's boxes into a copy of it, puts the copy in its place, takes those
     boxes out of bbox_list and adds the hint to the prompt (once). Outputs: the inputs,
     bbox_list, prompt, corner."""
@@ -153,6 +164,9 @@ def redraw(
     takes = takes_boxes(model, custom_model)
     help_key = "regions_takes_boxes" if takes else "regions_takes_marks"
     lines = [say(request, help_key, model=f"`{name}`")]
+    lines += [say(request, "regions_marked", image=number)
+              for number, path in enumerate(gallery_paths(images), start=1)
+              if regions.is_marked(path)]  # fmt: skip
     mark = gr.update(visible=not takes)
     paths = gallery_paths(images)
     index = _shown(paths, chosen)
@@ -168,7 +182,8 @@ def redraw(
         key = "regions_boxes" if shown else "regions_none"
         lines.append(say(request, key, image=index + 1, boxes=listed))
     if corner is not None:
-        lines.append(say(request, "regions_corner", x=corner[0], y=corner[1]))
+        key = "regions_too_small" if TOO_CLOSE in corner else "regions_corner"
+        lines.append(say(request, key, x=corner[0], y=corner[1]))
     return regions.preview(paths[index], shown, corner), "\n\n".join(lines), mark
 
 

@@ -20,12 +20,14 @@ class RegionPanel:
     image: gr.Dropdown
     """Which input the boxes are drawn on: its position (0-based), shown as "Image N"."""
     preview: gr.Image
+    """Unlabelled, so no badge covers the picture: the note says where to click."""
     note: gr.Markdown
     undo: gr.Button
     clear: gr.Button
     mark: gr.Button
     corner: gr.State
-    """The first corner [x, y] of a box being drawn, in the input's pixels; None between boxes."""
+    """The first corner [x, y] of a box being drawn, in the input's pixels (a third item when the
+    last click was too close to it: region_events.TOO_CLOSE); None between boxes."""
     owners: gr.State
     """{"text": bbox_list text, "keys": content keys of the inputs it was written for}."""
     opened: gr.State
@@ -39,8 +41,8 @@ def build_region_panel() -> RegionPanel:
             interactive=True,
         )  # fmt: skip
         preview = gr.Image(
-            label=label("region_preview"), type="filepath", format="png", interactive=False,
-            height=380, buttons=["fullscreen"], elem_id="region-preview",
+            show_label=False, type="filepath", format="png", interactive=False, height=380,
+            buttons=["fullscreen"], elem_id="region-preview",
         )  # fmt: skip
         note = gr.Markdown(elem_id="region-note")
         with gr.Row():

@@ -30,9 +30,11 @@ BoxList = list[list[Box]]
 PREVIEW_SIDE = 1024
 """The preview's long side: larger than the panel shows it, so a click lands on a real pixel."""
 PREVIEW_COLOUR = (255, 196, 0)
-PREVIEW_LINE = 7
-TAG_SIDE = 44
-"""The square holding a box's number in the preview's top-left corner of the box."""
+PREVIEW_LINE = (2, 7)
+"""The preview's outline width, smallest and largest: it grows with the preview's shorter side."""
+TAG_SIDE = (18, 44)
+"""The square holding a box's number, smallest and largest: a panorama's preview is only about a
+hundred pixels high, and a tag as big as a photo's would cover its boxes."""
 MARK_COLOUR = (255, 0, 0)
 MIN_BOX_SIDE = 2
 """Two clicks closer than this (in the input's pixels) make no box: a double click, not a region."""
@@ -120,6 +122,24 @@ def follow(boxes: BoxList, before: Sequence[str], after: Sequence[str]) -> BoxLi
     return [list(by_key.pop(key, [])) for key in after]
 
 
+def shown_after(before: Sequence[str], after: Sequence[str], shown: int | None) -> int | None:
+    """Which input the panel shows once the inputs `before` (content keys, in order) became
+    `after`: a picture just added; else the shown picture wherever it moved; else, when it was
+    removed, the one now in its place (or the last); else the first."""
+    if not after:
+        return None
+    added = [position for position, key in enumerate(after) if key not in before]
+    if added and len(added) < len(after):  # some stayed: these were added (or marked) now
+        return added[-1]
+    if shown is None or not 0 <= shown < len(before) or len(added) == len(after):
+        return 0 if added else min(shown or 0, len(after) - 1)
+    key = before[shown]
+    if key in after:  # the nearest copy of that picture, when it is there twice
+        places = [position for position, other in enumerate(after) if other == key]
+        return min(places, key=lambda position: abs(position - shown))
+    return min(shown, len(after) - 1)
+
+
 @lru_cache(maxsize=256)
 def _digest(path: str, size: int, modified: float) -> str:
     hasher = hashlib.blake2b(digest_size=16)
@@ -140,6 +160,37 @@ def outline_width(size: tuple[int, int]) -> int:
     return max(4, round(max(size) / 160))
 
 
+def _within(shorter: int, fraction: float, limits: tuple[int, int]) -> int:
+    return min(max(round(shorter * fraction), limits[0]), limits[1])
+
+
+def preview_line(shown: tuple[int, int]) -> int:
+    """The preview's outline width: about 1/110 of its shorter side, within PREVIEW_LINE."""
+    return _within(min(shown), 1 / 110, PREVIEW_LINE)
+
+
+def tag_side(shown: tuple[int, int]) -> int:
+    """A number tag's side: about 1/12 of the preview's shorter side, within TAG_SIDE, and never
+    over a third of it, so a box always leaves room for its tag above or below it."""
+    return min(_within(min(shown), 1 / 12, TAG_SIDE), max(min(shown) // 3, 1))
+
+
+def tag_corner(box: Sequence[int], side: int, shown: tuple[int, int]) -> tuple[int, int]:
+    """Where a box's number tag goes (its top-left pixel): outside the box at its top-left
+    corner when there is room (above it, else left of it, else below it, else right of it), so
+    the tag never hides the region; inside the corner only when the box fills the picture."""
+    left, top, right, bottom = box
+    if top >= side:
+        return left, top - side
+    if left >= side:
+        return left - side, top
+    if bottom + 1 + side <= shown[1]:
+        return left, bottom + 1
+    if right + 1 + side <= shown[0]:
+        return right + 1, top
+    return left, top
+
+
 def draw_boxes(
     picture: Image.Image,
     boxes: Sequence[Box],
@@ -148,18 +199,21 @@ def draw_boxes(
     width: int,
     numbered: bool = False,
 ) -> None:
-    """Outlines each box (given in source pixels, drawn at `scale`) inside its edges."""
+    """Outlines each box (given in source pixels, drawn at `scale`) inside its edges, with its
+    number in a tag beside it when `numbered`."""
     draw = ImageDraw.Draw(picture)
+    side = tag_side(picture.size)
     for number, (x1, y1, x2, y2) in enumerate(boxes, start=1):
         left, top = round(x1 * scale[0]), round(y1 * scale[1])
         right = max(round(x2 * scale[0]) - 1, left)
         bottom = max(round(y2 * scale[1]) - 1, top)
         draw.rectangle((left, top, right, bottom), outline=colour, width=width)
         if numbered:
-            draw.rectangle((left, top, left + TAG_SIDE, top + TAG_SIDE), fill=colour)
+            tag_x, tag_y = tag_corner((left, top, right, bottom), side, picture.size)
+            draw.rectangle((tag_x, tag_y, tag_x + side - 1, tag_y + side - 1), fill=colour)
             draw.text(
-                (left + TAG_SIDE // 2, top + TAG_SIDE // 2), str(number), fill=(0, 0, 0),
-                font_size=TAG_SIDE - 12, anchor="mm",
+                (tag_x + side // 2, tag_y + side // 2), str(number), fill=(0, 0, 0),
+                font_size=max(side * 3 // 4, 10), anchor="mm",
             )  # fmt: skip
 
 
@@ -170,7 +224,7 @@ def preview(path: str | Path, boxes: Sequence[Box], corner: Sequence[int] | None
     shown = preview_size(size)
     picture = upright_picture(path, PREVIEW_SIDE).resize(shown, Image.Resampling.LANCZOS)
     scale = (shown[0] / size[0], shown[1] / size[1])
-    draw_boxes(picture, boxes, scale, PREVIEW_COLOUR, PREVIEW_LINE, numbered=True)
+    draw_boxes(picture, boxes, scale, PREVIEW_COLOUR, preview_line(shown), numbered=True)
     if corner is not None:
         x, y = round(corner[0] * scale[0]), round(corner[1] * scale[1])
         draw = ImageDraw.Draw(picture)

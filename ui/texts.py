@@ -85,10 +85,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # region boxes (ui/region_layout.py, ui/region_events.py)
     "region_panel": ("Region boxes", "区域框"),
     "region_image": ("Draw on", "画在"),
-    "region_preview": (
-        "Click two opposite corners of a region",
-        "点击区域的两个对角",
-    ),
     "undo_box": ("Undo last box", "撤销上一个框"),
     "clear_boxes": ("Clear boxes on this image", "清除这张图片上的框"),
     "mark_boxes": ("Mark the boxes into a copy of this image", "把框画进这张图片的副本"),
@@ -99,11 +95,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "接收它们。",
     ),
     "regions_takes_marks": (
-        "{model} takes no boxes, but it follows visible marks: draw the boxes, then **Mark the "
-        "boxes into a copy**. That copy, with red outlines, is what is sent, and the prompt gets "
-        "a hint.",
-        "{model} 不接收框，但会遵循图上可见的标记：先画框，再点击**把框画进这张图片的副本**。"
-        "发送的就是这张带红框的副本，提示词中也会加上说明。",
+        "Click two opposite corners on the picture to draw a box. {model} takes no boxes, but it "
+        "follows visible marks: draw the boxes, then **Mark the boxes into a copy**. That copy, "
+        "with red outlines, is what is sent, and the prompt gets a hint.",
+        "在图片上点击两个对角即可画一个框。{model} 不接收框，但会遵循图上可见的标记：先画框，"
+        "再点击**把框画进这张图片的副本**。发送的就是这张带红框的副本，提示词中也会加上说明。",
     ),
     "regions_no_image": (
         "Add an input image, then draw boxes on it here.",
@@ -121,8 +117,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "bbox_list（更多设置）中写的框不是每张输入图片一个列表，因此这里不显示：请在那里修改，或点击清除。",
     ),
     "regions_too_small": (
-        "Those two corners are too close together: click two opposite corners of the region.",
-        "这两个角离得太近了：请点击区域的两个对角。",
+        "That click was too close to the first corner at ({x}, {y}) to make a box: now click "
+        "the opposite corner, farther away.",
+        "这次点击离第一个角 ({x}, {y}) 太近了，构不成框：现在请点击离它更远的对角。",
     ),
     "regions_nothing_to_mark": (
         "Draw a box on image {image} first, then mark it into a copy.",
@@ -141,6 +138,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "into a copy of this image**: the picture then carries the boxes.",
         "{problem} 要让它只改某个区域，请打开**区域框**并点击**把框画进这张图片的副本**："
         "图片本身就带上了框。",
+    ),
+    "region_image_choice": ("Image {image}", "图 {image}"),
+    "regions_marked": (
+        "**Image {image} is a marked copy**: its red outlines are part of the picture and are "
+        "sent with it, whichever the model. To send the picture without them, remove it and add "
+        "the original again.",
+        "**图 {image} 是标记过的副本**：红框已画进图片，无论哪个模型都会随图片一起发送。"
+        "若要发送不带红框的图片，请移除它并重新添加原图。",
     ),
     "compare": (
         "Before / after (the input it was made from vs the selected result)",

@@ -76,12 +76,17 @@ def click_at(page, point: tuple[int, int]) -> None:
     page.mouse.click(left + point[0] * shown * scale, top + point[1] * shown * scale)
 
 
-def draw_box(page, box: tuple[int, int, int, int]) -> None:
+def draw_box(
+    page,
+    box: tuple[int, int, int, int],
+    notes=("now click the opposite corner", "Boxes on image 1"),
+) -> None:
+    """Clicks the box's two corners, waiting for the note to say each was taken (`notes`)."""
     before = page.locator("#region-preview img").get_attribute("src")
     click_at(page, box[:2])
-    page.locator("#region-note").get_by_text("now click the opposite corner").wait_for()
+    page.locator("#region-note").get_by_text(notes[0]).wait_for()
     click_at(page, box[2:])
-    page.locator("#region-note").get_by_text("Boxes on image 1").wait_for()
+    page.locator("#region-note").get_by_text(notes[1]).wait_for()
     page.wait_for_function(
         "(before) => document.querySelector('#region-preview img')?.src !== before", arg=before
     )
@@ -139,6 +144,9 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app
     marked_run = logged_requests(sim)[-1]
     assert marked_run["model"] == NO_BOXES and marked_run["bbox_list"] is None
     assert marked_run["prompt"] == prompt
+    choose_model(page, WAN)  # the copy stays marked, and the note says so
+    page.locator("#region-note").get_by_text("Image 1 is a marked copy").wait_for()
+    assert page.locator("#input-images").get_by_text("Image 1 (marked)").count() == 1
 
     store = HistoryStore(app.history_dir)
     try:
@@ -160,3 +168,47 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app
     assert f"[{wired[0]}, {wired[1]}, {wired[2]}, {wired[3]}]" in note
     assert page.locator("#input-images").get_by_text("Image 1 (marked)").count() == 0
     page.close()
+
+
+def test_a_chinese_page_follows_the_moved_picture_with_nothing_over_the_preview(
+    browser, app, tmp_path
+):
+    """On a zh page the panel names the inputs and says its warnings in Chinese; no label badge
+    covers the preview (the note says where to click); moving the shown picture keeps it shown,
+    with its box."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app.url)
+    sky = tmp_path / "sky.png"
+    Image.new("RGB", SIZE, (200, 40, 40)).save(sky)
+    page.locator("#input-images input[type=file]").set_input_files(
+        [str(garden(tmp_path / "garden.png")), str(sky)]
+    )
+    page.locator("#input-images img").nth(1).wait_for()
+    page.get_by_text("区域框").click()
+    page.locator("#region-preview img").wait_for()
+    assert page.locator("#region-preview [data-testid=block-label]:visible").count() == 0
+    page.locator("#region-note").get_by_text("在图片上点击两个对角即可画一个框").wait_for()
+    choice = page.locator("#region-image input")
+    assert choice.input_value() == "图 1"
+
+    click_at(page, BOX[:2])
+    page.locator("#region-note").get_by_text("现在点击对角").wait_for()
+    click_at(page, BOX[:2])  # a double click is no box: said in Chinese, the corner kept
+    page.locator("#region-note").get_by_text("离第一个角").wait_for()
+    click_at(page, BOX[2:])
+    page.locator("#region-note").get_by_text("图 1 上的框").wait_for()
+    assert f"[{BOX[0]}," in page.locator("#region-note").inner_text()
+    page.locator("#input-images img").first.click()
+    page.get_by_role("button", name="右移 ▶").click()
+    page.locator("#region-note").get_by_text("图 2 上的框").wait_for()
+    page.wait_for_function("() => document.querySelector('#region-image input').value === '图 2'")
+    garden_pixel = page.locator("#region-preview img").evaluate(
+        """img => { const c = document.createElement('canvas'); c.width = img.naturalWidth;
+        c.height = img.naturalHeight; const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        return [...g.getImageData(c.width / 2, c.height * 0.9, 1, 1).data].slice(0, 3); }"""
+    )
+    assert garden_pixel == [70, 150, 60]  # still the garden's lawn, not the red picture
+    page.locator("#region-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "chinese-moved.png"), full_page=True)
+    context.close()

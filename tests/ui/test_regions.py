@@ -4,6 +4,7 @@ their picture, outlines drawn where the boxes are, and the hint added to the pro
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -160,3 +161,111 @@ def test_restored_boxes_belong_to_the_restored_inputs(tmp_path):
     assert kept == gr.skip()  # bbox_list stays as restored
     assert owners["text"] == restored_boxes
     assert owners["keys"] == [regions.content_key(restored)]
+
+
+def test_a_panoramas_preview_shows_every_box_beside_a_small_number_tag(tmp_path):
+    """A 6000×600 panorama's preview is about 1024×102: the number tags and outlines shrink with
+    it, and a tag sits outside its box, so even a small box shows the picture inside it."""
+    panorama = picture(tmp_path / "panorama.png", (6000, 600))
+    boxes = [[3000, 200, 3300, 400], [3400, 250, 3500, 350]]
+    shown = regions.preview(panorama, boxes, None)
+    assert shown.size == regions.preview_size((6000, 600)) == (1024, 102)
+    scale, line = shown.width / 6000, 7  # inside the widest outline a preview gets
+    for x1, y1, x2, y2 in boxes:
+        inside = [
+            shown.getpixel((x, y))
+            for x in range(round(x1 * scale) + line, round(x2 * scale) - line)
+            for y in range(round(y1 * scale) + line, round(y2 * scale) - line)
+        ]
+        assert inside and set(inside) == {(40, 90, 160)}  # no tag over the region
+    tag_rows = [y for y in range(shown.height) if shown.getpixel((520, y)) != (40, 90, 160)]
+    assert tag_rows[0] > 0 and len(tag_rows) <= shown.height // 3  # tag 1 and box 1's outline
+    assert regions.preview_line(shown.size) < regions.preview_line((1024, 768))
+
+
+@pytest.mark.parametrize(
+    ("box", "corner"),
+    [
+        ((100, 100, 200, 200), (100, 56)),  # above the box
+        ((100, 0, 200, 200), (56, 0)),  # at the top edge: left of it
+        ((0, 0, 200, 200), (0, 201)),  # in the top-left corner: below it
+        ((0, 0, 1023, 767), (0, 0)),  # the whole picture: inside its corner
+    ],
+)
+def test_a_number_tag_sits_outside_its_box_when_there_is_room(box, corner):
+    assert regions.tag_side((1024, 768)) == 44
+    assert regions.tag_corner(box, 44, (1024, 768)) == corner
+
+
+def shown_choice(update) -> tuple[list, int | None]:
+    return [name for name, _ in update["choices"]], update["value"]
+
+
+def test_the_panel_keeps_showing_its_picture_as_the_inputs_change(tmp_path):
+    """Moving the shown picture takes the panel along; an added picture is shown at once; when
+    the shown one is removed, the one now in its place is shown."""
+    a, b, c = (picture(tmp_path / f"{name}.png", colour=(n, n, n)) for n, name in enumerate("abc"))
+    follow = region_events.follow_inputs
+    choice, _, owners, _ = follow([a, b], None, "", None)
+    assert shown_choice(choice) == (["Image 1", "Image 2"], 0)
+    choice, _, owners, _ = follow([a, b, c], 0, "", owners)  # added: shown
+    assert shown_choice(choice)[1] == 2
+    choice, _, owners, _ = follow([a, c, b], 2, "", owners)  # ◀ Move left: followed
+    assert shown_choice(choice)[1] == 1
+    choice, _, owners, _ = follow([c, a, b], 1, "", owners)  # shown one moved by another's move
+    assert shown_choice(choice)[1] == 0
+    choice, _, owners, _ = follow([a, b], 0, "", owners)  # removed: the one in its place
+    assert shown_choice(choice) == (["Image 1", "Image 2"], 0)
+    choice, _, owners, _ = follow([a], 1, "", owners)  # the last removed: the one before it
+    assert shown_choice(choice)[1] == 0
+
+
+def chinese_browser() -> SimpleNamespace:
+    """A request from a browser that asks for Chinese first."""
+    return SimpleNamespace(headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"})
+
+
+def test_a_chinese_page_names_the_inputs_and_the_marked_copy_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
+    first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
+    zh = chinese_browser()
+    choice, *_ = region_events.follow_inputs([first, second], None, "", None, zh)
+    assert shown_choice(choice) == (["图 1", "图 2"], 0)
+    text = regions.boxes_text([[], [[5, 5, 50, 50]]])
+    images, *_ = region_events.mark_boxes([first, second], 1, text, "", zh)
+    _, note, _ = region_events.redraw(images, 1, "", None, WAN, "", True, zh)
+    assert "图 2 是标记过的副本" in note and "Image" not in note
+
+
+def test_a_marked_copy_is_named_in_the_note_after_switching_to_a_model_that_takes_boxes(
+    tmp_path, monkeypatch
+):
+    """The marked copy stays (nothing is undone behind the person's back), and the note says its
+    red outlines will be sent, whichever input the panel shows."""
+    monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
+    first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
+    text = regions.boxes_text([[[100, 60, 400, 300]], []])
+    images, left, _, _ = region_events.mark_boxes([first, second], 0, text, "a hat")
+    for shown in (0, 1):
+        _, note, _ = region_events.redraw(images, shown, left, None, WAN, "", True)
+        assert "Image 1 is a marked copy" in note and "Image 2 is a marked" not in note
+    _, plain, _ = region_events.redraw([first, second], 0, left, None, WAN, "", True)
+    assert "marked copy" not in plain
+
+
+class Click:
+    """A click on the preview at a pixel, as Gradio's SelectData gives it."""
+
+    def __init__(self, x: int, y: int):
+        self.index = [x, y]
+
+
+def test_a_second_click_too_close_keeps_the_first_corner_and_the_note_says_so(tmp_path):
+    source = picture(tmp_path / "a.png", (1024, 768))  # its preview is its own size
+    _, corner = region_events.click_preview([source], 0, "", None, Click(100, 100))
+    skipped, kept = region_events.click_preview([source], 0, "", corner, Click(101, 100))
+    assert skipped == gr.skip() and kept[:2] == [100, 100]
+    _, note, _ = region_events.redraw([source], 0, "", kept, WAN, "", True)
+    assert "too close to the first corner at (100, 100)" in note
+    text, done = region_events.click_preview([source], 0, "", kept, Click(300, 200))
+    assert json.loads(text) == [[[100, 100, 300, 200]]] and done is None
