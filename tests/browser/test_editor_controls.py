@@ -31,7 +31,15 @@ def page(app: AppProcess, tmp_path):
         page.get_by_text("Offline simulator").wait_for()
         page.locator("#input-images input[type=file]").set_input_files([str(red)])
         page.locator("#input-images img").first.wait_for()
+        settle(page)
         yield page
+
+
+def settle(page) -> None:
+    """Waits until the events the upload set off (numbering, the inputs' notes, the boxes
+    panel) are answered: a click made while they are in flight races them in Gradio's page."""
+    page.get_by_text("Image 1").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('.pending, .generating')")
 
 
 def test_a_too_long_prompt_is_refused_next_to_the_field_before_any_run(page):
