@@ -67,6 +67,9 @@ def click_at(page, point: tuple[int, int]) -> None:
     picture scaled, then fitted into its frame)."""
     preview = page.locator("#region-preview img")
     preview.scroll_into_view_if_needed()
+    preview.evaluate(  # a redrawn preview is a new picture: wait until it has loaded
+        "img => img.complete && img.naturalWidth ? 0 : new Promise(r => img.onload = r)"
+    )
     frame = preview.bounding_box()
     natural = preview.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     scale = min(frame["width"] / natural[0], frame["height"] / natural[1], 1)
