@@ -35,6 +35,7 @@ from .editor import (
 )
 from .inputs import gallery_paths
 from .jobs import AlreadyRunning, Job
+from .notices import refused
 from .region_events import refusal_with_remedy
 from .runs import RunOutcome
 from .session_usage import session_of
@@ -105,7 +106,7 @@ def on_size_change(choice: str) -> tuple:
 
 def reuse_seed(used_seed: str | None) -> tuple:
     if not used_seed:
-        raise gr.Error("Run an edit first: its seed can then be reused.")
+        return refused("Run an edit first: its seed can then be reused.", 2)
     return gr.update(value=str(used_seed)), gr.update(value=False)
 
 

@@ -14,6 +14,7 @@ import gradio as gr
 from client.validation import image_count_problem
 
 from .editor import selected_model
+from .notices import refused
 from .regions import is_marked
 
 
@@ -60,7 +61,7 @@ def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str
     """The list with the selected image moved `step` places (kept within the list)."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        raise gr.Error("Click an input image first, then move it.")
+        return refused("Click an input image first, then move it.", 2)
     target = min(max(index + step, 0), len(paths) - 1)
     paths.insert(target, paths.pop(index))
     return numbered(paths), target
@@ -69,14 +70,14 @@ def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str
 def remove(images: Any, index: int | None) -> tuple[list[tuple[str, str]], None]:
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        raise gr.Error("Click the input image to remove first.")
+        return refused("Click the input image to remove first.", 2)
     del paths[index]
     return numbered(paths), None
 
 
 def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:
     if not paths:
-        raise gr.Error("Run an edit first, then pick a result to use.")
+        return refused("Run an edit first, then pick a result to use.", 1)
     return numbered([paths[min(index, len(paths) - 1)]])
 
 
@@ -84,9 +85,9 @@ def add_to_inputs(
     images: Any, paths: list[str], index: int, choice: str, custom: str
 ) -> list[tuple[str, str]]:
     if not paths:
-        raise gr.Error("Run an edit first, then pick a result to add.")
+        return refused("Run an edit first, then pick a result to add.", 1)
     current = gallery_paths(images)
     problem = image_count_problem(selected_model(choice, custom), len(current) + 1)
     if problem:
-        raise gr.Error(f"{problem} Remove one first.")
+        return refused(f"{problem} Remove one first.", 1)
     return numbered([*current, paths[min(index, len(paths) - 1)]])

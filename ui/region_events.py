@@ -19,6 +19,7 @@ from client import model_spec
 from . import regions
 from .editor import selected_model
 from .inputs import gallery_paths, numbered
+from .notices import refused
 from .texts import say
 
 TOO_CLOSE = "too close"
@@ -130,10 +131,10 @@ def mark_boxes(
     paths = gallery_paths(images)
     index = _shown(paths, chosen)
     if index is None:
-        raise gr.Error(say(request, "regions_no_image"))
+        return refused(say(request, "regions_no_image"), 4)
     boxes = _readable(bbox_text, len(paths), request)
     if not boxes[index]:
-        raise gr.Error(say(request, "regions_nothing_to_mark", image=index + 1))
+        return refused(say(request, "regions_nothing_to_mark", image=index + 1), 4)
     folder = Path(get_upload_folder()) / MARKED_FOLDER
     paths[index] = str(regions.marked_copy(paths[index], boxes[index], folder))
     key = "boxes_hint_one" if len(boxes[index]) == 1 else "boxes_hint_many"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import region_events as ev
 from .layout import EditTab
-from .wiring import AT_ONCE, PRIVATE
+from .wiring import AT_ONCE, PRIVATE, SAYS_WHY
 
 QUICK = {**AT_ONCE, **PRIVATE}
 
@@ -38,5 +38,5 @@ def wire_regions(tab: EditTab) -> None:
     panel.clear.click(ev.clear_boxes, drawing[:3], [boxes, corner], **QUICK).then(**redraw)
     panel.mark.click(
         ev.mark_boxes, [images, panel.image, boxes, c["prompt"]],
-        [images, boxes, c["prompt"], corner], **QUICK,
+        [images, boxes, c["prompt"], corner], **SAYS_WHY, **PRIVATE,
     )  # fmt: skip

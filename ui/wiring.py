@@ -22,6 +22,9 @@ PRIVATE = {"api_visibility": "private"}
 AT_ONCE = {"queue": False}
 """History events bypass Gradio's queue: its size bound counts every waiting event, so a queue
 full of edits would otherwise refuse the history list, opening, restoring and deleting runs."""
+SAYS_WHY = {"show_progress": "hidden"}
+"""A small page action whose refusal (gr.Error) the person must read: queued, since Gradio shows
+an error of an event that bypasses its queue only as a red "Error" on the outputs, unexplained."""
 CLICK_DOWNLOAD_JS = "() => document.querySelector('#run-download-file')?.click()"
 SHOW_DETAIL_JS = (
     "() => setTimeout(() => document.querySelector('#run-detail-panel')"
@@ -80,7 +83,7 @@ def wire_edit(
         **PRIVATE,
     )  # fmt: skip
     tab.reuse_seed.click(
-        ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **AT_ONCE, **PRIVATE
+        ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **SAYS_WHY, **PRIVATE
     )
     return run_step
 
@@ -112,9 +115,9 @@ def _wire_inputs(tab: EditTab) -> None:
     tab.images.select(inputs.picked, None, tab.input_selected, **AT_ONCE, **PRIVATE)
     selection = {"inputs": [tab.images, tab.input_selected],
                  "outputs": [tab.images, tab.input_selected]}  # fmt: skip
-    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **AT_ONCE, **PRIVATE)
-    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **AT_ONCE, **PRIVATE)
-    tab.remove_input.click(inputs.remove, **selection, **AT_ONCE, **PRIVATE)
+    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **SAYS_WHY, **PRIVATE)
+    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **SAYS_WHY, **PRIVATE)
+    tab.remove_input.click(inputs.remove, **selection, **SAYS_WHY, **PRIVATE)
     tab.results.select(
         ev.selected_result, tab.result_paths, tab.selected, **AT_ONCE, **PRIVATE
     ).then(

@@ -94,3 +94,18 @@ def test_reuse_seed_fixes_the_used_seed_and_add_to_inputs_appends_the_result(pag
     page.locator("#results img").first.click()
     page.get_by_role("button", name="Add to inputs").click()
     page.wait_for_function("document.querySelectorAll('#input-images img').length === 2")
+
+
+def test_a_refused_small_action_says_why_in_words(page):
+    """Reuse seed before any run, or Move without a picked input, used to paint a bare red
+    "Error" over the outputs (Gradio's way for an event outside its queue); now it says why."""
+    page.get_by_role("button", name="Reuse seed").click()
+    toast = page.locator("[data-testid=toast-body]", has_text="Run an edit first")
+    toast.wait_for()
+    page.get_by_role("button", name="Move right").click()
+    page.locator("[data-testid=toast-body]", has_text="Click an input image first").wait_for()
+    page.get_by_role("button", name="Use as input").click()
+    page.locator("[data-testid=toast-body]", has_text="pick a result to use").wait_for()
+    # the reason is told once, in the toast, and nothing on the page is marked failed
+    assert page.get_by_text("Error", exact=True).count() == 0
+    assert page.locator("#input-images img").count() == 1
