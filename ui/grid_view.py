@@ -20,6 +20,7 @@ FILE_ROUTE = "gradio_api/file="
 """Relative, so the grid's pictures load under whatever path the app is served from."""
 
 GRID_CSS = """
+.scroll {overflow-x: auto}
 table {width: 100%; border-collapse: collapse; table-layout: fixed}
 caption {caption-side: top; text-align: left; font-size: 0.85em; opacity: 0.8;
   padding-bottom: 0.3em}
@@ -36,6 +37,7 @@ td.failed {color: var(--error-text-color); font-size: 0.85em; text-align: left}
 td.note {font-size: 0.85em; opacity: 0.8; text-align: left}
 @media (max-width: 640px) {
   th.corner {width: 5em} th.model, thead th {font-size: 0.75em} th, td {padding: 2px}
+  table {width: max(100%, calc(5em + var(--seeds) * 100px))} /* scrolls sideways, never tiny */
 }
 """
 
@@ -70,9 +72,10 @@ def grid_html(
     )
     caption = escape(text_in(language, "grid_caption"))
     return (
-        f'<table class="compare-grid"><caption>{caption}</caption>'
+        f'<div class="scroll"><table class="compare-grid" style="--seeds: {len(seeds)}">'
+        f"<caption>{caption}</caption>"
         f'<thead><tr><th class="corner">{corner}</th>{header}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table></div>"
     )
 
 
