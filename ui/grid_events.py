@@ -3,22 +3,22 @@ History reopening a comparison as its grid.
 
 Every cell is checked before any is sent (one refusal refuses the whole comparison, naming the
 model and what it refuses), then the cells run at once, at most MAX_CONCURRENT_RUNS at a time,
-each through the Runner, so each is an ordinary run in History, grouped by one comparison id.
-Nothing is retried here; a failed cell shows its error and the others still show.
+each through the Runner (ui/grid_runs.py), so each is an ordinary run in History, grouped by one
+comparison id. On the page a comparison is the session's one job (ui/jobs.py): a second click
+sends nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried here; a
+failed cell shows its error and the others still show.
 """
 
 from __future__ import annotations
 
 import inspect
-import logging
-import secrets
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 import gradio as gr
 
-from client import EditParams, ImageEditError, InvalidImageError, ValidationError
+from client import EditParams, InvalidImageError, ValidationError
 from client.models import MODELS
 from client.params import DOC, PARAM_FIELDS
 from history import RunDetail, Usage
@@ -36,17 +36,17 @@ from .grid import (
     parse_models,
     parse_seeds,
     plan_comparison,
+    refusal_reasons,
     refusal_text,
 )
+from .grid_runs import Sender, start_cells
 from .grid_view import CellView, grid_html
 from .inputs import gallery_paths
-from .owner import Owner
+from .jobs import AlreadyRunning, Job
 from .session_usage import session_of
 from .texts import language_of, say, text_in
-from .usage import plan_text
+from .usage import plan_text, requested_images
 from .usage_events import usage_after
-
-logger = logging.getLogger(__name__)
 
 OWN_ARGUMENTS = ("model", "seed")
 """EditParams fields a comparison takes as lists instead (`models`, `seeds`)."""
@@ -71,50 +71,6 @@ class CompareHandlers:
                 found.append((cell.model, str(error)))
         return found
 
-    def run_cells(
-        self,
-        plan: Plan,
-        images: list[str],
-        owner: Owner,
-        visitor_key: VisitorKey | None,
-        session: str,
-    ) -> Iterator[tuple[Cell, CellView]]:
-        """Runs every cell at once (at most MAX_CONCURRENT_RUNS at a time) under one new
-        comparison id, counting its images in `session`'s usage; yields each cell as it
-        finishes. Cells keep running, and are recorded, when the caller stops listening (a
-        closed page)."""
-        comparison = secrets.token_hex(16)
-        workers = min(len(plan.cells), self.ctx.config.max_concurrent_runs)
-        pool = ThreadPoolExecutor(workers, thread_name_prefix="compare")
-        futures = {
-            pool.submit(self._run_cell, cell, images, owner, visitor_key, comparison, session): cell
-            for cell in plan.cells
-        }
-        pool.shutdown(wait=False)
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-
-    def _run_cell(
-        self,
-        cell: Cell,
-        images: list[str],
-        owner: Owner,
-        visitor_key: VisitorKey | None,
-        comparison: str,
-        session: str,
-    ) -> CellView:
-        try:
-            outcome = self.ctx.session_usage.counted(
-                session,
-                self.ctx.runner.run(cell.params, images, owner, visitor_key, comparison=comparison),
-            )
-        except ImageEditError as error:  # refused before sending: nothing was billed
-            return CellView(error=str(error))
-        except Exception as error:  # one cell's surprise must not take the others' results
-            logger.exception("a comparison cell failed")
-            return CellView(error=f"unexpected {type(error).__name__}")
-        return CellView(tuple(str(path) for path in outcome.output_paths), outcome.error)
-
     # -- the page --------------------------------------------------------------------------------
 
     def compare_from_page(
@@ -125,47 +81,93 @@ class CompareHandlers:
         grid_seeds: str = "",
         **values: Any,
     ) -> Iterator[tuple]:
-        """The Compare button: the editor's inputs and settings with every model and seed; the
-        grid fills as cells finish. Outputs: status, grid, Compare button."""
+        """The Compare button: the editor's inputs and settings with every model and seed, as
+        the session's one job; the grid fills as cells finish. A second click while it goes
+        changes nothing; Compare while a Run goes is refused. Outputs: status, grid, Compare,
+        Stop."""
         language = language_of(request)
         images = gallery_paths(values["images"])
         try:
-            plan = plan_from_page(values, images, grid_models, grid_seeds)
+            plan = plan_from_page(values, images, grid_models, grid_seeds, language)
         except ValidationError as error:
-            yield say(request, "not_run", problem=error), gr.skip(), gr.skip()
+            yield refused(request, str(error))
             return
         refusals = self.refusals(plan, images)
         if refusals:
-            yield say(request, "not_run", problem=refusal_text(refusals)), "", gr.skip()
+            yield refused(request, refusal_text(refusals, plan.models, language))
             return
-        views: dict[tuple[str, int], CellView] = {}
-        total = len(plan.cells)
-        progress = say(request, "grid_progress", done=0, total=total)
-        yield progress, grid_html(plan.models, plan.seeds, views, language), busy(language)
         owner = self.ctx.owner(request)
-        visitor_key = key if isinstance(key, VisitorKey) else None
         session = session_of(request, owner.id)
-        for cell, view in self.run_cells(plan, images, owner, visitor_key, session):
+        prompt, models = plan.cells[0].params.prompt, ", ".join(plan.models)
+        try:
+            job = self.ctx.jobs.claim(Job(owner.id, session, prompt, models, kind="comparison"))
+        except AlreadyRunning as going:
+            if going.running.kind == "comparison":  # its second click: the first's page stands
+                yield (gr.skip(),) * 4
+            else:
+                yield refused(request, say(request, "grid_busy"))
+            return
+        visitor_key = key if isinstance(key, VisitorKey) else None
+        sender = Sender(owner, visitor_key, session, job, language)
+        finished = start_cells(self.ctx, plan, images, sender)
+        yield from self._fill_grid(plan, finished, job.stopped, request)
+
+    def _fill_grid(
+        self,
+        plan: Plan,
+        finished: Iterator[tuple[Cell, CellView]],
+        stopped: threading.Event,
+        request: gr.Request,
+    ) -> Iterator[tuple]:
+        """The grid as its cells finish, then what they made; Stop shows while they go."""
+        language = language_of(request)
+        views: dict[tuple[str, int], CellView] = {}
+        grid = grid_html(plan.models, plan.seeds, views, language)
+        yield progress_text(plan, views, stopped, request), grid, busy(language), shown()
+        for cell, view in finished:
             views[(cell.model, cell.seed)] = view
-            progress = say(request, "grid_progress", done=len(views), total=total)
-            yield progress, grid_html(plan.models, plan.seeds, views, language), gr.skip()
+            grid = grid_html(plan.models, plan.seeds, views, language)
+            yield progress_text(plan, views, stopped, request), grid, gr.skip(), gr.skip()
         made = sum(1 for view in views.values() if view.images)
-        done = say(request, "grid_done", made=made, total=total)
+        not_sent = sum(1 for view in views.values() if view.note)
+        done = say(request, "grid_done", made=made, total=len(plan.cells))
+        if not_sent:
+            done += say(request, "grid_not_sent", count=not_sent)
         usage = usage_after(self.ctx, plan_usage(plan, views), request, "this_comparison")
-        yield done + usage, gr.skip(), ready(language)
+        yield done + usage, gr.skip(), ready(language), hidden()
+
+    def stop_comparison(self, request: gr.Request) -> tuple:
+        """Stop: cells not sent yet never are; the ones at the service are kept, marked
+        stopped. The grid still fills with what comes. Outputs: status, Stop."""
+        self.ctx.jobs.stop(session_of(request, self.ctx.owner(request).id))
+        return say(request, "grid_stopping"), hidden()
 
     def plan(
-        self, models: Sequence[str] | None, seeds: str, n: float, request: gr.Request = None
+        self,
+        request: gr.Request = None,
+        key: Any = None,
+        grid_models: Sequence[str] | None = None,
+        grid_seeds: str = "",
+        **values: Any,
     ) -> str:
-        """Beside Compare: what the comparison will make (every model × seed, n images each),
-        priced when prices are configured; nothing until the models and seeds make sense."""
+        """Beside Compare, from the inputs Compare takes: what it will make (every model × seed,
+        n images each, priced when prices are configured), or what Compare would refuse; a
+        hint while the seeds are missing or not seeds."""
+        language = language_of(request)
+        images = gallery_paths(values["images"])
         try:
-            chosen_models, chosen_seeds = parse_models(models), parse_seeds(seeds)
-        except ValidationError:
-            return ""
-        each = max(int(n or 1), 1) * len(chosen_seeds)
-        counts = {model: each for model in chosen_models}
-        return plan_text(counts, self.ctx.config.prices, language_of(request))
+            plan = plan_from_page(values, images, grid_models, grid_seeds, language)
+        except ValidationError as error:
+            if error.field == "seeds":
+                return text_in(language, "grid_seeds_hint")
+            return text_in(language, "grid_plan_refused", problem=error)
+        refusals = self.refusals(plan, images)
+        if refusals:
+            problem = refusal_reasons(refusals, plan.models, language)
+            return text_in(language, "grid_plan_refused", problem=problem)
+        each = requested_images(values.get("n")) * len(plan.seeds)
+        counts = {model: each for model in plan.models}
+        return plan_text(counts, self.ctx.config.prices, language)
 
     # -- the /compare endpoint -------------------------------------------------------------------
 
@@ -186,13 +188,12 @@ class CompareHandlers:
         plan = plan_comparison(params, models, seeds)
         refusals = self.refusals(plan, images)
         if refusals:
-            raise gr.Error(refusal_text(refusals))
+            raise gr.Error(refusal_text(refusals, plan.models))
         owner = self.ctx.owner(request)
+        sender = Sender(owner, None, session_of(request, owner.id))
         views = {
             (cell.model, cell.seed): view
-            for cell, view in self.run_cells(
-                plan, images, owner, None, session_of(request, owner.id)
-            )
+            for cell, view in start_cells(self.ctx, plan, images, sender)
         }
         gallery = [
             (path, cell.caption)
@@ -224,7 +225,7 @@ class CompareHandlers:
         """The grid of the comparison the run belongs to: the visitor's own cells only."""
         run = self._visible_run(request, run_id)
         if run is None or not run.comparison:
-            raise gr.Error("That run is not part of a comparison in your history.")
+            raise gr.Error(say(request, "grid_not_a_cell"))
         owner = self.ctx.visible_to(self.ctx.owner(request))
         runs = self.ctx.store.comparison_runs(owner, run.comparison)
         models, seeds, views = reopened_grid(runs, language_of(request))
@@ -232,11 +233,16 @@ class CompareHandlers:
 
 
 def plan_from_page(
-    values: Mapping[str, Any], images: list[str], models: Sequence[str] | None, seeds: str
+    values: Mapping[str, Any],
+    images: list[str],
+    models: Sequence[str] | None,
+    seeds: str,
+    language: str = "en",
 ) -> Plan:
     """The comparison the page asks for: the editor's settings, whatever its own model and seed
     fields hold (the comparison's models and seeds replace them)."""
-    chosen_models, chosen_seeds = parse_models(models), parse_seeds(seeds)
+    chosen_models = parse_models(models, language)
+    chosen_seeds = parse_seeds(seeds, language)
     editor = {
         **values, "model": chosen_models[0], "custom_model": "", "seed": "",
         "randomize_seed": True,
@@ -259,7 +265,7 @@ def reopened_grid(
         (run.model, run.seed): CellView(tuple(str(p) for p in run.output_paths), run.error)
         for run in runs
     }
-    gone = CellView(error=text_in(language, "grid_gone"))
+    gone = CellView(note=text_in(language, "grid_gone"))
     for model in models:
         for seed in seeds:
             views.setdefault((model, seed), gone)
@@ -281,8 +287,34 @@ def summary_markdown(plan: Plan, views: Mapping[tuple[str, int], CellView]) -> s
     for cell in plan.cells:
         view = views[(cell.model, cell.seed)]
         result = f"failed: {view.error}" if view.error else f"{len(view.images)} image(s)"
+        result = view.note if view.note and not view.images else result
         lines.append(f"- {cell.caption}: {result}")
     return "\n".join(lines)
+
+
+def progress_text(
+    plan: Plan,
+    views: Mapping[tuple[str, int], CellView],
+    stopped: threading.Event,
+    request: gr.Request,
+) -> str:
+    if stopped.is_set():
+        return say(request, "grid_stopping")
+    return say(request, "grid_progress", done=len(views), total=len(plan.cells))
+
+
+def refused(request: gr.Request, problem: str) -> tuple:
+    """A Compare that sends nothing: why, and no grid (the one shown before is not this one's).
+    Outputs: status, grid, Compare, Stop."""
+    return say(request, "not_run", problem=problem), "", gr.skip(), gr.skip()
+
+
+def shown() -> Any:
+    return gr.update(visible=True)
+
+
+def hidden() -> Any:
+    return gr.update(visible=False)
 
 
 def busy(language: str) -> Any:

@@ -21,6 +21,8 @@ class CompareSection:
     models: gr.CheckboxGroup
     seeds: gr.Textbox
     button: gr.Button
+    stop: gr.Button
+    """Beside Compare while its cells go: the cells not sent yet never are."""
     plan: gr.Markdown
     """Beside the button: "Will make 4 images (≈ $0.34)"."""
     status: gr.Markdown
@@ -58,10 +60,13 @@ def build_compare_section() -> CompareSection:
             button = gr.Button(
                 label("grid_button"), variant="secondary", elem_id="compare-button", scale=3
             )
+            stop = gr.Button(
+                label("stop"), variant="stop", elem_id="compare-stop", visible=False, scale=1
+            )
             plan = gr.Markdown(elem_id="compare-plan")
         status = gr.Markdown(elem_id="compare-status")
         grid = comparison_grid("compare-grid")
-    return CompareSection(models, seeds, button, plan, status, grid)
+    return CompareSection(models, seeds, button, stop, plan, status, grid)
 
 
 def build_history_comparison() -> HistoryComparison:

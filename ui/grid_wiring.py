@@ -24,24 +24,29 @@ def wire_compare(
     history_tab: HistoryTab,
     history: HistoryHandlers,
 ) -> None:
-    """Compare runs the editor's inputs and settings with the panel's models and seeds."""
+    """Compare runs the editor's inputs and settings with the panel's models and seeds; Stop
+    keeps its cells not sent yet from being sent; the plan beside Compare reads the same inputs
+    and changes with any of them."""
     inputs = {
         **run_inputs(edit_tab, key_state), "grid_models": section.models,
         "grid_seeds": section.seeds,
     }  # fmt: skip
     section.button.click(
         handlers.compare_from_page, inputs_kwargs=inputs,
-        outputs=[section.status, section.grid, section.button], show_progress="minimal",
-        **edit_limit, **PRIVATE,
+        outputs=[section.status, section.grid, section.button, section.stop],
+        show_progress="minimal", **edit_limit, **PRIVATE,
     ).then(
         history.list_history, [history_tab.search, history_tab.model_filter],
         history_tab.list_outputs(), **PRIVATE, **AT_ONCE,
     )  # fmt: skip
-    plan = {
-        "inputs": [section.models, section.seeds, edit_tab.controls["n"]], "outputs": section.plan
-    }  # fmt: skip
-    for control in (section.models, section.seeds, edit_tab.controls["n"]):
-        control.change(handlers.plan, **plan, **AT_ONCE, **PRIVATE)
+    section.stop.click(
+        handlers.stop_comparison, None, [section.status, section.stop], **AT_ONCE, **PRIVATE
+    )
+    triggers = [section.models, section.seeds, edit_tab.images, *edit_tab.controls.values()]
+    gr.on(
+        [control.change for control in triggers], handlers.plan, inputs_kwargs=inputs,
+        outputs=section.plan, **AT_ONCE, **PRIVATE,
+    )  # fmt: skip
 
 
 def wire_history_comparison(

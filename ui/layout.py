@@ -65,7 +65,7 @@ class EditTab:
     """The inputs the shown results were made from (the slider compares against them)."""
     selected: gr.State
     comparison: CompareSection
-    """The Compare panel (models × seeds), below the editor's settings."""
+    """The Compare panel (models × seeds), full width below the editor's two columns."""
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
     plan: gr.Markdown | None = None
@@ -105,14 +105,15 @@ def build_header(banner_key: str) -> gr.Markdown:
 
 def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
     """The Edit tab; `wire_format` is the request shape the app is configured with."""
-    with gr.Tab(label("tab_edit"), id="edit"), gr.Row(equal_height=False, elem_id="edit-row"):
-        with gr.Column(scale=5, min_width=320):
-            parts = _build_inputs(wire_format)
-            parts["comparison"] = build_compare_section()
-        with gr.Column(scale=6, min_width=320):
-            parts.update(_build_outputs())
-            tab = EditTab(**parts)
-            tab.examples = build_examples(tab)
+    with gr.Tab(label("tab_edit"), id="edit"):
+        with gr.Row(equal_height=False, elem_id="edit-row"):
+            with gr.Column(scale=5, min_width=320):
+                parts = _build_inputs(wire_format)
+            with gr.Column(scale=6, min_width=320):
+                parts.update(_build_outputs())
+                tab = EditTab(**parts, comparison=None)  # filled below the two columns
+                tab.examples = build_examples(tab)
+        tab.comparison = build_compare_section()  # full width: the grid needs the room
     return tab
 
 

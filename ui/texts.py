@@ -215,7 +215,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grid_seed": ("seed {seed}", "种子 {seed}"),
     "grid_waiting": ("running…", "运行中…"),
     "grid_no_image": ("No image came back.", "没有返回图片。"),
-    "grid_gone": ("deleted from History", "已从历史中删除"),
+    "grid_gone": ("Deleted from History since.", "之后已从历史中删除。"),
     "grid_failed": ("Failed: {error}", "失败：{error}"),
     "grid_progress": (
         "**Comparing** · {done} of {total} cells done",
@@ -230,6 +230,63 @@ TEXTS: dict[str, tuple[str, str]] = {
         "这次运行是一次模型 × 种子对比中的一格。",
     ),
     "grid_open": ("Open the comparison", "打开这次对比"),
+    "grid_open_picture": ("Open the whole picture in a new tab", "在新标签页中打开完整图片"),
+    "grid_seeds_hint": ("Type one to four seeds, e.g. 1, 2", "输入一到四个种子，例如 1, 2"),
+    "grid_no_seeds": (
+        "Give the seeds to compare: up to {most} whole numbers from 0 to {top}, e.g. 1, 2.",
+        "请填写要对比的种子：最多 {most} 个 0 到 {top} 之间的整数，例如 1, 2。",
+    ),
+    "grid_not_a_seed": (
+        "{word} is not a seed: seeds are whole numbers from 0 to {top}.",
+        "{word} 不是种子：种子是 0 到 {top} 之间的整数。",
+    ),
+    "grid_too_many_seeds": (
+        "{count} seeds given: compare up to {most}.",
+        "填了 {count} 个种子：最多对比 {most} 个。",
+    ),
+    "grid_seed_twice": (
+        "Seed {value} is given twice: each seed makes the same picture again.",
+        "种子 {value} 填了两次：同一个种子会再生成一样的图片。",
+    ),
+    "grid_no_models": (
+        "Pick the models to compare: up to {most} of {known}.",
+        "请选择要对比的模型：最多 {most} 个，可选 {known}。",
+    ),
+    "grid_too_many_models": (
+        "{count} models given: compare up to {most}, e.g. {known}.",
+        "填了 {count} 个模型：最多对比 {most} 个，例如 {known}。",
+    ),
+    "grid_model_twice": (
+        "{value} is given twice: each model once.",
+        "{value} 填了两次：每个模型只需一次。",
+    ),
+    "grid_refused": ("Nothing was sent. {reasons}", "没有发送任何请求。{reasons}"),
+    "grid_untick": (
+        "Untick {models} to compare the others.",
+        "取消勾选 {models} 即可对比其余模型。",
+    ),
+    "grid_plan_refused": ("⚠ {problem}", "⚠ {problem}"),
+    "grid_busy": (
+        "your run is still going: wait for it, or press Stop.",
+        "你的运行仍在进行：请等待它完成，或按“停止”。",
+    ),
+    "grid_stopping": (
+        "■ **Stopping.** Cells not sent yet will not be sent; what the service already works on "
+        "is still kept, marked stopped.",
+        "■ **正在停止。** 尚未发送的格子不会再发送；服务已在处理的仍会保留，并标为已停止。",
+    ),
+    "grid_stopped_cell": (
+        "Stopped before it was sent: nothing was billed.",
+        "发送前已停止：没有计费。",
+    ),
+    "grid_not_sent": (
+        " · ■ Stopped: {count} not sent, nothing billed for them",
+        " · ■ 已停止：{count} 格未发送，不计费",
+    ),
+    "grid_not_a_cell": (
+        "That run is not part of a comparison in your history.",
+        "这次运行不属于你历史中的任何对比。",
+    ),
     # sentences the server writes
     "ready": (
         "Add an image, describe the edit and press **Run** — or start from an example below.",

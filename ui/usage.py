@@ -16,6 +16,11 @@ from .prices import Prices
 from .texts import text_in as words
 
 
+def requested_images(n: float | None) -> int:
+    """The images one run asks for: the page's n (a slider's float, or empty: 1), at least 1."""
+    return max(int(n or 1), 1)
+
+
 def images_text(count: int, language: str) -> str:
     """ "1 image", "4 images"."""
     if count == 1:

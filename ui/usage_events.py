@@ -15,7 +15,13 @@ from .editor import selected_model
 from .runs import RunOutcome
 from .session_usage import session_of
 from .texts import language_of
-from .usage import history_usage_text, plan_text, status_usage_text, words
+from .usage import (
+    history_usage_text,
+    plan_text,
+    requested_images,
+    status_usage_text,
+    words,
+)
 
 
 def usage_after_run(ctx: PageContext, outcome: RunOutcome, request: Any) -> str:
@@ -46,7 +52,7 @@ class UsageHandlers:
         """Under Run: what the run will make, priced when prices are configured."""
         language = language_of(request)
         name = selected_model(model, custom_model) or words(language, "unnamed_model")
-        return plan_text({name: max(int(n or 1), 1)}, self.ctx.config.prices, language)
+        return plan_text({name: requested_images(n)}, self.ctx.config.prices, language)
 
     def history_usage(self, request: gr.Request = None) -> str:
         """History's line: the images the visible history made, per model, and their cost."""

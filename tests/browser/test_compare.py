@@ -1,7 +1,8 @@
 """Issue 14.1 in a real Chromium: both models are ticked by default, seeds "1, 2" and one click
 send exactly the four model × seed requests; the grid, labelled rows by model and columns by
 seed, fills as cells finish and shows whole pictures; in History a cell's run offers its
-comparison and reopens the same grid.
+comparison and reopens the same grid. A double click on Compare sends each cell once; the grid
+takes the page's full width and each picture opens whole in a new tab, on a desktop and a phone.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import httpx2
 import pytest
 from PIL import Image, ImageDraw
 
+from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import ROOT, AppProcess, app_on_simulator
-from tests.browser.test_page import DESKTOP, shows_whole_picture
+from tests.browser.test_page import DESKTOP, PHONE, shows_whole_picture
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +111,78 @@ def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
     page.locator("#run-detail").get_by_text("Prompt: a single run", exact=True).wait_for()
     page.locator("#comparison-offer").wait_for(state="hidden")
     reopened.wait_for(state="hidden")
+
+
+def open_compare(page, app: AppProcess, picture: Path, prompt: str, seeds: str) -> None:
+    page.goto(app.url)
+    page.locator("#input-images input[type=file]").set_input_files([str(picture)])
+    page.locator("#input-images img").first.wait_for()
+    page.locator("#prompt textarea").fill(prompt)
+    page.get_by_text("Compare models × seeds").click()
+    page.locator("#compare-seeds textarea").fill(seeds)
+    page.locator("#compare-plan").get_by_text("Will make").wait_for()
+
+
+def comparisons_of(app: AppProcess, prompt: str) -> set[str | None]:
+    store = HistoryStore(app.history_dir)
+    try:
+        runs = store.list_runs(None, search=prompt)
+        return {store.get_run(None, run.id).comparison for run in runs}
+    finally:
+        store.close()
+
+
+def test_a_double_click_on_compare_sends_each_cell_once(browser, app, sim, picture, tmp_path):
+    control = sim.origin + "/_simulator"
+    httpx2.post(control + "/faults", json=[{"delay_s": 2}] * 8).raise_for_status()
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    open_compare(page, app, picture, "one double click", "1, 2")
+    page.locator("#compare-button").dblclick()
+    stop = page.locator("#compare-stop")
+    stop.wait_for()  # Stop beside Compare while the cells go
+    assert "stop" in (stop.get_attribute("class") or "")  # styled like Run's Stop
+    page.locator("#compare-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "compare-running.png"))
+    page.locator("#compare-status").get_by_text("4 of 4 cells").wait_for(timeout=30_000)
+    stop.wait_for(state="hidden")
+    assert len(httpx2.get(control + "/requests").json()["requests"]) == 4
+    assert len(comparisons_of(app, "one double click")) == 1
+
+
+@pytest.mark.parametrize(
+    ("viewport", "seeds", "smallest", "scrolls"),
+    [(DESKTOP, "1, 2", 400, False), (DESKTOP, "1, 2, 3, 4", 220, False),
+     (PHONE, "1, 2", 95, False), (PHONE, "1, 2, 3, 4", 95, True)],
+)  # fmt: skip
+def test_the_grid_takes_the_full_width_and_each_picture_opens_whole(
+    browser, app, sim, picture, tmp_path, viewport, seeds, smallest, scrolls
+):
+    """At 1440 px the grid spans both columns; on a phone four seeds scroll sideways rather
+    than shrink the pictures to thumbnails."""
+    page = browser.new_context(viewport=viewport).new_page()
+    open_compare(page, app, picture, f"wide grid {seeds}", seeds)
+    page.locator("#compare-button").click()
+    cells = len(MODELS) * len(seeds.split(","))
+    status = page.locator("#compare-status")
+    status.get_by_text(f"{cells} of {cells} cells").wait_for(timeout=30_000)
+    grid = page.locator("#compare-grid")
+    row = page.locator("#edit-row").bounding_box()
+    assert grid.bounding_box()["width"] > row["width"] - 40  # as wide as both columns
+    assert grid.bounding_box()["y"] > row["y"] + row["height"]  # below them
+    assert min(cell.bounding_box()["width"] for cell in grid.locator("td").all()) >= smallest
+    scroller = grid.locator(".scroll")
+    overflow = scroller.evaluate("box => box.scrollWidth > box.clientWidth + 1")
+    assert overflow == scrolls
+    if not scrolls:
+        assert shows_whole_picture(page, "#compare-grid")
+    link = grid.locator("a").first
+    assert (link.get_attribute("target"), link.get_attribute("rel")) == ("_blank", "noopener")
+    with page.context.expect_page() as opened:
+        link.click()
+    whole = opened.value
+    whole.wait_for_load_state()
+    assert whole.evaluate("document.querySelector('img')?.naturalWidth") > 0
+    whole.close()
+    grid.scroll_into_view_if_needed()
+    name = f"compare-{len(seeds.split(','))}x2-{viewport['width']}.png"
+    page.screenshot(path=str(tmp_path / name))

@@ -149,10 +149,11 @@ def test_a_setting_one_model_refuses_refuses_the_whole_comparison_before_sending
     [
         (BOTH, "", "Give the seeds to compare"),
         (BOTH, "1, 2, 3, 4, 5", "5 seeds given"),
-        (BOTH, "1, 1", "1 is listed twice"),
-        (BOTH, "1, x", "Seed 'x' is not"),
-        (BOTH, "-3", "Seed '-3' is not"),
-        ("qwen-image-2.0-pro, qwen-image-2.0-pro", "1", "listed twice in models"),
+        (BOTH, "1, 1", "Seed 1 is given twice"),
+        (BOTH, "1, x", "x is not a seed"),
+        (BOTH, "-3", "-3 is not a seed: seeds are whole numbers"),
+        (BOTH, "1e3", "1e3 is not a seed"),
+        ("qwen-image-2.0-pro, qwen-image-2.0-pro", "1", "qwen-image-2.0-pro is given twice"),
         (" , ", "1", "Pick the models to compare"),
     ],
 )
