@@ -17,7 +17,6 @@ from gradio_client.exceptions import AppError
 from PIL import Image
 
 from client import PARAM_NAMES
-from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
 
@@ -29,18 +28,6 @@ def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("compare-api")
     with app_on_simulator(simulator, root, MAX_CONCURRENT_RUNS="2") as running:
         yield running
-
-
-@pytest.fixture
-def history(app: AppProcess) -> Iterator[HistoryStore]:
-    store = HistoryStore(app.history_dir)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def client(app: AppProcess, tmp_path_factory) -> Client:
-    return Client(app.url, verbose=False, download_files=str(tmp_path_factory.mktemp("got")))
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from PIL import Image
 
 from client import PARAM_NAMES
 from client.params import PARAM_FIELDS, default_of
-from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
 
@@ -29,19 +28,6 @@ def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("edit-api")
     with app_on_simulator(simulator, root) as running:
         yield running
-
-
-@pytest.fixture
-def history(app: AppProcess) -> Iterator[HistoryStore]:
-    store = HistoryStore(app.history_dir)
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def client(app: AppProcess, tmp_path_factory) -> Client:
-    downloads = tmp_path_factory.mktemp("downloads")
-    return Client(app.url, verbose=False, download_files=str(downloads))
 
 
 @pytest.fixture
