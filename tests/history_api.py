@@ -5,7 +5,6 @@ Shared by the history, privacy and sharing tests, which all need the same few mo
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import httpx2
@@ -20,9 +19,9 @@ def issued_cookie(url: str) -> str:
     return httpx2.get(url + "/", timeout=10).cookies[owner_cookie_name(url)]
 
 
-@cache
 def owner_cookie_name(url: str) -> str:
-    """The name of the app's owner cookie: specific to the instance (derived from its secret)."""
+    """The name of the app's owner cookie: specific to the instance (derived from its secret),
+    so asked each time: a later app of the session may get the same port with another secret."""
     names = [name for name in httpx2.get(url + "/", timeout=10).cookies if COOKIE_BASE in name]
     assert len(names) == 1, names
     return names[0]
