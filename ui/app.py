@@ -136,13 +136,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         api = build_api_inputs()
         run_event = wire_edit(edit_tab, editor, key_state, banner, app_banner, edit_limit)
         wire_regions(edit_tab)
-        run_event.then(
-            history.list_history,
-            [history_tab.search, history_tab.model_filter],
-            history_tab.list_outputs(),
-            **PRIVATE,
-            **AT_ONCE,
-        )
+        run_event.then(history.list_history, **history_tab.listing(), **PRIVATE, **AT_ONCE)
         wire_api(api, edit_tab, editor, edit_limit)
         wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)
         wire_share_panel(history_tab, shares)

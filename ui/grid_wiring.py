@@ -36,8 +36,7 @@ def wire_compare(
         outputs=[section.status, section.grid, section.button, section.stop],
         show_progress="minimal", **edit_limit, **PRIVATE,
     ).then(
-        history.list_history, [history_tab.search, history_tab.model_filter],
-        history_tab.list_outputs(), **PRIVATE, **AT_ONCE,
+        history.list_history, **history_tab.listing(), **PRIVATE, **AT_ONCE
     )  # fmt: skip
     section.stop.click(
         handlers.stop_comparison, None, [section.status, section.stop], **AT_ONCE, **PRIVATE

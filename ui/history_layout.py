@@ -55,6 +55,11 @@ class HistoryTab:
     def list_outputs(self) -> list[Any]:
         return [self.gallery, self.shown_runs, self.more, self.empty]
 
+    def listing(self) -> dict[str, Any]:
+        """The inputs and outputs of listing the history again (HistoryHandlers.list_history),
+        as every event that refreshes the list passes them."""
+        return {"inputs": [self.search, self.model_filter], "outputs": self.list_outputs()}
+
     def detail_parts(self) -> list[Any]:
         return [
             self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,

@@ -66,11 +66,7 @@ def wire_shared_view(
     view.download.click(shares.export, view.token, view.download_file, **QUIET).success(
         None, js=CLICK_SHARED_DOWNLOAD_JS
     )
-    listing = {
-        "inputs": [history_tab.search, history_tab.model_filter],
-        "outputs": history_tab.list_outputs(),
-    }
     view.open_in_editor.click(
         shares.open_in_editor, view.token,
         [edit_tab.images, *edit_tab.controls.values(), tabs, view.status], **QUIET,
-    ).success(history.list_history, **listing, **QUIET)  # fmt: skip
+    ).success(history.list_history, **history_tab.listing(), **QUIET)  # fmt: skip

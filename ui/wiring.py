@@ -144,7 +144,7 @@ def wire_history(
     tabs: gr.Tabs,
     edit_limit: dict[str, Any],
 ) -> None:
-    listing = {"inputs": [page.search, page.model_filter], "outputs": page.list_outputs()}
+    listing = page.listing()
     demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
     page.refresh.click(history.list_history, **listing, **PRIVATE, **AT_ONCE)
     page.search.input(
