@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import ROOT, AppProcess, app_on_simulator
-from tests.browser.test_page import DESKTOP, PHONE, shows_whole_picture
+from tests.browser.test_page import DESKTOP, PHONE, open_in_history, shows_whole_picture
 
 pytestmark = pytest.mark.browser
 
@@ -106,9 +106,7 @@ def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
     page.locator("#prompt textarea").fill("a single run")
     page.locator("#run-button").click()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=30_000)
-    page.get_by_role("tab", name="History").click()
-    page.locator("#history-gallery").get_by_text("a single run").first.click()
-    page.locator("#run-detail").get_by_text("Prompt: a single run", exact=True).wait_for()
+    open_in_history(page, "a single run")
     page.locator("#comparison-offer").wait_for(state="hidden")
     reopened.wait_for(state="hidden")
 

@@ -60,6 +60,13 @@ def run_and_wait(page, prompt: str) -> None:
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
 
 
+def open_in_history(page, prompt: str) -> None:
+    """Goes to History and opens the newest run of `prompt`, waiting for its detail."""
+    page.get_by_role("tab", name="History").click()
+    page.locator("#history-gallery").get_by_text(prompt).first.click()
+    page.locator("#run-detail").get_by_text(f"Prompt: {prompt}", exact=True).wait_for()
+
+
 def shows_whole_picture(page, selector: str) -> bool:
     """Every image under `selector` is fitted inside its tile (object-fit: contain) and the
     tile lies inside its gallery, so no part of a picture is hidden (waits for them to load)."""
@@ -177,11 +184,8 @@ def test_delete_asks_once_more_and_keeps_the_run_until_confirmed(browser, app, l
     page = open_page(browser, app)
     add_inputs(page, landscape)
     run_and_wait(page, "a run to delete")
-    page.get_by_role("tab", name="History").click()
+    open_in_history(page, "a run to delete")
     entry = page.locator("#history-gallery").get_by_text("a run to delete")
-    entry.wait_for()
-    entry.click()
-    page.locator("#run-detail").get_by_text("Prompt: a run to delete", exact=True).wait_for()
     assert shows_whole_picture(page, ".detail-images")
     page.get_by_role("button", name="Delete…").click()
     confirm = page.locator("#confirm-delete")
@@ -238,10 +242,7 @@ def test_run_again_restores_the_run_and_runs_it_from_the_edit_tab(browser, app, 
     page = open_page(browser, app)
     add_inputs(page, landscape)
     run_and_wait(page, "a run to repeat")
-    page.get_by_role("tab", name="History").click()
-    entries = page.locator("#history-gallery").get_by_text("a run to repeat")
-    entries.first.click()
-    page.locator("#run-detail").get_by_text("Prompt: a run to repeat", exact=True).wait_for()
+    open_in_history(page, "a run to repeat")
     page.get_by_role("button", name="Run again").click()
     page.locator("#run-status").get_by_text("Running").wait_for()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)

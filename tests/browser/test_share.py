@@ -17,7 +17,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.app_process import AppProcess, app_process
-from tests.browser.test_page import DESKTOP, PHONE, shows_whole_picture
+from tests.browser.test_page import (
+    DESKTOP,
+    PHONE,
+    add_inputs,
+    open_in_history,
+    run_and_wait,
+    shows_whole_picture,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +54,9 @@ def alice_opens_a_new_run(browser, app: AppProcess, picture: Path, prompt: str):
     """Alice's page with her run opened in History."""
     page = browser.new_context(viewport=DESKTOP).new_page()
     page.goto(app.url)
-    page.locator("#input-images input[type=file]").set_input_files([str(picture)])
-    page.locator("#input-images img").first.wait_for()
-    page.locator("#prompt textarea").fill(prompt)
-    page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="History").click()
-    page.locator("#history-gallery").get_by_text(prompt).first.click()
-    page.locator("#run-detail").get_by_text(f"Prompt: {prompt}", exact=True).wait_for()
+    add_inputs(page, picture)
+    run_and_wait(page, prompt)
+    open_in_history(page, prompt)
     return page
 
 
