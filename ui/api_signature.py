@@ -8,7 +8,8 @@ takes `models` and `seeds` in place of `model` and `seed`).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
 
 import gradio as gr
 
@@ -39,6 +40,16 @@ def param_docs(skip: Collection[str] = ()) -> str:
         for spec in PARAM_FIELDS
         if spec.name not in skip
     )
+
+
+def called_with(
+    method: Callable, instance: Any, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> tuple[dict[str, Any], Any]:
+    """The arguments Gradio called an `expose`d method with, by name (positionally or by
+    keyword), without `self` and `request`; and the request."""
+    arguments = method.__signature__.bind(instance, *args, **kwargs).arguments
+    arguments.pop("self")
+    return arguments, arguments.pop("request", None)
 
 
 def expose(method: Callable, arguments: Sequence[inspect.Parameter], doc: str) -> None:

@@ -19,7 +19,7 @@ from client.models import DEFAULT_SIZE
 from client.params import JSON_TEXT, PARAM_FIELDS, default_of
 from client.validation import image_count_problem
 
-from .api_signature import IMAGES_ARGUMENT, expose, param_arguments, param_docs
+from .api_signature import IMAGES_ARGUMENT, called_with, expose, param_arguments, param_docs
 from .backend import VisitorKey
 from .compare import aligned_pair
 from .context import PageContext
@@ -280,15 +280,10 @@ class EditorHandlers:
         return self.ctx.session_usage.counted(session_of(request, owner.id), outcome)
 
     def edit(self, *args: Any, **kwargs: Any) -> tuple:
-        # Gradio calls this by the signature `expose` gives it below (positionally or by keyword)
-        arguments = self.edit.__signature__.bind(self, *args, **kwargs).arguments
+        arguments, request = called_with(EditorHandlers.edit, self, args, kwargs)
         paths = gallery_paths(arguments.pop("images"))
-        request = arguments.pop("request", None)
-        arguments.pop("self")
         try:
-            chosen = EditParams(
-                **{name: api_value(name, value) for name, value in arguments.items()}
-            )
+            chosen = params_from_api(arguments)
         except (ValidationError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
         outcome = self._run(chosen, paths, request, None)
@@ -299,6 +294,12 @@ class EditorHandlers:
             outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
             outcome.metadata,
         )
+
+
+def params_from_api(arguments: dict[str, Any]) -> EditParams:
+    """The parameters an endpoint's arguments by name give (see api_value); raises what the
+    validation refuses."""
+    return EditParams(**{name: api_value(name, value) for name, value in arguments.items()})
 
 
 def api_value(name: str, value: Any) -> Any:

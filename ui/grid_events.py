@@ -18,16 +18,23 @@ from typing import Any
 
 import gradio as gr
 
-from client import EditParams, InvalidImageError, ValidationError
+from client import InvalidImageError, ValidationError
 from client.models import MODELS
 from client.params import DOC, PARAM_FIELDS
 from history import RunDetail, Usage
 
-from .api_signature import IMAGES_ARGUMENT, KEYWORD, expose, param_arguments, param_docs
+from .api_signature import (
+    IMAGES_ARGUMENT,
+    KEYWORD,
+    called_with,
+    expose,
+    param_arguments,
+    param_docs,
+)
 from .backend import VisitorKey
 from .context import PageContext
 from .editor import params_from_page
-from .editor_events import api_value
+from .editor_events import params_from_api
 from .grid import (
     MAX_MODELS,
     MAX_SEEDS,
@@ -172,17 +179,12 @@ class CompareHandlers:
     # -- the /compare endpoint -------------------------------------------------------------------
 
     def compare(self, *args: Any, **kwargs: Any) -> tuple:
-        # Gradio calls this by the signature `expose` gives it below
-        arguments = self.compare.__signature__.bind(self, *args, **kwargs).arguments
+        arguments, request = called_with(CompareHandlers.compare, self, args, kwargs)
         images = gallery_paths(arguments.pop("images"))
-        request = arguments.pop("request", None)
-        arguments.pop("self")
         try:
             models = parse_models(arguments.pop("models"))
             seeds = parse_seeds(arguments.pop("seeds"))
-            params = EditParams(
-                **{name: api_value(name, value) for name, value in arguments.items()}
-            )
+            params = params_from_api(arguments)
         except (ValidationError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
         plan = plan_comparison(params, models, seeds)
