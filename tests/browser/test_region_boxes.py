@@ -67,8 +67,9 @@ def click_at(page, point: tuple[int, int]) -> None:
     picture scaled, then fitted into its frame)."""
     preview = page.locator("#region-preview img")
     preview.scroll_into_view_if_needed()
-    preview.evaluate(  # a redrawn preview is a new picture: wait until it has loaded
-        "img => img.complete && img.naturalWidth ? 0 : new Promise(r => img.onload = r)"
+    page.wait_for_function(  # a redrawn preview is a new picture: wait until it has loaded
+        "() => { const img = document.querySelector('#region-preview img');"
+        " return img && img.complete && img.naturalWidth > 0; }"
     )
     frame = preview.bounding_box()
     natural = preview.evaluate("img => [img.naturalWidth, img.naturalHeight]")
