@@ -5,7 +5,7 @@ import socket
 import sys
 
 from ui.app import build_app
-from ui.config import AppConfig, ConfigError
+from ui.core.config import AppConfig, ConfigError
 
 
 def main() -> None:

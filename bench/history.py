@@ -74,7 +74,7 @@ def main() -> None:
     import gradio as gr
     from gradio import processing_utils
 
-    from ui.history_events import caption
+    from ui.history.handlers import caption
 
     directory = Path(tempfile.mkdtemp(prefix="bench-history-"))
     print(f"filling {directory} with {RUNS} runs and {3 * RUNS} images ...", file=sys.stderr)

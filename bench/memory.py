@@ -31,7 +31,7 @@ from gradio_client.client import Job
 from PIL import Image
 
 from tests.app_process import AppProcess, app_process
-from ui.config import MAX_FILE_SIZE
+from ui.core.config import MAX_FILE_SIZE
 
 MODEL = "wan2.7-image-pro"
 PROMPT = "make it autumn"

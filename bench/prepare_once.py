@@ -29,7 +29,7 @@ from bench.client_prep import PHOTO_SIZE, make_photos
 from client.models import model_spec
 from tests.chromium import chromium
 from ui.app import build_app
-from ui.config import AppConfig
+from ui.core.config import AppConfig
 
 MODEL = "qwen-image-2.0-pro"
 REPEATS = 3

@@ -11,7 +11,7 @@ import httpx2
 from gradio_client import Client
 
 from history import HistoryStore
-from ui.owner import COOKIE_BASE
+from ui.core.owner import COOKIE_BASE
 
 
 def issued_cookie(url: str) -> str:

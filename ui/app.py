@@ -19,29 +19,28 @@ from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore
-
-from .backend import start_backend
-from .config import GRADIO_UPLOAD_CAP, AppConfig
-from .context import PageContext
-from .editor_events import EditorHandlers
-from .grid_api import build_and_wire_compare_api
-from .grid_events import CompareHandlers
-from .grid_wiring import wire_compare, wire_history_comparison
-from .history_events import HistoryHandlers
-from .history_layout import build_finished_notice, build_history_tab
-from .layout import build_api_inputs, build_edit_tab, build_header
-from .owner import OwnerCookieMiddleware, load_or_create_secret
-from .region_wiring import wire_regions
-from .runs import Runner
-from .served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
-from .share_events import ShareHandlers
-from .share_layout import build_shared_tab
-from .share_wiring import wire_share_panel, wire_shared_view
-from .shared_files import SharedFileMiddleware
-from .texts import I18N
-from .usage_events import UsageHandlers
-from .usage_wiring import wire_usage
-from .wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
+from ui.comparison.endpoint import build_and_wire_compare_api
+from ui.comparison.handlers import CompareHandlers
+from ui.comparison.wiring import wire_compare, wire_history_comparison
+from ui.core.backend import start_backend
+from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
+from ui.core.context import PageContext
+from ui.core.owner import OwnerCookieMiddleware, load_or_create_secret
+from ui.core.runs import Runner
+from ui.core.served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
+from ui.core.shared_files import SharedFileMiddleware
+from ui.core.texts import I18N
+from ui.editor.handlers import EditorHandlers
+from ui.editor.parts import build_api_inputs, build_edit_tab, build_header
+from ui.editor.wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
+from ui.history.handlers import HistoryHandlers
+from ui.history.parts import build_finished_notice, build_history_tab
+from ui.regions.wiring import wire_regions
+from ui.share.handlers import ShareHandlers
+from ui.share.parts import build_shared_tab
+from ui.share.wiring import wire_share_panel, wire_shared_view
+from ui.usage.handlers import UsageHandlers
+from ui.usage.wiring import wire_usage
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
 """The page's styles: whole pictures, the status line, History's entries, phone width."""

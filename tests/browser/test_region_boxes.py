@@ -19,7 +19,7 @@ from client.models import MODELS
 from history import HistoryStore
 from simulator import RunningServer
 from tests.app_process import ROOT, AppProcess, app_on_simulator
-from ui.regions import MARK_COLOUR
+from ui.regions.geometry import MARK_COLOUR
 
 pytestmark = pytest.mark.browser
 

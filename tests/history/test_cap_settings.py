@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.app_process import ROOT
-from ui.config import SETTINGS, AppConfig, ConfigError
+from ui.core.config import SETTINGS, AppConfig, ConfigError
 
 CAPS = {
     "HISTORY_MAX_RUNS": ("history_max_runs", "per visitor"),

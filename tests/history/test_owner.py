@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 
-from ui.owner import (
+from ui.core.owner import (
     Owner,
     OwnerCookieMiddleware,
     cookie_name,

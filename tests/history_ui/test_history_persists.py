@@ -13,7 +13,7 @@ from PIL import Image
 from tests.app_process import app_process
 from tests.chromium import chromium
 from tests.history_api import history_captions, issued_cookie, newest_run_id, visitor
-from ui.editor import CONTROL_NAMES
+from ui.core.controls import CONTROL_NAMES
 
 ENV = {"SIMULATOR_LATENCY": "0"}
 

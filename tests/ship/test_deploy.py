@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from ui.config import SETTINGS
+from ui.core.config import SETTINGS
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 

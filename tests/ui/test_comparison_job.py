@@ -17,13 +17,13 @@ from PIL import Image
 from client import EditParams, ImageEditClient
 from client.preparation import PreparationCache
 from history import HistoryStore
-from ui.backend import Backend
-from ui.config import AppConfig
-from ui.context import PageContext
-from ui.editor import page_values
-from ui.grid_events import CompareHandlers
-from ui.jobs import Job
-from ui.runs import Runner
+from ui.comparison.handlers import CompareHandlers
+from ui.core.backend import Backend
+from ui.core.config import AppConfig
+from ui.core.context import PageContext
+from ui.core.controls import page_values
+from ui.core.jobs import Job
+from ui.core.runs import Runner
 
 BOTH = ["qwen-image-2.0-pro", "wan2.7-image-pro"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_process import ROOT
-from ui.config import AppConfig, ConfigError, parse_auth
+from ui.core.config import AppConfig, ConfigError, parse_auth
 
 
 def test_defaults_run_on_the_simulator_locally():

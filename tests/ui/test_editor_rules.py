@@ -9,10 +9,8 @@ from client import EditParams, InvalidImageError
 from client.errors import ValidationError
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
 from client.preparation import PreparationCache
-from ui import editor_events as ev
-from ui import inputs
-from ui.backend import VisitorKey
-from ui.editor import (
+from ui.core.backend import VisitorKey
+from ui.core.controls import (
     CONTROL_NAMES,
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
@@ -29,6 +27,8 @@ from ui.editor import (
     resolve_size,
     size_controls,
 )
+from ui.editor import handlers as ev
+from ui.editor import inputs
 
 
 @pytest.mark.parametrize(
@@ -275,7 +275,7 @@ def test_inputs_are_numbered_and_move_or_go_one_at_a_time():
 def editor() -> ev.EditorHandlers:
     from types import SimpleNamespace
 
-    from ui.runs import Runner
+    from ui.core.runs import Runner
 
     runner = Runner(backend=None, store=None, preparation=PreparationCache())
     return ev.EditorHandlers(SimpleNamespace(runner=runner))

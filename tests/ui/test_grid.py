@@ -9,11 +9,11 @@ import pytest
 from client import EditParams, ValidationError
 from client.models import SEED_MAX
 from history import RunDetail
-from ui.editor import CONTROL_NAMES, CUSTOM_CHOICE
-from ui.grid import parse_models, parse_seeds, plan_comparison, refusal_text
-from ui.grid_events import plan_from_page, reopened_grid
-from ui.grid_view import CellView, grid_html
-from ui.usage import requested_images
+from ui.comparison.handlers import plan_from_page, reopened_grid
+from ui.comparison.plan import parse_models, parse_seeds, plan_comparison, refusal_text
+from ui.comparison.view import CellView, grid_html
+from ui.core.controls import CONTROL_NAMES, CUSTOM_CHOICE
+from ui.core.usage import requested_images
 
 QWEN, WAN = "qwen-image-2.0-pro", "wan2.7-image-pro"
 

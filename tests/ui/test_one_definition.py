@@ -17,8 +17,8 @@ from client import PARAM_NAMES, EditParams, EditRequest, ImageEditClient
 from client.cli import build_parser
 from client.params import WIRE_NAMES
 from history import HistoryStore, NewRun
-from ui.editor import CONTROL_NAMES, page_values, params_from_page
-from ui.editor_events import EditorHandlers
+from ui.core.controls import CONTROL_NAMES, page_values, params_from_page
+from ui.editor.handlers import EditorHandlers
 
 CHANGED = {
     "prompt": "a lighthouse in fog",

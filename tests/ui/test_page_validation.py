@@ -13,9 +13,9 @@ import pytest
 from PIL import Image
 
 from client.preparation import PreparationCache
-from ui.editor import CONTROL_NAMES, CUSTOM_CHOICE, CUSTOM_SIZE
-from ui.editor_events import EditorHandlers
-from ui.runs import Runner
+from ui.core.controls import CONTROL_NAMES, CUSTOM_CHOICE, CUSTOM_SIZE
+from ui.core.runs import Runner
+from ui.editor.handlers import EditorHandlers
 
 
 @pytest.fixture

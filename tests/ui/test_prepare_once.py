@@ -19,14 +19,14 @@ from client import EditRequest, ImageEditClient, model_spec
 from client import preparation as preparation_module
 from client.preparation import PreparationCache
 from history import HistoryStore
-from ui.backend import Backend
-from ui.config import AppConfig
-from ui.editor import CONTROL_NAMES
-from ui.editor_events import EditorHandlers
-from ui.jobs import Jobs
-from ui.owner import Owner
-from ui.runs import Runner
-from ui.session_usage import SessionUsage
+from ui.core.backend import Backend
+from ui.core.config import AppConfig
+from ui.core.controls import CONTROL_NAMES
+from ui.core.jobs import Jobs
+from ui.core.owner import Owner
+from ui.core.runs import Runner
+from ui.core.session_usage import SessionUsage
+from ui.editor.handlers import EditorHandlers
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from tests.app_process import ROOT
-from ui.config import AppConfig, ConfigError
-from ui.prices import Prices, parse_prices
+from ui.core.config import AppConfig, ConfigError
+from ui.core.prices import Prices, parse_prices
 
 QWEN, WAN = "qwen-image-2.0-pro", "wan2.7-image-pro"
 

@@ -14,8 +14,9 @@ from client import EditParams
 from client.boxes import scaled_boxes
 from client.images import prepare_image
 from client.models import MODELS
-from ui import region_events, regions
-from ui.editor import page_values, parse_json_text
+from ui.core.controls import page_values, parse_json_text
+from ui.regions import geometry as regions
+from ui.regions import handlers as region_events
 
 WAN = next(name for name, spec in MODELS.items() if "bbox_list" in spec.optional_fields)
 NO_BOXES = next(name for name, spec in MODELS.items() if "bbox_list" not in spec.optional_fields)

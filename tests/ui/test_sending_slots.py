@@ -13,9 +13,9 @@ from PIL import Image
 from client import EditParams, ImageEditClient
 from client.preparation import PreparationCache
 from history import HistoryStore
-from ui.backend import Backend
-from ui.owner import Owner
-from ui.runs import Runner, StoppedBeforeSending
+from ui.core.backend import Backend
+from ui.core.owner import Owner
+from ui.core.runs import Runner, StoppedBeforeSending
 
 OWNER = Owner("anon:slots")
 

@@ -5,7 +5,7 @@ import gradio as gr
 import pytest
 from starlette.requests import Request
 
-from ui.share_events import public_root, share_link
+from ui.share.handlers import public_root, share_link
 
 
 def reached(path: str, **headers: str) -> gr.Request:

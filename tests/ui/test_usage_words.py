@@ -6,9 +6,9 @@ from types import MappingProxyType
 import pytest
 
 from history import Usage
-from ui.prices import Prices, parse_prices
-from ui.session_usage import SessionUsage
-from ui.usage import history_usage_text, plan_text, status_usage_text
+from ui.core.prices import Prices, parse_prices
+from ui.core.session_usage import SessionUsage
+from ui.core.usage import history_usage_text, plan_text, status_usage_text
 
 QWEN, WAN = "qwen-image-2.0-pro", "wan2.7-image-pro"
 PRICES = parse_prices(f"{QWEN}=0.075,{WAN}=0.094")

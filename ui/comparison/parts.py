@@ -1,0 +1,79 @@
+"""The comparison's parts of the page: the Compare panel of the Edit tab (models, seeds, the
+button, the grid) and, in History's run detail, the offer to reopen a run's comparison.
+
+Wired in ui/grid_wiring.py; handlers in ui/grid_events.py; the grid's table in ui/grid_view.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import gradio as gr
+
+from client.models import MODELS
+from ui.comparison.view import GRID_CSS
+from ui.core.texts import label
+
+
+@dataclass
+class CompareSection:
+    models: gr.CheckboxGroup
+    seeds: gr.Textbox
+    button: gr.Button
+    stop: gr.Button
+    """Beside Compare while its cells go: the cells not sent yet never are."""
+    plan: gr.Markdown
+    """Beside the button: "Will make 4 images (≈ $0.34)"."""
+    status: gr.Markdown
+    grid: gr.HTML
+
+
+@dataclass
+class HistoryComparison:
+    """Shown on an opened run that is a cell of a comparison."""
+
+    row: gr.Row
+    open: gr.Button
+    grid: gr.HTML
+
+
+def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
+    """Where a grid (ui/grid_view.py) is shown; it styles its own table."""
+    return gr.HTML("", css_template=GRID_CSS, js_on_load=None, elem_id=elem_id, visible=visible)
+
+
+def build_compare_section() -> CompareSection:
+    """The Edit tab's Compare panel: both models ticked, seeds typed, one click."""
+    with gr.Accordion(label("grid_panel"), open=False, elem_id="compare-panel"):
+        gr.Markdown(label("grid_intro"), elem_id="compare-intro")
+        with gr.Row(equal_height=True):
+            models = gr.CheckboxGroup(
+                list(MODELS), value=list(MODELS), label=label("grid_models"),
+                elem_id="compare-models", min_width=220,
+            )  # fmt: skip
+            seeds = gr.Textbox(
+                label=label("grid_seeds"), placeholder=label("grid_seeds_placeholder"),
+                elem_id="compare-seeds", min_width=180,
+            )  # fmt: skip
+        with gr.Row(elem_id="compare-row"):
+            button = gr.Button(
+                label("grid_button"), variant="secondary", elem_id="compare-button", scale=3
+            )
+            stop = gr.Button(
+                label("stop"), variant="stop", elem_id="compare-stop", visible=False, scale=1
+            )
+            plan = gr.Markdown(elem_id="compare-plan")
+        status = gr.Markdown(elem_id="compare-status")
+        grid = comparison_grid("compare-grid")
+    return CompareSection(models, seeds, button, stop, plan, status, grid)
+
+
+def build_history_comparison() -> HistoryComparison:
+    """In the run detail: "part of a comparison", Open the comparison, and its grid."""
+    with gr.Row(visible=False, elem_id="comparison-offer") as row:
+        gr.Markdown(label("grid_part_of"))
+        open_button = gr.Button(
+            label("grid_open"), size="sm", scale=0, min_width=180, elem_id="open-comparison"
+        )
+    grid = comparison_grid("history-comparison", visible=False)
+    return HistoryComparison(row, open_button, grid)

@@ -1,0 +1,243 @@
+"""The editor's rules as plain functions: sizes, limits per model, `extra`, restoring a run.
+
+The page and the API endpoint both go through these, and tests call them directly. Every limit
+comes from client/models.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PIL import Image
+
+from client import PARAM_NAMES, EditParams, InvalidImageError, ValidationError
+from client.models import (
+    DEFAULT_SIZE,
+    MAX_OUTPUT_PIXELS,
+    MIN_OUTPUT_PIXELS,
+    MODELS,
+    NAMED_SIZES,
+    PROMPT_MAX_CHARS,
+    SEED_MAX,
+    SIZE_PRESETS,
+    WIRE_FORMATS,
+    model_spec,
+)
+from ui.core.config import UPLOAD_MAX_BYTES
+from ui.core.texts import text_in
+
+CUSTOM_CHOICE = "Custom model name…"
+MATCH_INPUT = "Match the last input's aspect"
+CUSTOM_SIZE = "Custom width × height"
+SIZE_CHOICES = (*SIZE_PRESETS, MATCH_INPUT, CUSTOM_SIZE)
+SIZE_STEP = 16
+MATCH_TARGET_PIXELS = 1024 * 1024
+
+
+HELPER_CONTROLS = ("custom_model", "width", "height", "randomize_seed")
+"""Controls that complete a parameter's own control: the custom model's name, a custom size's
+sides, and whether the seed is drawn at random."""
+CONTROL_NAMES = (*PARAM_NAMES, *HELPER_CONTROLS)
+"""Every control of the editor by name: one per parameter (named after it), then the helpers."""
+
+
+def selected_model(choice: str, custom_name: str | None) -> str:
+    """The model the editor's controls select; "" for a custom model not named yet (whose
+    limits are then the general ones)."""
+    return (custom_name or "").strip() if choice == CUSTOM_CHOICE else choice
+
+
+def resolve_model(choice: str, custom_name: str | None) -> str:
+    name = selected_model(choice, custom_name)
+    if not name:
+        raise ValidationError("model", "a model name", "", "Type the custom model's name.")
+    return name
+
+
+def model_limits_text(model: str, language: str = "en") -> str:
+    """What the model takes, as the inputs' note says it; what the app does about it."""
+    spec = model_spec(model)
+    name = model if model in MODELS else "Custom model"
+    return text_in(
+        language, "limits", name=name, min_images=spec.min_images,
+        max_images=spec.max_images, max_n=spec.max_n,
+        upload=UPLOAD_MAX_BYTES // 1_000_000, max_side=spec.max_side,
+        max_mb=spec.max_image_bytes // (1024 * 1024),
+    )  # fmt: skip
+
+
+def check_upload_size(path: str, position: int) -> None:
+    """Raises InvalidImageError for an input file over the editor's size limit, or gone: its
+    served copy goes when a run with the same picture is deleted from History."""
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise InvalidImageError(
+            "it is no longer on the server: it went with a run deleted from History. "
+            "Remove it and add the picture again.",
+            position,
+        ) from None
+    if size > UPLOAD_MAX_BYTES:
+        raise InvalidImageError(
+            f"it is {size / 1_000_000:.0f} MB; files up to {UPLOAD_MAX_BYTES // 1_000_000} MB "
+            "are taken. Save it as a JPEG or scale it down first.",
+            position,
+        )
+
+
+def prompt_counter(prompt: str | None) -> str:
+    count = len(prompt or "")
+    mark = " — over the limit" if count > PROMPT_MAX_CHARS else ""
+    return f"{count} / {PROMPT_MAX_CHARS} characters{mark}"
+
+
+def nearest_size(width: int, height: int) -> str:
+    """The valid output size closest to the aspect of `width`×`height`, about a megapixel."""
+    aspect = width / height
+    out_w = math.sqrt(MATCH_TARGET_PIXELS * aspect)
+    out_h = out_w / aspect
+    out_w, out_h = _round(out_w), _round(out_h)
+    while out_w * out_h > MAX_OUTPUT_PIXELS:
+        out_w, out_h = _round(out_w * 0.95), _round(out_h * 0.95)
+    while out_w * out_h < MIN_OUTPUT_PIXELS:
+        out_w, out_h = _round(out_w * 1.05) + SIZE_STEP, _round(out_h * 1.05) + SIZE_STEP
+    return f"{out_w}*{out_h}"
+
+
+def _round(value: float) -> int:
+    return max(SIZE_STEP, round(value / SIZE_STEP) * SIZE_STEP)
+
+
+def resolve_size(
+    choice: str, width: float | None, height: float | None, images: Sequence[str]
+) -> str:
+    if choice == MATCH_INPUT:
+        if not images:
+            return DEFAULT_SIZE
+        with Image.open(images[-1]) as last:
+            return nearest_size(*last.size)
+    if choice == CUSTOM_SIZE:
+        if not width or not height or width < 0 or height < 0:
+            raise ValidationError(
+                "size", "a width and a height", f"{width} × {height}",
+                "Enter a width and a height in pixels: W×H between 512×512 and 2048×2048 pixels "
+                "in total, e.g. 1280 and 720.",
+            )  # fmt: skip
+        return f"{int(width)}*{int(height)}"
+    return choice
+
+
+def read_seed(seed: str | float | None, randomize: bool) -> int | None:
+    """The seed the editor asks for (the field's text); None means one is drawn when the run
+    starts: "Randomize seed" ticked, or the field left empty."""
+    text = "" if seed is None else str(seed).strip()
+    if randomize or not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value.is_integer():
+        raise ValidationError(
+            "seed", f"a whole number from 0 to {SEED_MAX}", text,
+            f"The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one.",
+        )  # fmt: skip
+    return int(value)
+
+
+JSON_SHAPES = {
+    "extra": (dict, 'an object like {"parameters": {...}}'),
+    "bbox_list": (list, "a list with one list of [x1, y1, x2, y2] boxes per input image"),
+}
+"""The parameters written as JSON text (client.params JSON_TEXT), and the shape each must have."""
+
+
+def parse_json_text(name: str, text: Any) -> Any:
+    """A JSON-text parameter (`extra`, `bbox_list`) as its value; None when empty."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if not isinstance(text, str):
+        return text  # already structured (an API caller sent JSON, not text)
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise ValidationError(
+            name,
+            "valid JSON",
+            text,
+            f"{name} is not valid JSON: {error.msg} (line {error.lineno}).",
+        ) from None
+    kind, expected = JSON_SHAPES[name]
+    if not isinstance(value, kind):
+        raise ValidationError(name, expected, value)
+    return value
+
+
+def json_text(value: Any) -> str:
+    """A JSON-text parameter as its editor shows it; "" when not given."""
+    return json.dumps(value, indent=2, ensure_ascii=False) if value else ""
+
+
+def size_choices(model: str) -> list[str]:
+    """The size dropdown's entries for `model`: its named sizes ("1K", "2K") first."""
+    return [*model_spec(model).named_sizes, *SIZE_CHOICES]
+
+
+def size_controls(size: str) -> tuple[str, int | None, int | None]:
+    """(size choice, width, height) that show `size` in the editor's controls."""
+    if size in SIZE_PRESETS or size in NAMED_SIZES:
+        return size, None, None
+    width, _, height = size.partition("*")
+    return CUSTOM_SIZE, int(width), int(height)
+
+
+PAGE_READERS: dict[str, Callable[[Mapping[str, Any], list[str]], Any]] = {
+    "model": lambda values, _images: resolve_model(values["model"], values["custom_model"]),
+    "prompt": lambda values, _images: values["prompt"] or "",
+    "n": lambda values, _images: int(values["n"] or 1),
+    "size": lambda values, images: resolve_size(
+        values["size"], values["width"], values["height"], images
+    ),
+    "seed": lambda values, _images: read_seed(values["seed"], values["randomize_seed"]),
+    "negative_prompt": lambda values, _images: values["negative_prompt"] or None,
+    "extra": lambda values, _images: parse_json_text("extra", values["extra"]),
+    "bbox_list": lambda values, _images: parse_json_text("bbox_list", values["bbox_list"]),
+}
+"""How a parameter is read from controls whose value is not the parameter itself; any other
+parameter is its control's value as it is."""
+
+
+def params_from_page(values: Mapping[str, Any], images: list[str]) -> EditParams:
+    """EditParams from the editor's controls (by name); raises ValidationError for a bad one.
+    A random seed stays None here: the run draws it, once."""
+    return EditParams(
+        **{
+            name: PAGE_READERS[name](values, images) if name in PAGE_READERS else values[name]
+            for name in PARAM_NAMES
+        }
+    )
+
+
+def page_values(params: EditParams) -> dict[str, Any]:
+    """The value of every editor control (CONTROL_NAMES) that shows `params`: a restore."""
+    size_choice, width, height = size_controls(params.size)
+    listed = params.model in MODELS
+    values = params.as_dict()
+    values.update(
+        model=params.model if listed else CUSTOM_CHOICE,
+        custom_model="" if listed else params.model,
+        size=size_choice,
+        width=width,
+        height=height,
+        randomize_seed=params.seed is None,
+        seed="" if params.seed is None else str(params.seed),
+        negative_prompt=params.negative_prompt or "",
+        extra=json_text(params.extra),
+        bbox_list=json_text(params.bbox_list),
+        wire_format=params.wire_format or WIRE_FORMATS[0],
+    )
+    return {name: values[name] for name in CONTROL_NAMES}

@@ -1,0 +1,223 @@
+"""One run of the editor, from its parameters and input files to a recorded result; no gradio.
+
+It checks (raising ValidationError or InvalidImageError before anything is sent), draws the seed
+once, hands the client the inputs prepared when they were added, and records every run that
+reached the service, failed ones included. The files it returns are the history's own copies of
+the exact bytes the API sent back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from client import (
+    EditParams,
+    EditRequest,
+    EditResult,
+    ImageEditError,
+    InvalidImageError,
+    ValidationError,
+    model_spec,
+)
+from client.boxes import scaled_boxes
+from client.images import PreparedImage
+from client.models import ModelSpec
+from client.preparation import PreparationCache
+from client.redaction import redact
+from client.validation import validate_request
+from history import HistoryStore, NewRun
+from ui.core.backend import Backend, VisitorKey
+from ui.core.controls import check_upload_size
+from ui.core.owner import Owner
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOutcome:
+    """What the page shows after a run."""
+
+    params: EditParams
+    output_paths: list[Path]
+    elapsed_s: float
+    error: str | None = None
+    request_id: str | None = None
+    revised_prompt: str | None = None
+    notes: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    backend: str = ""
+    run_id: str | None = None
+    """The history's id of this run (None when it could not be recorded)."""
+    stopped: bool = False
+
+
+class StoppedBeforeSending(ImageEditError):
+    """Stop was pressed while the run waited for a free slot: nothing was sent or billed."""
+
+
+class Runner:
+    def __init__(
+        self,
+        backend: Backend,
+        store: HistoryStore,
+        preparation: PreparationCache | None = None,
+        max_sending: int | None = None,
+    ) -> None:
+        """`max_sending`: at most this many requests at the service at once, from runs and
+        from a comparison's cells alike (MAX_CONCURRENT_RUNS); None: no bound here."""
+        self.backend = backend
+        self.store = store
+        self.preparation = preparation or PreparationCache()
+        self.sending = threading.BoundedSemaphore(max_sending) if max_sending else nullcontext()
+
+    def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
+        """The inputs prepared for the model (from the cache when they were seen before)."""
+        spec = model_spec(params.model)
+        return [
+            self.prepare_one(path, spec, position) for position, path in enumerate(images, start=1)
+        ]
+
+    def prepare_one(self, path: str, spec: ModelSpec, position: int) -> PreparedImage:
+        """One input at its 1-based position, checked against the upload limit and prepared
+        once; raises InvalidImageError naming the position."""
+        check_upload_size(path, position)
+        return self.preparation.prepare(path, spec, index=position)
+
+    def check(self, params: EditParams, images: list[str]) -> list[str]:
+        """Raises what the service would refuse; returns notes on inputs that will be changed."""
+        validate_request(EditRequest.of(params, images))
+        prepared = self.prepared(params, images)
+        if params.bbox_list is not None:
+            scaled_boxes(params.bbox_list, prepared)  # a box outside its image is refused
+        return [image.note for image in prepared if image.note]
+
+    def run(
+        self,
+        params: EditParams,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        stopped: threading.Event | None = None,
+        comparison: str | None = None,
+    ) -> RunOutcome:
+        """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
+        Every key the run met is masked in what it records and returns. `stopped`, set while
+        the service works, marks the run as stopped; what it answers is kept all the same.
+        `comparison` records the run as a cell of that comparison (ui/grid_events.py)."""
+        stopped = stopped or threading.Event()
+        params = params.with_seed()
+        request = EditRequest.of(params, self.prepared(params, images))
+        with self.sending:
+            if stopped.is_set():
+                raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
+            return self._send(params, request, images, owner, visitor_key, stopped, comparison)
+
+    def _send(
+        self,
+        params: EditParams,
+        request: EditRequest,
+        images: list[str],
+        owner: Owner,
+        visitor_key: VisitorKey | None,
+        stopped: threading.Event,
+        comparison: str | None,
+    ) -> RunOutcome:
+        """Sends the prepared request and records what came of it."""
+        keys = self.backend.keys_for(visitor_key)
+        started = time.monotonic()
+        client, backend_name, owned = self.backend.client_for(visitor_key)
+        try:
+            result = client.send(request)
+        except ImageEditError as error:
+            if not _reached_service(error):
+                raise
+            elapsed = time.monotonic() - started
+            logger.info("run failed: %s", type(error).__name__)
+            failed = RunOutcome(
+                params, [], elapsed, str(error), getattr(error, "request_id", None),
+                backend=backend_name,
+            )  # fmt: skip
+            failed = replace(masked(failed, keys), stopped=stopped.is_set())
+            failed.run_id = self._record(failed, images, owner, None, "failed", comparison)
+            return failed
+        finally:
+            if owned:
+                client.close()
+        outcome = masked(
+            RunOutcome(
+                params=params,
+                output_paths=[],
+                elapsed_s=result.elapsed_s,
+                request_id=result.request_id,
+                revised_prompt=result.revised_prompt,
+                notes=list(result.notes),
+                metadata=result.metadata,
+                backend=backend_name,
+                stopped=stopped.is_set(),
+            ),
+            keys,
+        )
+        revised = [redact(image.revised_prompt or "", keys) for image in result.images]
+        status = "partial" if result.partial else "ok"
+        outcome.run_id = self._record(outcome, images, owner, result, status, comparison, revised)
+        stored = self.store.get_run(owner.id, outcome.run_id)
+        outcome.output_paths = list(stored.output_paths) if stored else []
+        return outcome
+
+    def _record(
+        self,
+        outcome: RunOutcome,
+        images: list[str],
+        owner: Owner,
+        result: EditResult | None,
+        status: str,
+        comparison: str | None,
+        revised_prompts: list[str] | None = None,
+    ) -> str:
+        """Saves the run as the outcome tells it (already masked), with the exact bytes sent
+        back by the service and the visitor's input files."""
+        return self.store.save_run(
+            NewRun(
+                owner=owner.id,
+                owner_label=owner.label,
+                params=outcome.params.as_dict(),
+                input_images=[Path(path).read_bytes() for path in images],
+                output_images=[image.data for image in result.images] if result else [],
+                revised_prompts=revised_prompts or [],
+                status=status,
+                error=outcome.error,
+                elapsed_s=outcome.elapsed_s,
+                request_id=outcome.request_id,
+                backend=outcome.backend,
+                notes=outcome.notes,
+                stopped=outcome.stopped,
+                comparison=comparison,
+            )
+        )
+
+
+def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
+    """The outcome with every copy of `keys` replaced by ***, wherever text can hold one: the
+    parameters (a prompt, `extra`), the error, the request id, the notes and the metadata."""
+    if not keys:
+        return outcome
+    return replace(
+        outcome,
+        params=EditParams.from_dict(redact(outcome.params.as_dict(), keys)),
+        error=redact(outcome.error, keys),
+        request_id=redact(outcome.request_id, keys),
+        revised_prompt=redact(outcome.revised_prompt, keys),
+        notes=redact(outcome.notes, keys),
+        metadata=redact(outcome.metadata, keys),
+    )
+
+
+def _reached_service(error: ImageEditError) -> bool:
+    """Refusals made before sending (bad values, unusable images) are not runs."""
+    return not isinstance(error, ValidationError | InvalidImageError | StoppedBeforeSending)

@@ -1,0 +1,92 @@
+"""The editor's list of input images: numbered in the order the model reads them, moved, removed.
+
+Prompts say "image 2" and qwen follows the last image's aspect, so order matters: every list this
+module returns carries captions "Image 1", "Image 2", ... and the selected picture can be moved
+left or right or taken out alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from client.validation import image_count_problem
+from ui.core.controls import selected_model
+from ui.core.events import refused
+from ui.regions.geometry import is_marked
+
+
+def gallery_paths(value: Any) -> list[str]:
+    """File paths from a Gallery or File value (tuples, dicts, paths)."""
+    paths = []
+    for item in value or []:
+        if isinstance(item, tuple | list):
+            item = item[0]
+        if isinstance(item, dict):
+            item = item.get("path") or (item.get("image") or {}).get("path")
+        path = getattr(item, "path", item)
+        if path:
+            paths.append(str(path))
+    return paths
+
+
+def numbered(paths: list[str]) -> list[tuple[str, str]]:
+    """The gallery value that shows `paths` as Image 1, Image 2 (marked), ..."""
+    return [(path, caption(position, path)) for position, path in enumerate(paths, start=1)]
+
+
+def caption(position: int, path: str) -> str:
+    """An input's caption: its place, and whether it is a copy with region boxes drawn in."""
+    return f"Image {position} (marked)" if is_marked(path) else f"Image {position}"
+
+
+def renumber(images: Any) -> Any:
+    """The list numbered in order; nothing to do (no update, so no new change event) when it
+    already is: an upload, a paste or an example arrives without captions."""
+    captions = [item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
+                for item in images or []]  # fmt: skip
+    paths = gallery_paths(images)
+    if captions == [caption(position, path) for position, path in enumerate(paths, start=1)]:
+        return gr.skip()
+    return numbered(paths)
+
+
+def picked(event: gr.SelectData) -> int | None:
+    return event.index if isinstance(event.index, int) else None
+
+
+def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str]], int | None]:
+    """The list with the selected image moved `step` places (kept within the list)."""
+    paths = gallery_paths(images)
+    if index is None or not 0 <= index < len(paths):
+        return refused("Click an input image first, then move it.", 2)
+    target = min(max(index + step, 0), len(paths) - 1)
+    paths.insert(target, paths.pop(index))
+    return numbered(paths), target
+
+
+def remove(images: Any, index: int | None) -> tuple[list[tuple[str, str]], None]:
+    paths = gallery_paths(images)
+    if index is None or not 0 <= index < len(paths):
+        return refused("Click the input image to remove first.", 2)
+    del paths[index]
+    return numbered(paths), None
+
+
+def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:
+    if not paths:
+        return refused("Run an edit first, then pick a result to use.", 1)
+    return numbered([paths[min(index, len(paths) - 1)]])
+
+
+def add_to_inputs(
+    images: Any, paths: list[str], index: int, choice: str, custom: str
+) -> list[tuple[str, str]]:
+    if not paths:
+        return refused("Run an edit first, then pick a result to add.", 1)
+    current = gallery_paths(images)
+    problem = image_count_problem(selected_model(choice, custom), len(current) + 1)
+    if problem:
+        return refused(f"{problem} Remove one first.", 1)
+    return numbered([*current, paths[min(index, len(paths) - 1)]])

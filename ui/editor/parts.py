@@ -1,0 +1,313 @@
+"""The page's parts, top to bottom as the user sees them; each builder returns its named components.
+
+The editor keeps one control per parameter of `EditParams`, in `EditTab.controls` under the
+parameter's name (plus the helper controls of ui/editor.py), so handlers read and restore values
+by name. The `/edit` API's hidden inputs are derived from the same definition. Events are wired
+in ui/wiring.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, get_args, get_type_hints
+
+import gradio as gr
+
+from client import EditParams
+from client.models import (
+    DEFAULT_MODEL,
+    DEFAULT_SIZE,
+    ENCODINGS,
+    MODELS,
+    RESPONSE_FORMATS,
+    WIRE_FORMATS,
+    model_spec,
+)
+from client.params import PARAM_FIELDS, default_of
+from examples import EXAMPLES
+from ui.comparison.parts import CompareSection, build_compare_section
+from ui.core.controls import (
+    CONTROL_NAMES,
+    CUSTOM_CHOICE,
+    model_limits_text,
+    prompt_counter,
+    size_choices,
+)
+from ui.core.texts import label
+from ui.regions.parts import RegionPanel, build_region_panel
+
+
+@dataclass
+class EditTab:
+    images: gr.Gallery
+    input_notes: gr.Markdown
+    move_left: gr.Button
+    move_right: gr.Button
+    remove_input: gr.Button
+    input_selected: gr.State
+    regions: RegionPanel
+    prompt_count: gr.Markdown
+    controls: dict[str, gr.components.Component]
+    """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
+    reuse_seed: gr.Button
+    key_box: gr.Textbox
+    key_button: gr.Button
+    forget_button: gr.Button
+    key_status: gr.Markdown
+    run: gr.Button
+    stop: gr.Button
+    status: gr.Markdown
+    results: gr.Gallery
+    use_as_input: gr.Button
+    add_to_inputs: gr.Button
+    compare: gr.ImageSlider
+    used_seed: gr.Textbox
+    revised_prompt: gr.Textbox
+    metadata: gr.JSON
+    result_paths: gr.State
+    run_inputs: gr.State
+    """The inputs the shown results were made from (the slider compares against them)."""
+    selected: gr.State
+    comparison: CompareSection
+    """The Compare panel (models × seeds), full width below the editor's two columns."""
+    examples: gr.Examples | None = None
+    """Filled after the tab is built (its rows name the tab's controls)."""
+    plan: gr.Markdown | None = None
+    """Under Run: what the run will make and its estimated cost (ui/usage_wiring.py)."""
+
+    def start_outputs(self) -> list[Any]:
+        """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
+        return [
+            self.status, self.run, self.stop, self.results, self.compare, self.used_seed,
+            self.revised_prompt, self.metadata,
+        ]  # fmt: skip
+
+    def run_outputs(self) -> list[Any]:
+        """What a run fills, in the order EditorHandlers.run_from_page yields it."""
+        return [
+            self.results, self.status, self.compare, self.used_seed, self.revised_prompt,
+            self.metadata, self.result_paths, self.run_inputs, self.selected, self.run,
+            self.stop,
+        ]  # fmt: skip
+
+
+@dataclass
+class ApiInputs:
+    """Hidden inputs of an endpoint (`/edit`, `/compare`), one per parameter, named after the API
+    fields."""
+
+    images: gr.File
+    params: dict[str, gr.components.Component]
+    button: gr.Button
+
+
+def build_header(banner_key: str) -> gr.Markdown:
+    """The title and the backend banner (which backend this visitor's runs go to)."""
+    gr.Markdown(label("title"))
+    return gr.Markdown(label(banner_key), elem_id="backend-banner")
+
+
+def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
+    """The Edit tab; `wire_format` is the request shape the app is configured with."""
+    with gr.Tab(label("tab_edit"), id="edit"):
+        with gr.Row(equal_height=False, elem_id="edit-row"):
+            with gr.Column(scale=5, min_width=320):
+                parts = _build_inputs(wire_format)
+            with gr.Column(scale=6, min_width=320):
+                parts.update(_build_outputs())
+                tab = EditTab(**parts, comparison=None)  # filled below the two columns
+                tab.examples = build_examples(tab)
+        tab.comparison = build_compare_section()  # full width: the grid needs the room
+    return tab
+
+
+def _build_inputs(wire_format: str) -> dict[str, Any]:
+    images = gr.Gallery(
+        label=label("input_images"), type="filepath", interactive=True, file_types=["image"],
+        sources=["upload", "clipboard"], columns=4, height=230, object_fit="contain",
+        allow_preview=False, elem_id="input-images",
+    )  # fmt: skip
+    with gr.Row(elem_id="input-tools"):
+        move_left = gr.Button(label("move_left"), size="sm", min_width=60)
+        move_right = gr.Button(label("move_right"), size="sm", min_width=60)
+        remove_input = gr.Button(label("remove"), size="sm", min_width=60)
+    input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
+    c: dict[str, Any] = {}
+    c["prompt"] = gr.Textbox(
+        label=label("prompt"), lines=3, elem_id="prompt",
+        placeholder=label("prompt_placeholder"),
+    )  # fmt: skip
+    prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
+    with gr.Row(elem_id="run-row"):
+        run = gr.Button(label("run"), variant="primary", elem_id="run-button", scale=3)
+        stop = gr.Button(
+            label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
+        )
+        # beside Run, so the status line stays right under it: ui/usage_wiring.py fills it
+        plan = gr.Markdown(elem_id="run-plan")
+    status = gr.Markdown(label("ready"), elem_id="run-status")
+    regions = build_region_panel()  # below Run and its status line, which stay in view
+    with gr.Row():
+        c["model"] = gr.Dropdown(
+            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,
+            elem_id="model",
+        )  # fmt: skip
+        c["custom_model"] = gr.Textbox(label=label("custom_model"), visible=False)
+        c["n"] = gr.Slider(
+            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label=label("n"),
+            min_width=160,
+        )  # fmt: skip
+    parts = _build_parameters(c, wire_format)
+    return {
+        "images": images, "input_notes": input_notes, "move_left": move_left,
+        "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
+        "regions": regions,
+        "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
+        "run": run, "stop": stop, "status": status, "plan": plan, **parts,
+    }  # fmt: skip
+
+
+def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
+    """The controls below Run: size, seed, the visitor's key and the rarely changed settings."""
+    c["negative_prompt"] = gr.Textbox(
+        label=label("negative_prompt"), lines=1, placeholder=label("negative_placeholder")
+    )
+    with gr.Row():
+        c["size"] = gr.Dropdown(
+            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label=label("size"), min_width=200,
+            allow_custom_value=True,  # "W*H" may be typed; validation says what a model takes
+        )  # fmt: skip
+        c["width"] = gr.Number(
+            label=label("width"), precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
+        )
+        c["height"] = gr.Number(
+            label=label("height"), precision=0, visible=False, info=SIZE_RANGE, elem_id="height"
+        )
+    with gr.Row(equal_height=False, elem_id="seed-row"):
+        c["seed"] = gr.Textbox(
+            label=label("seed"), placeholder=label("seed_placeholder"), elem_id="seed",
+            min_width=160, scale=2,
+        )  # fmt: skip
+        with gr.Column(min_width=140, scale=1):
+            c["randomize_seed"] = gr.Checkbox(label=label("randomize_seed"), value=True)
+            reuse_seed = gr.Button(label("reuse_seed"), size="sm")
+    with gr.Accordion(label("key_panel"), open=False, elem_id="key-panel"):
+        key_box = gr.Textbox(
+            label=label("key_box"),
+            type="password", placeholder="sk-…",
+        )  # fmt: skip
+        with gr.Row():
+            key_button = gr.Button(label("use_key"), size="sm")
+            forget_button = gr.Button(label("forget_key"), size="sm")
+        key_status = gr.Markdown("Using the app's backend.")
+    with gr.Accordion(label("more_settings"), open=False):
+        with gr.Row():
+            c["watermark"] = gr.Checkbox(label=label("watermark"), value=False)
+            c["prompt_extend"] = gr.Checkbox(label=label("prompt_extend"), value=True)
+        c["response_format"] = gr.Radio(
+            list(RESPONSE_FORMATS), value="b64_json", label=label("response_format")
+        )
+        with gr.Row():
+            c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label=label("encoding"))
+            c["wire_format"] = gr.Radio(
+                list(WIRE_FORMATS), value=wire_format, label=label("wire_format"),
+                info="flat: the seed's; messages: input.messages (JSON only)",
+            )  # fmt: skip
+        c["extra"] = gr.Code(
+            label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value="",
+            elem_id="extra",
+        )  # fmt: skip
+        c["bbox_list"] = gr.Code(
+            label="Region boxes, bbox_list (wan2.7-image-pro; JSON: one list of "
+            "[x1, y1, x2, y2] per input image, in its own pixels)",
+            language="json", value="", elem_id="bbox-list",
+        )  # fmt: skip
+    return {
+        "reuse_seed": reuse_seed, "key_box": key_box, "key_button": key_button,
+        "forget_button": forget_button, "key_status": key_status,
+    }  # fmt: skip
+
+
+SIZE_RANGE = "W×H between 512×512 and 2048×2048 pixels in total"
+
+
+def build_examples(tab: EditTab) -> gr.Examples:
+    """Ready-made edits (examples/): one click fills the inputs, prompt, model, n and size.
+    Nothing runs until Run is pressed, so the page calls no paid API by itself."""
+    c = tab.controls
+    examples = gr.Examples(
+        examples=[
+            [[str(path) for path in example.files], example.prompt, example.model, example.n,
+             example.size]
+            for example in EXAMPLES
+        ],
+        inputs=[tab.images, c["prompt"], c["model"], c["n"], c["size"]],
+        label=label("examples"), examples_per_page=len(EXAMPLES),
+        cache_examples=False, run_on_click=False, elem_id="examples",
+    )  # fmt: skip
+    # the columns' names, plain: the controls' labels are translation keys the table shows raw
+    examples.dataset.headers = ["Inputs", "Prompt", "Model", "n", "Size"]
+    return examples
+
+
+def _build_outputs() -> dict[str, Any]:
+    results = gr.Gallery(
+        label=label("results"), type="filepath", interactive=False, columns=2, height="auto",
+        object_fit="contain", buttons=["download", "download_all", "fullscreen"],
+        elem_id="results",
+    )  # fmt: skip
+    with gr.Row():
+        use_as_input = gr.Button(label("use_as_input"), size="sm")
+        add_to_inputs = gr.Button(label("add_to_inputs"), size="sm")
+    compare = gr.ImageSlider(
+        label=label("compare"),
+        type="filepath", interactive=False, elem_id="compare",
+    )  # fmt: skip
+    with gr.Row():
+        used_seed = gr.Textbox(
+            label=label("used_seed"), interactive=False, placeholder=label("after_a_run")
+        )
+        revised_prompt = gr.Textbox(label=label("revised_prompt"), interactive=False, scale=3)
+    with gr.Accordion(label("metadata"), open=False):
+        metadata = gr.JSON(label="metadata")
+    return {
+        "results": results, "use_as_input": use_as_input, "add_to_inputs": add_to_inputs,
+        "compare": compare, "used_seed": used_seed, "revised_prompt": revised_prompt,
+        "metadata": metadata, "result_paths": gr.State([]), "run_inputs": gr.State([]),
+        "selected": gr.State(0),
+    }  # fmt: skip
+
+
+def api_number(label: str, value: Any) -> gr.Number:
+    """A whole-number argument of /edit, handed over exactly as the caller sent it: gr.Number
+    would round 2.5 to 2, turn `true` into 1 and fail on NaN with an empty message, where the
+    validation names the problem ("n must be an integer from 1 to 6; got 2.5"). (An instance
+    override: a subclass of a Gradio component makes Gradio write a .pyi file beside it.)"""
+    number = gr.Number(label=label, value=value, precision=0)
+    number.preprocess = _as_sent  # type: ignore[method-assign]
+    return number
+
+
+def _as_sent(payload: Any) -> Any:
+    return payload
+
+
+def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiInputs:
+    """Invisible: the endpoint's arguments, one component per EditParams field by its type,
+    except the fields in `skip` (which `/compare` takes otherwise)."""
+    types = get_type_hints(EditParams)
+    with gr.Column(visible=False):
+        images = gr.File(label="images", file_count="multiple", file_types=["image"])
+        params: dict[str, Any] = {}
+        for spec in (spec for spec in PARAM_FIELDS if spec.name not in skip):
+            kind, default = types[spec.name], default_of(spec)
+            if kind is bool:
+                params[spec.name] = gr.Checkbox(label=spec.name, value=default)
+            elif int in (kind, *get_args(kind)):
+                params[spec.name] = api_number(spec.name, default)
+            else:
+                text = None if default in (None, "") else str(default)  # None: required
+                params[spec.name] = gr.Textbox(label=spec.name, value=text)
+        button = gr.Button(endpoint)
+    return ApiInputs(images, params, button)

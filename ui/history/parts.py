@@ -1,0 +1,142 @@
+"""The History tab's parts: search as you type, entries that say what each run was, one run's
+detail with its actions (Delete asks once more; Share's panel is ui/share_layout.py), and the
+notice of a run that finished while the page was away. Wired in ui/wiring.py; handlers in
+ui/history_events.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from ui.comparison.parts import HistoryComparison, build_history_comparison
+from ui.core.texts import label
+from ui.history.handlers import ALL_MODELS, MODEL_FILTERS
+from ui.share.parts import SharePanel, build_share_button, build_share_panel
+
+
+@dataclass
+class HistoryTab:
+    search: gr.Textbox
+    model_filter: gr.Dropdown
+    refresh: gr.Button
+    notice_row: gr.Row
+    finished_notice: gr.Markdown
+    reopen: gr.Button
+    finished_run: gr.State
+    since: gr.State
+    gallery: gr.Gallery
+    empty: gr.Markdown
+    more: gr.Button
+    shown_runs: gr.State
+    run_id: gr.Textbox
+    detail: gr.Column
+    detail_text: gr.Markdown
+    detail_inputs: gr.Gallery
+    detail_outputs: gr.Gallery
+    detail_params: gr.JSON
+    restore: gr.Button
+    run_again: gr.Button
+    download: gr.Button
+    download_file: gr.DownloadButton
+    export_path: gr.State
+    delete: gr.Button
+    confirm_row: gr.Row
+    confirm_delete: gr.Button
+    cancel_delete: gr.Button
+    share: SharePanel
+    comparison: HistoryComparison
+    poll: gr.Timer
+    usage: gr.Markdown | None = None
+    """Above the list: the images the history made and their cost (ui/usage_wiring.py)."""
+
+    def list_outputs(self) -> list[Any]:
+        return [self.gallery, self.shown_runs, self.more, self.empty]
+
+    def listing(self) -> dict[str, Any]:
+        """The inputs and outputs of listing the history again (HistoryHandlers.list_history),
+        as every event that refreshes the list passes them."""
+        return {"inputs": [self.search, self.model_filter], "outputs": self.list_outputs()}
+
+    def detail_parts(self) -> list[Any]:
+        return [
+            self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,
+            self.detail_params, self.confirm_row,
+        ]  # fmt: skip
+
+
+def build_finished_notice() -> dict[str, Any]:
+    """Above the tabs: "your run finished" after a reload during a run, with Open it."""
+    with gr.Row(visible=False, elem_id="finished-notice") as notice_row:
+        finished_notice = gr.Markdown()
+        reopen = gr.Button(label("open_it"), size="sm", scale=0, min_width=90)
+    return {"notice_row": notice_row, "finished_notice": finished_notice, "reopen": reopen}
+
+
+def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
+    with gr.Tab(label("tab_history"), id="history"):
+        with gr.Row(equal_height=True):
+            search = gr.Textbox(
+                label=label("search"), placeholder=label("search_placeholder"), scale=3,
+                min_width=160,
+            )  # fmt: skip
+            model_filter = gr.Dropdown(
+                MODEL_FILTERS, value=ALL_MODELS, label=label("model"), scale=1, min_width=140
+            )
+            refresh = gr.Button(label("refresh"), scale=0, min_width=80)
+        usage = gr.Markdown(elem_id="history-usage")  # images made: ui/usage_wiring.py
+        gallery = gr.Gallery(
+            label=label("past_runs"), columns=4, height="auto", allow_preview=False,
+            object_fit="cover", elem_id="history-gallery",
+        )  # fmt: skip
+        empty = gr.Markdown(visible=False, elem_id="history-empty")
+        more = gr.Button(label("more"), visible=False)
+        run_id = gr.Textbox(label="Run id", visible=False)
+        detail, parts = _build_detail()
+    return HistoryTab(
+        search=search, model_filter=model_filter, refresh=refresh, **notice,
+        finished_run=gr.State(None), since=gr.State(None),
+        gallery=gallery, empty=empty, more=more, shown_runs=gr.State([]), run_id=run_id,
+        detail=detail, export_path=gr.State(None), poll=gr.Timer(3.0, active=False),
+        usage=usage, **parts,
+    )  # fmt: skip
+
+
+def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
+    with gr.Column(visible=False, elem_id="run-detail-panel") as detail:
+        detail_text = gr.Markdown(elem_id="run-detail")
+        with gr.Row():
+            restore = gr.Button(label("restore"))
+            run_again = gr.Button(label("run_again"), variant="primary")
+            download = gr.Button(label("download"))
+            share = build_share_button()
+            delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
+        with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
+            gr.Markdown(label("confirm_question"))
+            confirm_delete = gr.Button(
+                label("confirm_delete"), variant="stop", scale=0, min_width=140
+            )
+            cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
+        share_panel = build_share_panel(share)
+        comparison = build_history_comparison()
+        with gr.Row():
+            detail_inputs = gr.Gallery(
+                label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
+                min_width=240,
+                elem_classes=["detail-images"],
+            )  # fmt: skip
+            detail_outputs = gr.Gallery(
+                label=label("detail_outputs"), columns=3, height=260, object_fit="contain",
+                min_width=240, elem_classes=["detail-images"],
+            )  # fmt: skip
+        detail_params = gr.JSON(label=label("parameters"))
+        download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
+    return detail, {
+        "detail_text": detail_text, "detail_inputs": detail_inputs,
+        "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
+        "run_again": run_again, "download": download, "download_file": download_file,
+        "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
+        "cancel_delete": cancel_delete, "share": share_panel, "comparison": comparison,
+    }  # fmt: skip

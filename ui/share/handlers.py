@@ -1,0 +1,147 @@
+"""Handlers of links to one run (issue 14.3): Share, a run's live links with Revoke, and the
+Shared run tab that anyone with a link opens (read-only, with Download and Open in my editor).
+
+Making, listing and revoking links resolve the owner from the request (signed cookie or login
+name), never from an argument, and only ever touch that owner's runs, in the shared scope too.
+Opening a link needs its token alone; what it shows is served from copies of the link's own
+(ui/shared_files.py), so a revoke or a delete ends them at once. Open in my editor saves a copy
+into the visitor's own history: the visitor's, from their own cookie, never the sharer's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+import gradio as gr
+from gradio import route_utils
+
+from history import RunDetail, export_zip, remove_export
+from ui.core.context import PageContext
+from ui.core.texts import TEXTS, say
+from ui.history.handlers import detail_markdown, editor_values, numbered
+
+GONE_TEXT = TEXTS["link_gone"][0]
+NOT_YOURS = "Only your own runs can be shared, and this one is not (or no longer) there."
+NOT_YOURS_TO_REVOKE = (
+    "Only your own runs' links can be revoked, and this one is not (or no longer) live."
+)
+API_PREFIX = "/gradio_api/"
+
+
+def public_root(request: Any) -> str:
+    """The page's address as the visitor reached it (through a proxy's X-Forwarded-Host and
+    -Proto too), without a trailing slash; "" when the request does not say."""
+    raw = getattr(request, "request", None)
+    if raw is None:
+        return ""
+    path = raw.url.path
+    route = path[path.index(API_PREFIX) :] if API_PREFIX in path else ""
+    return route_utils.get_root_url(raw, route, None)
+
+
+def share_link(root: str, token: str) -> str:
+    return f"{root}/?share={token}"
+
+
+SHARED_INTRO = (
+    "*A run shared with you, read-only.* **Open in my editor** puts its inputs and parameters "
+    "into your editor and keeps a copy in your own History."
+)
+
+
+def shared_markdown(run: RunDetail) -> str:
+    """What a link shows of a run in words: the detail's, without who ran it."""
+    return f"{SHARED_INTRO}\n\n{detail_markdown(dataclasses.replace(run, owner_label=None))}"
+
+
+class ShareHandlers:
+    """Links to a run, bound to the page's context."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    # -- the owner's side, on an opened run ----------------------------------------------------
+
+    def share(self, run_id: str, request: gr.Request) -> str:
+        """Makes a new link to one of the visitor's own runs; returns it as an address."""
+        owner = self.ctx.owner(request)
+        token = self.ctx.store.share_run(owner.id, run_id.strip()) if run_id else None
+        if token is None:
+            raise gr.Error(NOT_YOURS)
+        return share_link(public_root(request), token)
+
+    def list_links(self, run_id: str, shown: str, request: gr.Request) -> tuple:
+        """The run's live links (the visitor's own runs only), the newest selected; the link
+        shown above them stays only while it is live. Outputs: link, links, token, Revoke."""
+        owner = self.ctx.owner(request)
+        shares = self.ctx.store.shares_of(owner.id, run_id.strip()) if run_id else []
+        root = public_root(request)
+        choices = [
+            (f"{share_link(root, s.token)} · made {_when(s.created_at)}", s.token) for s in shares
+        ]
+        live = bool(shown) and any(shown.endswith(f"={share.token}") for share in shares)
+        newest = shares[-1].token if shares else ""
+        return (
+            gr.update(value=shown if live else "", visible=live),
+            gr.update(choices=choices, value=newest or None, visible=bool(shares)),
+            newest,
+            gr.update(visible=bool(shares)),
+        )
+
+    def revoke(self, token: str, request: gr.Request) -> str:
+        """Ends one of the visitor's own links at once: its page and its pictures' addresses
+        show nothing of the run from now on."""
+        owner = self.ctx.owner(request)
+        if not self.ctx.store.revoke_share(owner.id, token or ""):
+            raise gr.Error(NOT_YOURS_TO_REVOKE)
+        self.ctx.shared.ended([token])
+        return say(request, "revoked")
+
+    # -- anyone's side, through a link ----------------------------------------------------------
+
+    @staticmethod
+    def token_from_page(request: gr.Request) -> tuple:
+        """On page load: `?share=<token>` opens the Shared run tab with that link."""
+        token = dict(getattr(request, "query_params", None) or {}).get("share")
+        if token is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        return token.strip(), gr.Tab(visible=True), gr.Tabs(selected="shared")
+
+    def show(self, token: str, request: gr.Request = None) -> tuple:
+        """What a link shows: the run's words, inputs, results and parameters, read-only, or
+        only that it is gone."""
+        run = self.ctx.store.run_by_share(token or "")
+        if run is None:
+            return f"**{say(request, 'link_gone')}**", [], [], None
+        inputs, outputs = self.ctx.shared.serve(token, run)
+        return shared_markdown(run), numbered(inputs), outputs, run.params
+
+    def _live_run(self, token: str) -> RunDetail:
+        run = self.ctx.store.run_by_share(token or "")
+        if run is None:
+            raise gr.Error(GONE_TEXT)
+        return run
+
+    def export(self, token: str) -> str:
+        """The shared run as a zip, built now and served from the link's own folder."""
+        run = self._live_run(token)
+        archive = export_zip(run)
+        try:
+            return self.ctx.shared.serve_zip(token, archive)
+        finally:
+            remove_export(archive)
+
+    def open_in_editor(self, token: str, request: gr.Request) -> tuple:
+        """Saves a copy of the shared run into the visitor's own history and puts its inputs and
+        parameters into their editor. Outputs: the editor's, the tabs, the view's status."""
+        run = self._live_run(token)
+        owner = self.ctx.owner(request)
+        copy_id = self.ctx.store.save_copy(run, owner.id, owner.label)
+        copy = self.ctx.store.get_run(owner.id, copy_id) or run
+        return (*editor_values(copy), say(request, "copied"))
+
+
+def _when(created_at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(created_at))
