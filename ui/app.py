@@ -2,8 +2,8 @@
 
 `build_app(config)` returns an `App` whose `launch()` applies the settings that Gradio 6 takes at
 launch time (theme, css, js, auth, middleware, upload limit, Gradio's own run history turned off).
-The page itself is built from its parts in ui/layout.py and wired in ui/wiring.py; links to one
-run in ui/share_layout.py and ui/share_wiring.py.
+`build_blocks` is the page's table of contents: the editor and History, then each feature that
+joins them, one line each (every feature is a package of its own: parts, handlers, wiring).
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore
-from ui.comparison.endpoint import build_and_wire_compare_api
-from ui.comparison.handlers import CompareHandlers
-from ui.comparison.wiring import wire_compare, wire_history_comparison
+from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
 from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
 from ui.core.context import PageContext
@@ -30,17 +28,14 @@ from ui.core.runs import Runner
 from ui.core.served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
 from ui.core.shared_files import SharedFileMiddleware
 from ui.core.texts import I18N
-from ui.editor.handlers import EditorHandlers
-from ui.editor.parts import build_api_inputs, build_edit_tab, build_header
-from ui.editor.wiring import AT_ONCE, PRIVATE, wire_api, wire_edit, wire_history
-from ui.history.handlers import HistoryHandlers
+from ui.editor.parts import build_edit_tab, build_header
+from ui.editor.wiring import wire_editor
 from ui.history.parts import build_finished_notice, build_history_tab
-from ui.regions.wiring import wire_regions
-from ui.share.handlers import ShareHandlers
+from ui.history.wiring import wire_history
+from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
-from ui.share.wiring import wire_share_panel, wire_shared_view
-from ui.usage.handlers import UsageHandlers
-from ui.usage.wiring import wire_usage
+from ui.share.wiring import add_share
+from ui.usage.wiring import add_usage
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
 """The page's styles: whole pictures, the status line, History's entries, phone width."""
@@ -116,35 +111,20 @@ def build_app(config: AppConfig) -> App:
 
 
 def build_blocks(ctx: PageContext) -> gr.Blocks:
-    """The page from its parts (ui/layout.py), wired to its handlers (ui/wiring.py)."""
-    editor = EditorHandlers(ctx)
-    history = HistoryHandlers(ctx)
-    shares = ShareHandlers(ctx)
-    edit_limit = {
-        "concurrency_limit": ctx.config.max_concurrent_runs,
-        "concurrency_id": "edit",
-    }
+    """The page, top to bottom: its two hosts (the editor and History) built and wired, then
+    each guest feature put in the slots they lend."""
     with gr.Blocks(title="Image Edit Playground", delete_cache=DELETE_CACHE) as demo:
         banner = build_header(ctx.backend.banner_key)
         notice = build_finished_notice()
-        key_state, app_banner = gr.State(None), gr.State(ctx.backend.banner_key)
         with gr.Tabs(selected="edit") as tabs:
             shared_view = build_shared_tab()
             edit_tab = build_edit_tab(ctx.config.wire_format)
             history_tab = build_history_tab(notice)
-        api = build_api_inputs()
-        run_event = wire_edit(edit_tab, editor, key_state, banner, app_banner, edit_limit)
-        wire_regions(edit_tab)
-        run_event.then(history.list_history, **history_tab.listing(), **PRIVATE, **AT_ONCE)
-        wire_api(api, edit_tab, editor, edit_limit)
-        wire_history(demo, history_tab, history, edit_tab, editor, key_state, tabs, edit_limit)
-        wire_share_panel(history_tab, shares)
-        compare = CompareHandlers(ctx)
-        build_and_wire_compare_api(compare, edit_limit)
-        wire_compare(
-            edit_tab.comparison, compare, edit_tab, key_state, edit_limit, history_tab, history
-        )
-        wire_history_comparison(history_tab.comparison, compare, history_tab.run_id)
-        wire_shared_view(demo, shared_view, shares, history, history_tab, edit_tab, tabs)
-        wire_usage(demo, edit_tab, history_tab, UsageHandlers(ctx))
+        editor, run_step = wire_editor(ctx, edit_tab, banner, tabs)
+        history = wire_history(ctx, demo, history_tab, editor)
+        history.relist(run_step.then)
+        add_regions(edit_tab)
+        add_comparison(ctx, edit_tab, history)
+        add_share(ctx, demo, shared_view, history, editor)
+        add_usage(ctx, demo, edit_tab, history)
     return demo

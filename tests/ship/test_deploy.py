@@ -47,4 +47,4 @@ def test_every_replica_gets_the_shared_settings():
 def test_nginx_keeps_a_visitor_on_one_replica_by_the_owner_cookie():
     text = (DEPLOY / "nginx.conf").read_text()
     assert "hash $playground_visitor consistent;" in text
-    assert "playground_owner_" in text, "keyed on the app's owner cookie (ui/owner.py)"
+    assert "playground_owner_" in text, "keyed on the app's owner cookie (ui/core/owner.py)"

@@ -14,7 +14,8 @@ from client import EditParams
 from client.boxes import scaled_boxes
 from client.images import prepare_image
 from client.models import MODELS
-from ui.core.controls import page_values, parse_json_text
+from ui.core.controls import page_values, parse_json_text, refusal_with_remedy
+from ui.core.gallery import is_marked
 from ui.regions import geometry as regions
 from ui.regions import handlers as region_events
 
@@ -102,7 +103,7 @@ def test_a_marked_copy_has_a_red_outline_at_the_box_and_nothing_inside(tmp_path)
     source = picture(tmp_path / "photo.png")
     box = [100, 60, 400, 300]
     copy = regions.marked_copy(source, [box], tmp_path / "marked")
-    assert regions.is_marked(copy)
+    assert is_marked(copy)
     with Image.open(copy) as marked:
         assert marked.size == (640, 480)
         assert outline_pixels(marked.convert("RGB"), box, regions.MARK_COLOUR) == [True] * 4
@@ -135,9 +136,9 @@ def test_a_model_without_boxes_is_told_how_to_mark_them(tmp_path):
     from client import ValidationError
 
     error = ValidationError("bbox_list", "not given", [[[1, 1, 5, 5]]], "bbox_list is not taken.")
-    refused = region_events.refusal_with_remedy(error, {"model": NO_BOXES, "custom_model": ""})
+    refused = refusal_with_remedy(error, {"model": NO_BOXES, "custom_model": ""})
     assert refused.startswith("bbox_list is not taken.") and "Mark the boxes" in refused
-    assert region_events.refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(
+    assert refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(
         error
     )
 

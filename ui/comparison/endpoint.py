@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from ui.comparison.handlers import OWN_ARGUMENTS, CompareHandlers
-from ui.editor.parts import build_api_inputs
+from ui.core.api_inputs import build_api_inputs
 
 
 def build_and_wire_compare_api(handlers: CompareHandlers, edit_limit: dict[str, Any]) -> None:

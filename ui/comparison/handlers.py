@@ -3,10 +3,10 @@ History reopening a comparison as its grid.
 
 Every cell is checked before any is sent (one refusal refuses the whole comparison, naming the
 model and what it refuses), then the cells run at once, at most MAX_CONCURRENT_RUNS at a time,
-each through the Runner (ui/grid_runs.py), so each is an ordinary run in History, grouped by one
-comparison id. On the page a comparison is the session's one job (ui/jobs.py): a second click
-sends nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried here; a
-failed cell shows its error and the others still show.
+each through the Runner (cells.py), so each is an ordinary run in History, grouped by one
+comparison id. On the page a comparison is the session's one job (ui/core/jobs.py): a second
+click sends nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried
+here; a failed cell shows its error and the others still show.
 """
 
 from __future__ import annotations
@@ -42,17 +42,16 @@ from ui.core.api_inputs import (
     expose,
     param_arguments,
     param_docs,
+    params_from_api,
 )
 from ui.core.backend import VisitorKey
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
+from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say, text_in
-from ui.core.usage import plan_text, requested_images
-from ui.editor.handlers import params_from_api
-from ui.editor.inputs import gallery_paths
-from ui.usage.handlers import usage_after
+from ui.core.usage import plan_text, requested_images, usage_after
 
 OWN_ARGUMENTS = ("model", "seed")
 """EditParams fields a comparison takes as lists instead (`models`, `seeds`)."""

@@ -1,7 +1,7 @@
 """The comparison's parts of the page: the Compare panel of the Edit tab (models, seeds, the
 button, the grid) and, in History's run detail, the offer to reopen a run's comparison.
 
-Wired in ui/grid_wiring.py; handlers in ui/grid_events.py; the grid's table in ui/grid_view.py.
+Wired in wiring.py beside it; handlers in handlers.py; the grid's table in view.py.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class HistoryComparison:
 
 
 def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
-    """Where a grid (ui/grid_view.py) is shown; it styles its own table."""
+    """Where a grid (ui/comparison/view.py) is shown; it styles its own table."""
     return gr.HTML("", css_template=GRID_CSS, js_on_load=None, elem_id=elem_id, visible=visible)
 
 

@@ -1,6 +1,6 @@
 """A comparison of models × seeds, planned: which cells run, in which order, under which label.
 
-Pure functions, no requests (the words are ui/texts.py's, in the visitor's language): the page,
+Pure functions, no requests (the words are ui/core/texts.py's, in the visitor's language): the page,
 the `/compare` endpoint and History all read the models and seeds through here, and every cell
 is the editor's EditParams with only its model and seed replaced, so a cell is an ordinary run.
 """

@@ -7,45 +7,62 @@ from typing import Any
 
 import gradio as gr
 
+from ui.comparison.endpoint import build_and_wire_compare_api
 from ui.comparison.handlers import CompareHandlers
-from ui.comparison.parts import CompareSection, HistoryComparison
+from ui.comparison.parts import (
+    CompareSection,
+    HistoryComparison,
+    build_compare_section,
+    build_history_comparison,
+)
+from ui.core.context import PageContext
+from ui.core.events import AT_ONCE, PRIVATE, QUIET
+from ui.core.page import HistoryHooks
 from ui.editor.parts import EditTab
-from ui.editor.wiring import AT_ONCE, PRIVATE, run_inputs
-from ui.history.handlers import HistoryHandlers
-from ui.history.parts import HistoryTab
+from ui.editor.wiring import run_inputs
+
+
+def add_comparison(ctx: PageContext, edit_tab: EditTab, history: HistoryHooks) -> None:
+    """The Compare panel full width below the editor, the offer to reopen a comparison in
+    History's opened run, and the `/compare` endpoint."""
+    handlers = CompareHandlers(ctx)
+    with edit_tab.below_columns:
+        section = build_compare_section()
+    with history.below_actions:
+        offer = build_history_comparison()
+    compared = wire_compare(section, handlers, edit_tab, ctx.edit_queue)
+    history.relist(compared.then)
+    wire_history_comparison(offer, handlers, history.run_id)
+    build_and_wire_compare_api(handlers, ctx.edit_queue)
 
 
 def wire_compare(
     section: CompareSection,
     handlers: CompareHandlers,
     edit_tab: EditTab,
-    key_state: gr.State,
     edit_limit: dict[str, Any],
-    history_tab: HistoryTab,
-    history: HistoryHandlers,
-) -> None:
+) -> Any:
     """Compare runs the editor's inputs and settings with the panel's models and seeds; Stop
     keeps its cells not sent yet from being sent; the plan beside Compare reads the same inputs
     and changes with any of them."""
     inputs = {
-        **run_inputs(edit_tab, key_state), "grid_models": section.models,
+        **run_inputs(edit_tab), "grid_models": section.models,
         "grid_seeds": section.seeds,
     }  # fmt: skip
-    section.button.click(
+    compared = section.button.click(
         handlers.compare_from_page, inputs_kwargs=inputs,
         outputs=[section.status, section.grid, section.button, section.stop],
         show_progress="minimal", **edit_limit, **PRIVATE,
-    ).then(
-        history.list_history, **history_tab.listing(), **PRIVATE, **AT_ONCE
     )  # fmt: skip
     section.stop.click(
-        handlers.stop_comparison, None, [section.status, section.stop], **AT_ONCE, **PRIVATE
+        handlers.stop_comparison, None, [section.status, section.stop], **QUIET
     )
     triggers = [section.models, section.seeds, edit_tab.images, *edit_tab.controls.values()]
     gr.on(
         [control.change for control in triggers], handlers.plan, inputs_kwargs=inputs,
-        outputs=section.plan, **AT_ONCE, **PRIVATE,
+        outputs=section.plan, **QUIET,
     )  # fmt: skip
+    return compared
 
 
 def wire_history_comparison(
@@ -53,7 +70,7 @@ def wire_history_comparison(
 ) -> None:
     """An opened run offers its comparison; Open the comparison shows the grid (also the
     `/history_comparison` endpoint, which, like every history endpoint, takes no owner)."""
-    run_id.change(handlers.on_run_opened, run_id, [part.row, part.grid], **AT_ONCE, **PRIVATE)
+    run_id.change(handlers.on_run_opened, run_id, [part.row, part.grid], **QUIET)
     part.open.click(
         handlers.open_comparison, run_id, part.grid, api_name="history_comparison", **AT_ONCE
     )

@@ -1,4 +1,5 @@
-"""The signatures of the endpoints that take an edit's parameters (`/edit`, `/compare`).
+"""What the endpoints that take an edit's parameters (`/edit`, `/compare`) share: their hidden
+inputs, their signatures and docs, and how their arguments become EditParams.
 
 Derived from EditParams, so the API and the MCP tool show one argument per parameter, named and
 documented by the one definition; an endpoint leaves out the fields it takes otherwise (`/compare`
@@ -9,11 +10,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, get_args, get_type_hints
 
 import gradio as gr
 
-from client.params import DOC, PARAM_FIELDS, default_of
+from client import EditParams
+from client.params import DOC, JSON_TEXT, PARAM_FIELDS, default_of
+from ui.core.controls import parse_json_text
 
 KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
 IMAGES_ARGUMENT = inspect.Parameter("images", KEYWORD, annotation=list[str])
@@ -68,3 +72,69 @@ def expose(method: Callable, arguments: Sequence[inspect.Parameter], doc: str) -
         for name, parameter in signature.parameters.items()
         if parameter.annotation is not inspect.Parameter.empty
     }
+
+
+@dataclass
+class ApiInputs:
+    """Hidden inputs of an endpoint (`/edit`, `/compare`), one per parameter, named after the API
+    fields."""
+
+    images: gr.File
+    params: dict[str, gr.components.Component]
+    button: gr.Button
+
+
+def api_number(label: str, value: Any) -> gr.Number:
+    """A whole-number argument of /edit, handed over exactly as the caller sent it: gr.Number
+    would round 2.5 to 2, turn `true` into 1 and fail on NaN with an empty message, where the
+    validation names the problem ("n must be an integer from 1 to 6; got 2.5"). (An instance
+    override: a subclass of a Gradio component makes Gradio write a .pyi file beside it.)"""
+    number = gr.Number(label=label, value=value, precision=0)
+    number.preprocess = _as_sent  # type: ignore[method-assign]
+    return number
+
+
+def _as_sent(payload: Any) -> Any:
+    return payload
+
+
+def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiInputs:
+    """Invisible: the endpoint's arguments, one component per EditParams field by its type,
+    except the fields in `skip` (which `/compare` takes otherwise)."""
+    types = get_type_hints(EditParams)
+    with gr.Column(visible=False):
+        images = gr.File(label="images", file_count="multiple", file_types=["image"])
+        params: dict[str, Any] = {}
+        for spec in (spec for spec in PARAM_FIELDS if spec.name not in skip):
+            kind, default = types[spec.name], default_of(spec)
+            if kind is bool:
+                params[spec.name] = gr.Checkbox(label=spec.name, value=default)
+            elif int in (kind, *get_args(kind)):
+                params[spec.name] = api_number(spec.name, default)
+            else:
+                text = None if default in (None, "") else str(default)  # None: required
+                params[spec.name] = gr.Textbox(label=spec.name, value=text)
+        button = gr.Button(endpoint)
+    return ApiInputs(images, params, button)
+
+
+def params_from_api(arguments: dict[str, Any]) -> EditParams:
+    """The parameters an endpoint's arguments by name give (see api_value); raises what the
+    validation refuses."""
+    return EditParams(**{name: api_value(name, value) for name, value in arguments.items()})
+
+
+def api_value(name: str, value: Any) -> Any:
+    """An /edit argument as the parameter takes it: empty text means the default, `extra` is
+    JSON text, a whole number may arrive as a float (2.0). Nothing else is coerced: 2.5, true,
+    NaN or "abc" go to the validation as they are, and it says what is wrong."""
+    if FIELDS_BY_NAME[name].metadata.get(JSON_TEXT):
+        return parse_json_text(name, value)
+    if value is None or value == "":
+        return None if name == "seed" else default_of(FIELDS_BY_NAME[name])
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+FIELDS_BY_NAME = {spec.name: spec for spec in PARAM_FIELDS}

@@ -46,7 +46,7 @@ class Backend:
 
     @property
     def banner_key(self) -> str:
-        """The key in ui/texts.py of the banner that says where this app's runs go (in English
+        """The key in ui/core/texts.py of the banner that says where this app's runs go (in English
         and Chinese; a visitor's own key changes it for their page)."""
         return f"banner_{self.name}"
 

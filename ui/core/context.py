@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from history import HistoryStore
 from ui.core.backend import Backend
@@ -26,6 +27,12 @@ class PageContext:
     shared: ShareCopies = field(default_factory=ShareCopies)
     jobs: Jobs = field(default_factory=Jobs)
     session_usage: SessionUsage = field(default_factory=SessionUsage)
+
+    @property
+    def edit_queue(self) -> dict[str, Any]:
+        """Gradio's options that queue an event with the edits: at most MAX_CONCURRENT_RUNS
+        at once, in one group shared by Run, Compare and the endpoints."""
+        return {"concurrency_limit": self.config.max_concurrent_runs, "concurrency_id": "edit"}
 
     @property
     def shared_history(self) -> bool:

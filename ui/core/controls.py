@@ -28,7 +28,7 @@ from client.models import (
     model_spec,
 )
 from ui.core.config import UPLOAD_MAX_BYTES
-from ui.core.texts import text_in
+from ui.core.texts import say, text_in
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
@@ -241,3 +241,17 @@ def page_values(params: EditParams) -> dict[str, Any]:
         wire_format=params.wire_format or WIRE_FORMATS[0],
     )
     return {name: values[name] for name in CONTROL_NAMES}
+
+
+def takes_boxes(model: str, custom_model: str) -> bool:
+    return "bbox_list" in model_spec(selected_model(model, custom_model)).optional_fields
+
+
+def refusal_with_remedy(error: Exception, values: dict[str, Any], request: Any = None) -> str:
+    """The validation's message; when it refuses boxes to a model that takes none, it also says
+    how to give that model the boxes anyway (the panel's Mark button)."""
+    if getattr(error, "field", None) == "bbox_list" and not takes_boxes(
+        values.get("model") or "", values.get("custom_model") or ""
+    ):
+        return say(request, "boxes_refused", problem=error)
+    return str(error)

@@ -26,7 +26,7 @@ class Job:
     prompt: str
     model: str
     kind: str = "run"
-    """ "run", or "comparison" (ui/grid_events.py)."""
+    """ "run", or "comparison" (ui/comparison/handlers.py)."""
     started: float = field(default_factory=time.monotonic)
     stopped: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)

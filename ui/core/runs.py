@@ -109,7 +109,7 @@ class Runner:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
         Every key the run met is masked in what it records and returns. `stopped`, set while
         the service works, marks the run as stopped; what it answers is kept all the same.
-        `comparison` records the run as a cell of that comparison (ui/grid_events.py)."""
+        `comparison` records the run as a cell of that comparison (ui/comparison/handlers.py)."""
         stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))

@@ -82,7 +82,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "results": ("Results", "结果"),
     "use_as_input": ("Use as input", "用作输入"),
     "add_to_inputs": ("Add to inputs", "加入输入"),
-    # region boxes (ui/region_layout.py, ui/region_events.py)
+    # region boxes (ui/regions/parts.py, ui/regions/handlers.py)
     "region_panel": ("Region boxes", "区域框"),
     "region_image": ("Draw on", "画在"),
     "undo_box": ("Undo last box", "撤销上一个框"),
@@ -195,7 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已撤销：该链接不再显示这次运行的任何内容。",
     ),
     "copied": ("Copied into your editor and your History.", "已复制到你的编辑器和你的历史中。"),
-    # comparing models × seeds (ui/grid_layout.py, ui/grid_view.py)
+    # comparing models × seeds (ui/comparison/parts.py, ui/comparison/view.py)
     "grid_panel": ("Compare models × seeds", "对比模型 × 种子"),
     "grid_models": ("Models (the grid's rows)", "模型（网格的行）"),
     "grid_seeds": ("Seeds (the grid's columns)", "种子（网格的列）"),
@@ -304,7 +304,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "appears in History, marked stopped.",
         "■ **已停止。** 如果服务已经开始，它返回的结果仍会保留，并在历史中标为已停止。",
     ),
-    # usage: images made and their estimated cost (ui/usage.py)
+    # usage: images made and their estimated cost (ui/core/usage.py)
     "image_count": ("{count} images", "{count} 张图片"),
     "one_image": ("1 image", "1 张图片"),
     "run_count": ("{count} runs", "{count} 次运行"),

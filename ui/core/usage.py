@@ -1,6 +1,6 @@
 """Usage in words: what a run will make, and what a run, the session and the history made.
 
-Pure functions of counts (history.Usage), the configured prices (ui/prices.py) and a language,
+Pure functions of counts (history.Usage), the configured prices (ui/core/prices.py) and a language,
 so any part of the page (the editor's Run, a comparison of several runs) can say "Will make 8
 images (≈ $0.68)" the same way. Without prices only images are counted; a model without a
 price is named, never priced at zero.
@@ -9,10 +9,17 @@ price is named, never priced at zero.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from history import Usage
 from ui.core.prices import Prices
+from ui.core.session_usage import session_of
+from ui.core.texts import language_of
 from ui.core.texts import text_in as words
+
+if TYPE_CHECKING:
+    from ui.core.context import PageContext
+    from ui.core.runs import RunOutcome
 
 
 def requested_images(n: float | None) -> int:
@@ -101,4 +108,24 @@ def history_usage_text(history: Usage, prices: Prices, language: str, shared: bo
         runs=runs_text(history.runs, language),
         cost=cost_text(history.images_by_model, prices, language, words(language, "at_prices")),
         models=f" · {by_model}" if by_model else "",
+    )
+
+
+def usage_after_run(ctx: PageContext, outcome: RunOutcome, request: Any) -> str:
+    """The status line's usage part (after a blank line): this run, this session, the history."""
+    return usage_after(ctx, Usage().plus(outcome.params.model, len(outcome.output_paths)), request)
+
+
+def usage_after(ctx: PageContext, made: Usage, request: Any, this: str = "this_run") -> str:
+    """The usage part after what one click `made`: a run, or (`this`: "this_comparison") the
+    cells of a comparison."""
+    owner = ctx.owner(request)
+    return "\n\n" + status_usage_text(
+        run=made,
+        session=ctx.session_usage.of(session_of(request, owner.id)),
+        history=ctx.store.usage(ctx.visible_to(owner)),
+        prices=ctx.config.prices,
+        language=language_of(request),
+        shared=ctx.shared_history,
+        this=this,
     )

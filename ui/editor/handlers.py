@@ -1,7 +1,7 @@
 """Handlers of the Edit tab and of the `/edit` API endpoint: plain functions over PageContext.
 
 The Run button's handler and its validator receive the editor's values as keywords named after
-the controls (ui/editor.py CONTROL_NAMES, plus `images` and `key`); they turn them into
+the controls (ui/core/controls.py CONTROL_NAMES, plus `images` and `key`); they turn them into
 EditParams, call the runner and turn its outcome into component updates. Problems found before
 sending are shown next to their field (page) or raised as gr.Error (API); a failed run shows the
 client's message and is kept in the history.
@@ -16,9 +16,15 @@ import gradio as gr
 
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
 from client.models import DEFAULT_SIZE
-from client.params import JSON_TEXT, PARAM_FIELDS, default_of
 from client.validation import image_count_problem
-from ui.core.api_inputs import IMAGES_ARGUMENT, called_with, expose, param_arguments, param_docs
+from ui.core.api_inputs import (
+    IMAGES_ARGUMENT,
+    called_with,
+    expose,
+    param_arguments,
+    param_docs,
+    params_from_api,
+)
 from ui.core.backend import VisitorKey
 from ui.core.context import PageContext
 from ui.core.controls import (
@@ -26,20 +32,19 @@ from ui.core.controls import (
     CUSTOM_SIZE,
     model_limits_text,
     params_from_page,
-    parse_json_text,
     prompt_counter,
+    refusal_with_remedy,
     selected_model,
     size_choices,
 )
 from ui.core.events import refused
+from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job
 from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say
-from ui.editor.inputs import gallery_paths
+from ui.core.usage import usage_after_run
 from ui.editor.slider import aligned_pair
-from ui.regions.handlers import refusal_with_remedy
-from ui.usage.handlers import usage_after_run
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
 """Validation errors whose field is a part of a control rather than the control's own name."""
@@ -105,7 +110,7 @@ def on_size_change(choice: str) -> tuple:
 
 def reuse_seed(used_seed: str | None) -> tuple:
     if not used_seed:
-        return refused("Run an edit first: its seed can then be reused.", 2)
+        return refused("Run an edit first: its seed can then be reused.")
     return gr.update(value=str(used_seed)), gr.update(value=False)
 
 
@@ -295,26 +300,6 @@ class EditorHandlers:
         )
 
 
-def params_from_api(arguments: dict[str, Any]) -> EditParams:
-    """The parameters an endpoint's arguments by name give (see api_value); raises what the
-    validation refuses."""
-    return EditParams(**{name: api_value(name, value) for name, value in arguments.items()})
-
-
-def api_value(name: str, value: Any) -> Any:
-    """An /edit argument as the parameter takes it: empty text means the default, `extra` is
-    JSON text, a whole number may arrive as a float (2.0). Nothing else is coerced: 2.5, true,
-    NaN or "abc" go to the validation as they are, and it says what is wrong."""
-    if FIELDS_BY_NAME[name].metadata.get(JSON_TEXT):
-        return parse_json_text(name, value)
-    if value is None or value == "":
-        return None if name == "seed" else default_of(FIELDS_BY_NAME[name])
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-FIELDS_BY_NAME = {spec.name: spec for spec in PARAM_FIELDS}
 
 
 expose(

@@ -14,31 +14,7 @@ import gradio as gr
 from client.validation import image_count_problem
 from ui.core.controls import selected_model
 from ui.core.events import refused
-from ui.regions.geometry import is_marked
-
-
-def gallery_paths(value: Any) -> list[str]:
-    """File paths from a Gallery or File value (tuples, dicts, paths)."""
-    paths = []
-    for item in value or []:
-        if isinstance(item, tuple | list):
-            item = item[0]
-        if isinstance(item, dict):
-            item = item.get("path") or (item.get("image") or {}).get("path")
-        path = getattr(item, "path", item)
-        if path:
-            paths.append(str(path))
-    return paths
-
-
-def numbered(paths: list[str]) -> list[tuple[str, str]]:
-    """The gallery value that shows `paths` as Image 1, Image 2 (marked), ..."""
-    return [(path, caption(position, path)) for position, path in enumerate(paths, start=1)]
-
-
-def caption(position: int, path: str) -> str:
-    """An input's caption: its place, and whether it is a copy with region boxes drawn in."""
-    return f"Image {position} (marked)" if is_marked(path) else f"Image {position}"
+from ui.core.gallery import caption, gallery_paths, numbered
 
 
 def renumber(images: Any) -> Any:
@@ -60,7 +36,7 @@ def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str
     """The list with the selected image moved `step` places (kept within the list)."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        return refused("Click an input image first, then move it.", 2)
+        return refused("Click an input image first, then move it.")
     target = min(max(index + step, 0), len(paths) - 1)
     paths.insert(target, paths.pop(index))
     return numbered(paths), target
@@ -69,14 +45,14 @@ def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str
 def remove(images: Any, index: int | None) -> tuple[list[tuple[str, str]], None]:
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        return refused("Click the input image to remove first.", 2)
+        return refused("Click the input image to remove first.")
     del paths[index]
     return numbered(paths), None
 
 
 def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:
     if not paths:
-        return refused("Run an edit first, then pick a result to use.", 1)
+        return refused("Run an edit first, then pick a result to use.")
     return numbered([paths[min(index, len(paths) - 1)]])
 
 
@@ -84,9 +60,9 @@ def add_to_inputs(
     images: Any, paths: list[str], index: int, choice: str, custom: str
 ) -> list[tuple[str, str]]:
     if not paths:
-        return refused("Run an edit first, then pick a result to add.", 1)
+        return refused("Run an edit first, then pick a result to add.")
     current = gallery_paths(images)
     problem = image_count_problem(selected_model(choice, custom), len(current) + 1)
     if problem:
-        return refused(f"{problem} Remove one first.", 1)
+        return refused(f"{problem} Remove one first.")
     return numbered([*current, paths[min(index, len(paths) - 1)]])

@@ -1,20 +1,18 @@
-"""The page's parts, top to bottom as the user sees them; each builder returns its named components.
+"""The Edit tab's parts, top to bottom as the user sees them, and the page's header.
 
 The editor keeps one control per parameter of `EditParams`, in `EditTab.controls` under the
-parameter's name (plus the helper controls of ui/editor.py), so handlers read and restore values
-by name. The `/edit` API's hidden inputs are derived from the same definition. Events are wired
-in ui/wiring.py.
+parameter's name (plus the helper controls of ui/core/controls.py), so handlers read and restore
+values by name. Two slots take guests' panels: under Run (Region boxes) and full width below the
+editor's two columns (Compare). Events are wired in wiring.py beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, get_args, get_type_hints
+from typing import Any
 
 import gradio as gr
 
-from client import EditParams
 from client.models import (
     DEFAULT_MODEL,
     DEFAULT_SIZE,
@@ -24,9 +22,7 @@ from client.models import (
     WIRE_FORMATS,
     model_spec,
 )
-from client.params import PARAM_FIELDS, default_of
 from examples import EXAMPLES
-from ui.comparison.parts import CompareSection, build_compare_section
 from ui.core.controls import (
     CONTROL_NAMES,
     CUSTOM_CHOICE,
@@ -35,7 +31,6 @@ from ui.core.controls import (
     size_choices,
 )
 from ui.core.texts import label
-from ui.regions.parts import RegionPanel, build_region_panel
 
 
 @dataclass
@@ -46,7 +41,8 @@ class EditTab:
     move_right: gr.Button
     remove_input: gr.Button
     input_selected: gr.State
-    regions: RegionPanel
+    below_run: gr.Column
+    """A slot under Run and its status line (which stay in view): the Region boxes panel."""
     prompt_count: gr.Markdown
     controls: dict[str, gr.components.Component]
     """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
@@ -55,6 +51,8 @@ class EditTab:
     key_button: gr.Button
     forget_button: gr.Button
     key_status: gr.Markdown
+    key_state: gr.State
+    """The visitor's own pasted key (a VisitorKey), kept in the session's server state."""
     run: gr.Button
     stop: gr.Button
     status: gr.Markdown
@@ -69,12 +67,13 @@ class EditTab:
     run_inputs: gr.State
     """The inputs the shown results were made from (the slider compares against them)."""
     selected: gr.State
-    comparison: CompareSection
-    """The Compare panel (models × seeds), full width below the editor's two columns."""
+    below_columns: gr.Column
+    """A slot full width below the editor's two columns: the Compare panel (its grid needs the
+    room)."""
     examples: gr.Examples | None = None
     """Filled after the tab is built (its rows name the tab's controls)."""
     plan: gr.Markdown | None = None
-    """Under Run: what the run will make and its estimated cost (ui/usage_wiring.py)."""
+    """Under Run: what the run will make and its estimated cost (ui/usage/wiring.py)."""
 
     def start_outputs(self) -> list[Any]:
         """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
@@ -92,16 +91,6 @@ class EditTab:
         ]  # fmt: skip
 
 
-@dataclass
-class ApiInputs:
-    """Hidden inputs of an endpoint (`/edit`, `/compare`), one per parameter, named after the API
-    fields."""
-
-    images: gr.File
-    params: dict[str, gr.components.Component]
-    button: gr.Button
-
-
 def build_header(banner_key: str) -> gr.Markdown:
     """The title and the backend banner (which backend this visitor's runs go to)."""
     gr.Markdown(label("title"))
@@ -116,9 +105,9 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
                 parts = _build_inputs(wire_format)
             with gr.Column(scale=6, min_width=320):
                 parts.update(_build_outputs())
-                tab = EditTab(**parts, comparison=None)  # filled below the two columns
+                tab = EditTab(**parts, below_columns=None)  # made below the two columns
                 tab.examples = build_examples(tab)
-        tab.comparison = build_compare_section()  # full width: the grid needs the room
+        tab.below_columns = gr.Column()
     return tab
 
 
@@ -144,10 +133,10 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         stop = gr.Button(
             label("stop"), variant="stop", elem_id="stop-button", visible=False, scale=1
         )
-        # beside Run, so the status line stays right under it: ui/usage_wiring.py fills it
+        # beside Run, so the status line stays right under it: ui/usage/wiring.py fills it
         plan = gr.Markdown(elem_id="run-plan")
     status = gr.Markdown(label("ready"), elem_id="run-status")
-    regions = build_region_panel()  # below Run and its status line, which stay in view
+    below_run = gr.Column()
     with gr.Row():
         c["model"] = gr.Dropdown(
             [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,
@@ -162,7 +151,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     return {
         "images": images, "input_notes": input_notes, "move_left": move_left,
         "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
-        "regions": regions,
+        "below_run": below_run,
         "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
         "run": run, "stop": stop, "status": status, "plan": plan, **parts,
     }  # fmt: skip
@@ -226,6 +215,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     return {
         "reuse_seed": reuse_seed, "key_box": key_box, "key_button": key_button,
         "forget_button": forget_button, "key_status": key_status,
+        "key_state": gr.State(None),
     }  # fmt: skip
 
 
@@ -279,35 +269,3 @@ def _build_outputs() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def api_number(label: str, value: Any) -> gr.Number:
-    """A whole-number argument of /edit, handed over exactly as the caller sent it: gr.Number
-    would round 2.5 to 2, turn `true` into 1 and fail on NaN with an empty message, where the
-    validation names the problem ("n must be an integer from 1 to 6; got 2.5"). (An instance
-    override: a subclass of a Gradio component makes Gradio write a .pyi file beside it.)"""
-    number = gr.Number(label=label, value=value, precision=0)
-    number.preprocess = _as_sent  # type: ignore[method-assign]
-    return number
-
-
-def _as_sent(payload: Any) -> Any:
-    return payload
-
-
-def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiInputs:
-    """Invisible: the endpoint's arguments, one component per EditParams field by its type,
-    except the fields in `skip` (which `/compare` takes otherwise)."""
-    types = get_type_hints(EditParams)
-    with gr.Column(visible=False):
-        images = gr.File(label="images", file_count="multiple", file_types=["image"])
-        params: dict[str, Any] = {}
-        for spec in (spec for spec in PARAM_FIELDS if spec.name not in skip):
-            kind, default = types[spec.name], default_of(spec)
-            if kind is bool:
-                params[spec.name] = gr.Checkbox(label=spec.name, value=default)
-            elif int in (kind, *get_args(kind)):
-                params[spec.name] = api_number(spec.name, default)
-            else:
-                text = None if default in (None, "") else str(default)  # None: required
-                params[spec.name] = gr.Textbox(label=spec.name, value=text)
-        button = gr.Button(endpoint)
-    return ApiInputs(images, params, button)

@@ -1,4 +1,4 @@
-"""Which handler answers which event: the page's parts (ui/layout.py) joined to their handlers.
+"""Which handler answers which event of the Edit tab: its parts joined to its handlers.
 
 The Run button and its validator take the editor's controls as keywords by name (Gradio's
 `inputs_kwargs`), so no handler depends on the order of a list of components. Edits share one
@@ -11,56 +11,60 @@ from typing import Any
 
 import gradio as gr
 
+from ui.core.api_inputs import ApiInputs, build_api_inputs
+from ui.core.context import PageContext
+from ui.core.events import PRIVATE, QUIET, SAYS_WHY
+from ui.core.page import EditorTarget
 from ui.editor import handlers as ev
 from ui.editor import inputs
 from ui.editor.handlers import EditorHandlers
-from ui.editor.parts import ApiInputs, EditTab
-from ui.history.handlers import HistoryHandlers, pick_run
-from ui.history.parts import HistoryTab
-
-PRIVATE = {"api_visibility": "private"}
-AT_ONCE = {"queue": False}
-"""History events bypass Gradio's queue: its size bound counts every waiting event, so a queue
-full of edits would otherwise refuse the history list, opening, restoring and deleting runs."""
-SAYS_WHY = {"show_progress": "hidden"}
-"""A small page action whose refusal (gr.Error) the person must read: queued, since Gradio shows
-an error of an event that bypasses its queue only as a red "Error" on the outputs, unexplained."""
-CLICK_DOWNLOAD_JS = "() => document.querySelector('#run-download-file')?.click()"
-SHOW_DETAIL_JS = (
-    "() => setTimeout(() => document.querySelector('#run-detail-panel')"
-    "?.scrollIntoView({behavior: 'smooth', block: 'start'}), 50)"
-)
+from ui.editor.parts import EditTab
 
 
-def run_inputs(tab: EditTab, key_state: gr.State) -> dict[str, Any]:
+def run_inputs(tab: EditTab) -> dict[str, Any]:
     """The Run event's inputs by keyword: the images, every control by name, the visitor key."""
-    return {"images": tab.images, **tab.controls, "key": key_state}
+    return {"images": tab.images, **tab.controls, "key": tab.key_state}
 
 
 def chain_run(
     start: Any,
     tab: EditTab,
     editor: EditorHandlers,
-    key_state: gr.State,
     edit_limit: dict[str, Any],
 ) -> gr.events.Dependency:
     """Run's two steps after `start` (Run's click, or Run again's restore): at once, the
     refusal or the busy Run; then, queued with the other edits, the run itself."""
     begin = start(
-        editor.start_run, inputs_kwargs=run_inputs(tab, key_state),
-        outputs=tab.start_outputs(), **AT_ONCE, **PRIVATE,
+        editor.start_run, inputs_kwargs=run_inputs(tab),
+        outputs=tab.start_outputs(), **QUIET,
     )  # fmt: skip
     return begin.then(
-        editor.run_from_page, inputs_kwargs=run_inputs(tab, key_state),
+        editor.run_from_page, inputs_kwargs=run_inputs(tab),
         outputs=tab.run_outputs(), validator=editor.validate_page, show_progress="minimal",
         **edit_limit, **PRIVATE,
     )  # fmt: skip
 
 
+def wire_editor(
+    ctx: PageContext, tab: EditTab, banner: gr.Markdown, tabs: gr.Tabs
+) -> tuple[EditorTarget, gr.events.Dependency]:
+    """The Edit tab's events and the `/edit` endpoint; returns the editor as History and a
+    shared run fill it, and the run step (History lists itself again after it)."""
+    editor = EditorHandlers(ctx)
+    run_step = wire_edit(tab, editor, banner, gr.State(ctx.backend.banner_key), ctx.edit_queue)
+    wire_api(build_api_inputs(), tab, editor, ctx.edit_queue)
+    target = EditorTarget(
+        images=tab.images,
+        controls=tab.controls,
+        tabs=tabs,
+        run_after=lambda trigger: chain_run(trigger, tab, editor, ctx.edit_queue),
+    )
+    return target, run_step
+
+
 def wire_edit(
     tab: EditTab,
     editor: EditorHandlers,
-    key_state: gr.State,
     banner: gr.Markdown,
     app_banner: gr.State,
     edit_limit: dict[str, Any],
@@ -68,23 +72,20 @@ def wire_edit(
     """The Edit tab's events; returns the run step so History can refresh after it."""
     _wire_controls(tab, editor)
     _wire_inputs(tab)
-    run_step = chain_run(tab.run.click, tab, editor, key_state, edit_limit)
+    run_step = chain_run(tab.run.click, tab, editor, edit_limit)
     tab.stop.click(
         editor.stop_run, None, [tab.status, tab.run, tab.stop], cancels=[run_step],
-        **AT_ONCE, **PRIVATE,
+        **QUIET,
     )  # fmt: skip
     c = tab.controls
     tab.key_button.click(
         ev.set_visitor_key, [tab.key_box, app_banner],
-        [key_state, tab.key_box, tab.key_status, banner], **AT_ONCE, **PRIVATE,
+        [tab.key_state, tab.key_box, tab.key_status, banner], **QUIET,
     )  # fmt: skip
     tab.forget_button.click(
-        ev.forget_visitor_key, app_banner, [key_state, tab.key_status, banner], **AT_ONCE,
-        **PRIVATE,
+        ev.forget_visitor_key, app_banner, [tab.key_state, tab.key_status, banner], **QUIET,
     )  # fmt: skip
-    tab.reuse_seed.click(
-        ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **SAYS_WHY, **PRIVATE
-    )
+    tab.reuse_seed.click(ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **SAYS_WHY)
     return run_step
 
 
@@ -92,34 +93,34 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     """Controls that follow each other: the prompt's counter, the model's limits and sizes
     (its warnings about the inputs recomputed), a custom size's fields."""
     c = tab.controls
-    c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **AT_ONCE, **PRIVATE)
+    c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **QUIET)
     notes = {"inputs": [tab.images, c["model"], c["custom_model"]], "outputs": tab.input_notes}
     c["model"].change(
         ev.on_model_change, [c["model"], c["custom_model"], c["n"], c["size"]],
-        [c["custom_model"], c["n"], c["size"], tab.input_notes], **AT_ONCE, **PRIVATE,
+        [c["custom_model"], c["n"], c["size"], tab.input_notes], **QUIET,
     ).then(editor.on_images_change, **notes, **PRIVATE)  # fmt: skip
     c["custom_model"].blur(editor.on_images_change, **notes, **PRIVATE)
-    c["size"].change(ev.on_size_change, c["size"], [c["width"], c["height"]], **AT_ONCE, **PRIVATE)
+    c["size"].change(ev.on_size_change, c["size"], [c["width"], c["height"]], **QUIET)
     tab.images.change(editor.on_images_change, **notes, **PRIVATE)
     if tab.examples is not None:  # an example's pictures arrive without numbers or notes
         tab.examples.load_input_event.then(
-            inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE
+            inputs.renumber, tab.images, tab.images, **QUIET
         ).then(editor.on_images_change, **notes, **PRIVATE)
 
 
 def _wire_inputs(tab: EditTab) -> None:
     """The inputs' numbering and tools, and the results' selection, slider and reuse."""
     c = tab.controls
-    tab.images.change(inputs.renumber, tab.images, tab.images, **AT_ONCE, **PRIVATE)
+    tab.images.change(inputs.renumber, tab.images, tab.images, **QUIET)
 
-    tab.images.select(inputs.picked, None, tab.input_selected, **AT_ONCE, **PRIVATE)
+    tab.images.select(inputs.picked, None, tab.input_selected, **QUIET)
     selection = {"inputs": [tab.images, tab.input_selected],
                  "outputs": [tab.images, tab.input_selected]}  # fmt: skip
-    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **SAYS_WHY, **PRIVATE)
-    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **SAYS_WHY, **PRIVATE)
-    tab.remove_input.click(inputs.remove, **selection, **SAYS_WHY, **PRIVATE)
+    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **SAYS_WHY)
+    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **SAYS_WHY)
+    tab.remove_input.click(inputs.remove, **selection, **SAYS_WHY)
     tab.results.select(
-        ev.selected_result, tab.result_paths, tab.selected, **AT_ONCE, **PRIVATE
+        ev.selected_result, tab.result_paths, tab.selected, **QUIET
     ).then(
         ev.compare_selected, [tab.run_inputs, tab.result_paths, tab.selected], tab.compare,
         **PRIVATE,
@@ -134,91 +135,6 @@ def _wire_inputs(tab: EditTab) -> None:
     )  # fmt: skip
 
 
-def wire_history(
-    demo: gr.Blocks,
-    page: HistoryTab,
-    history: HistoryHandlers,
-    edit_tab: EditTab,
-    editor: EditorHandlers,
-    key_state: gr.State,
-    tabs: gr.Tabs,
-    edit_limit: dict[str, Any],
-) -> None:
-    listing = page.listing()
-    demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
-    page.refresh.click(history.list_history, **listing, **PRIVATE, **AT_ONCE)
-    page.search.input(
-        history.list_history, **listing, trigger_mode="always_last", **PRIVATE, **AT_ONCE
-    )
-    page.search.submit(history.list_history, **listing, **PRIVATE, **AT_ONCE)
-    page.model_filter.change(history.list_history, **listing, **PRIVATE, **AT_ONCE)
-    page.more.click(
-        history.more_history, [page.search, page.model_filter, page.shown_runs],
-        page.list_outputs(), **PRIVATE, **AT_ONCE,
-    )  # fmt: skip
-    page.gallery.select(pick_run, page.shown_runs, page.run_id, **PRIVATE, **AT_ONCE)
-    page.run_id.change(
-        history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
-    ).then(None, js=SHOW_DETAIL_JS)
-    _wire_run_actions(page, history, edit_tab, editor, key_state, tabs, edit_limit, listing)
-    _wire_finished_runs(demo, page, history, tabs, listing)
-
-
-def _wire_run_actions(
-    page: HistoryTab,
-    history: HistoryHandlers,
-    edit_tab: EditTab,
-    editor: EditorHandlers,
-    key_state: gr.State,
-    tabs: gr.Tabs,
-    edit_limit: dict[str, Any],
-    listing: dict[str, Any],
-) -> None:
-    """Restore, Run again (then the list again: `listing`), Download, and Delete with its
-    second step."""
-    restore_outputs = [edit_tab.images, *edit_tab.controls.values(), tabs]
-    page.restore.click(
-        history.restore_run, page.run_id, restore_outputs, api_name="history_restore", **AT_ONCE
-    )
-    restored = page.run_again.click(
-        history.restore_run, page.run_id, restore_outputs, **PRIVATE, **AT_ONCE
-    )
-    chain_run(restored.success, edit_tab, editor, key_state, edit_limit).then(
-        history.list_history, **listing, **PRIVATE, **AT_ONCE
-    )
-    page.download.click(
-        history.export_run, page.run_id, [page.download_file, page.export_path], **PRIVATE,
-        **AT_ONCE,
-    ).then(None, js=CLICK_DOWNLOAD_JS).then(
-        history.remove_export, page.export_path, None, **PRIVATE, **AT_ONCE
-    )  # fmt: skip
-    page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **AT_ONCE, **PRIVATE)
-    page.cancel_delete.click(
-        lambda: gr.update(visible=False), None, page.confirm_row, **AT_ONCE, **PRIVATE
-    )
-    page.confirm_delete.click(
-        history.delete_run, [page.run_id, page.search, page.model_filter],
-        [*page.list_outputs(), page.detail, page.run_id, page.confirm_row],
-        api_name="history_delete", **AT_ONCE,
-    )  # fmt: skip
-
-
-def _wire_finished_runs(
-    demo: gr.Blocks, page: HistoryTab, history: HistoryHandlers, tabs: gr.Tabs, listing: dict
-) -> None:
-    """After a reload during a run: watch it, list it when it ends, offer to open it."""
-    notice = [page.notice_row, page.finished_notice, page.finished_run, page.since, page.poll]
-    demo.load(history.watch_runs, None, notice, **AT_ONCE, **PRIVATE)
-    page.poll.tick(
-        history.poll_runs, [page.search, page.model_filter, page.since],
-        [*page.list_outputs(), *notice], **AT_ONCE, **PRIVATE,
-    )  # fmt: skip
-    page.reopen.click(
-        history.reopen, page.finished_run, [page.run_id, tabs, page.notice_row], **AT_ONCE,
-        **PRIVATE,
-    )  # fmt: skip
-
-
 def wire_api(api: ApiInputs, edit_tab: EditTab, editor: EditorHandlers, edit_limit: dict) -> None:
     """The `/edit` endpoint (and MCP tool); no history refresh: an API caller has no page."""
     api.button.click(
@@ -226,3 +142,4 @@ def wire_api(api: ApiInputs, edit_tab: EditTab, editor: EditorHandlers, edit_lim
         outputs=[edit_tab.results, edit_tab.status, edit_tab.metadata], api_name="edit",
         **edit_limit,
     )  # fmt: skip
+

@@ -7,16 +7,16 @@ argument, so calling these endpoints through the API with someone else's run id 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from client import EditParams
 from client.models import MODELS
 from history import RunDetail, RunSummary, export_zip, remove_export
 from ui.core.context import PageContext
-from ui.core.controls import CONTROL_NAMES, page_values
+from ui.core.gallery import numbered
+from ui.core.page import EditorTarget
+from ui.core.run_words import detail_markdown
 from ui.core.texts import say
 
 PAGE_SIZE = 50
@@ -73,49 +73,12 @@ def run_files(run: RunDetail) -> list[str]:
     return files + ([run.thumbnail_path] if run.thumbnail_path else [])
 
 
-def numbered(paths: list[Path] | list[str]) -> list[tuple[str, str]]:
-    """Gallery items of a run's inputs, numbered as the editor numbers them."""
-    return [(str(path), f"Image {i}") for i, path in enumerate(paths, start=1)]
-
-
-def editor_values(run: RunDetail) -> tuple:
-    """A run's inputs and every parameter, seed included, as the editor takes them: the input
-    images, then the editor's controls in CONTROL_NAMES order, then the Edit tab."""
-    values = page_values(EditParams.from_dict(run.params))
-    return (
-        [str(path) for path in run.input_paths],
-        *(values[name] for name in CONTROL_NAMES),
-        gr.Tabs(selected="edit"),
-    )
-
-
-def detail_markdown(run: RunDetail) -> str:
-    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created_at))
-    lines = [f"**{run.status.upper()}** · {run.model} · {when} · {run.backend}"]
-    if run.owner_label:
-        lines[0] += f" · by {run.owner_label}"
-    lines.append(f"**Prompt:** {run.prompt}")
-    if run.negative_prompt:
-        lines.append(f"**Negative prompt:** {run.negative_prompt}")
-    revised = next((text for text in run.revised_prompts if text), None)
-    if revised:
-        lines.append(f"**Revised prompt:** {revised}")
-    timing = f"{run.elapsed_s:.1f} s" if run.elapsed_s is not None else "unknown"
-    lines.append(
-        f"Seed `{run.seed}` · {len(run.output_paths)} of {run.requested_n} images · {timing}"
-        + (f" · request `{run.request_id}`" if run.request_id else "")
-    )
-    if run.error:
-        lines.append(f"**Error:** {run.error}")
-    lines += [f"- {note}" for note in run.notes]
-    return "\n\n".join(lines)
-
-
 class HistoryHandlers:
     """The History tab's handlers, bound to the page's context."""
 
-    def __init__(self, ctx: PageContext) -> None:
+    def __init__(self, ctx: PageContext, editor: EditorTarget) -> None:
         self.ctx = ctx
+        self.editor = editor
 
     def _page(self, request: Any, search: str, model: str, before: str | None):
         owner = self.ctx.owner(request)
@@ -192,7 +155,7 @@ class HistoryHandlers:
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
-        return editor_values(run)
+        return self.editor.restore(run)
 
     def delete_run(self, run_id: str, search: str, model: str, request: gr.Request):
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""

@@ -1,7 +1,7 @@
 """The History tab's parts: search as you type, entries that say what each run was, one run's
-detail with its actions (Delete asks once more; Share's panel is ui/share_layout.py), and the
-notice of a run that finished while the page was away. Wired in ui/wiring.py; handlers in
-ui/history_events.py.
+detail with its actions (Delete asks once more; Share's panel is ui/share/parts.py), and the
+notice of a run that finished while the page was away. Wired in ui/editor/wiring.py; handlers in
+ui/history/handlers.py.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from typing import Any
 
 import gradio as gr
 
-from ui.comparison.parts import HistoryComparison, build_history_comparison
 from ui.core.texts import label
 from ui.history.handlers import ALL_MODELS, MODEL_FILTERS
-from ui.share.parts import SharePanel, build_share_button, build_share_panel
 
 
 @dataclass
@@ -46,11 +44,13 @@ class HistoryTab:
     confirm_row: gr.Row
     confirm_delete: gr.Button
     cancel_delete: gr.Button
-    share: SharePanel
-    comparison: HistoryComparison
+    actions: gr.Row
+    """A slot in the opened run's row of actions, before Delete: Share."""
+    below_actions: gr.Column
+    """A slot under the opened run's actions: Share's panel, the run's comparison."""
     poll: gr.Timer
-    usage: gr.Markdown | None = None
-    """Above the list: the images the history made and their cost (ui/usage_wiring.py)."""
+    above_list: gr.Column | None = None
+    """A slot above the list: the images the history made and their cost."""
 
     def list_outputs(self) -> list[Any]:
         return [self.gallery, self.shown_runs, self.more, self.empty]
@@ -86,7 +86,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
                 MODEL_FILTERS, value=ALL_MODELS, label=label("model"), scale=1, min_width=140
             )
             refresh = gr.Button(label("refresh"), scale=0, min_width=80)
-        usage = gr.Markdown(elem_id="history-usage")  # images made: ui/usage_wiring.py
+        above_list = gr.Column()
         gallery = gr.Gallery(
             label=label("past_runs"), columns=4, height="auto", allow_preview=False,
             object_fit="cover", elem_id="history-gallery",
@@ -100,7 +100,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
         finished_run=gr.State(None), since=gr.State(None),
         gallery=gallery, empty=empty, more=more, shown_runs=gr.State([]), run_id=run_id,
         detail=detail, export_path=gr.State(None), poll=gr.Timer(3.0, active=False),
-        usage=usage, **parts,
+        above_list=above_list, **parts,
     )  # fmt: skip
 
 
@@ -111,7 +111,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             restore = gr.Button(label("restore"))
             run_again = gr.Button(label("run_again"), variant="primary")
             download = gr.Button(label("download"))
-            share = build_share_button()
+            actions = gr.Row()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
             gr.Markdown(label("confirm_question"))
@@ -119,8 +119,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
                 label("confirm_delete"), variant="stop", scale=0, min_width=140
             )
             cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
-        share_panel = build_share_panel(share)
-        comparison = build_history_comparison()
+        below_actions = gr.Column()
         with gr.Row():
             detail_inputs = gr.Gallery(
                 label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
@@ -138,5 +137,5 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
         "run_again": run_again, "download": download, "download_file": download_file,
         "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
-        "cancel_delete": cancel_delete, "share": share_panel, "comparison": comparison,
+        "cancel_delete": cancel_delete, "actions": actions, "below_actions": below_actions,
     }  # fmt: skip

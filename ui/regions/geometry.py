@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageOps
 from client.images import upright_size
 from client.validation import is_box
 from ui.core.controls import json_text
+from ui.core.gallery import MARKED_PREFIX
 
 Box = list[int]
 BoxList = list[list[Box]]
@@ -37,8 +38,7 @@ hundred pixels high, and a tag as big as a photo's would cover its boxes."""
 MARK_COLOUR = (255, 0, 0)
 MIN_BOX_SIDE = 2
 """Two clicks closer than this (in the input's pixels) make no box: a double click, not a region."""
-MARKED_PREFIX = "marked-"
-"""File names of marked copies start so (ui/inputs.py captions them "Image N (marked)")."""
+"""File names of marked copies start so (ui/core/gallery.py captions them "Image N (marked)")."""
 
 
 def source_size(path: str | Path) -> tuple[int, int]:
@@ -246,6 +246,3 @@ def marked_copy(path: str | Path, boxes: Sequence[Box], folder: Path) -> Path:
     target.write_bytes(data)  # named by its content: two visitors never share a name
     return target
 
-
-def is_marked(path: str | Path) -> bool:
-    return Path(path).name.startswith(MARKED_PREFIX)

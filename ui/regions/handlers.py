@@ -1,6 +1,6 @@
 """Handlers of the Region boxes panel: plain functions from the editor's values to updates.
 
-Every handler that changes boxes writes the editor's `bbox_list` text (ui/regions.py does the
+Every handler that changes boxes writes the editor's `bbox_list` text (geometry.py does the
 geometry); `redraw` alone paints the preview and its note, from that text, so boxes typed, drawn
 or restored from History look the same. Marking writes the boxes into a copy of the input for a
 model that takes no `bbox_list`, and the copy replaces the input: what is sent is what is shown.
@@ -14,21 +14,16 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from client import model_spec
-from ui.core.controls import selected_model
+from ui.core.controls import selected_model, takes_boxes
 from ui.core.events import refused
+from ui.core.gallery import gallery_paths, is_marked, numbered
 from ui.core.texts import say
-from ui.editor.inputs import gallery_paths, numbered
 from ui.regions import geometry as regions
 
 TOO_CLOSE = "too close"
 """Third item of a first corner whose second click was too close to it to make a box."""
 MARKED_FOLDER = "marked"
-"""Marked copies are written in Gradio's cache (ui/served_files.py), which ages them out."""
-
-
-def takes_boxes(model: str, custom_model: str) -> bool:
-    return "bbox_list" in model_spec(selected_model(model, custom_model)).optional_fields
+"""Marked copies are written in Gradio's cache (ui/core/served_files.py), which ages them out."""
 
 
 def _shown(paths: list[str], chosen: Any) -> int | None:
@@ -130,10 +125,10 @@ def mark_boxes(
     paths = gallery_paths(images)
     index = _shown(paths, chosen)
     if index is None:
-        return refused(say(request, "regions_no_image"), 4)
+        return refused(say(request, "regions_no_image"))
     boxes = _readable(bbox_text, len(paths), request)
     if not boxes[index]:
-        return refused(say(request, "regions_nothing_to_mark", image=index + 1), 4)
+        return refused(say(request, "regions_nothing_to_mark", image=index + 1))
     folder = Path(get_upload_folder()) / MARKED_FOLDER
     paths[index] = str(regions.marked_copy(paths[index], boxes[index], folder))
     key = "boxes_hint_one" if len(boxes[index]) == 1 else "boxes_hint_many"
@@ -166,7 +161,7 @@ def redraw(
     lines = [say(request, help_key, model=f"`{name}`")]
     lines += [say(request, "regions_marked", image=number)
               for number, path in enumerate(gallery_paths(images), start=1)
-              if regions.is_marked(path)]  # fmt: skip
+              if is_marked(path)]  # fmt: skip
     mark = gr.update(visible=not takes)
     paths = gallery_paths(images)
     index = _shown(paths, chosen)
@@ -185,13 +180,3 @@ def redraw(
         key = "regions_too_small" if TOO_CLOSE in corner else "regions_corner"
         lines.append(say(request, key, x=corner[0], y=corner[1]))
     return regions.preview(paths[index], shown, corner), "\n\n".join(lines), mark
-
-
-def refusal_with_remedy(error: Exception, values: dict[str, Any], request: Any = None) -> str:
-    """The validation's message; when it refuses boxes to a model that takes none, it also says
-    how to give that model the boxes anyway (the panel's Mark button)."""
-    if getattr(error, "field", None) == "bbox_list" and not takes_boxes(
-        values.get("model") or "", values.get("custom_model") or ""
-    ):
-        return say(request, "boxes_refused", problem=error)
-    return str(error)

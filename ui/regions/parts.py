@@ -1,6 +1,6 @@
 """The Region boxes panel of the Edit tab: pick an input, click corners on it, see the boxes.
 
-Built under the inputs by ui/layout.py and wired by ui/region_wiring.py. The panel holds no box of
+Built in the editor's slot under Run and wired by wiring.py beside it. The panel holds no box of
 its own: the boxes live in the editor's `bbox_list` control; the panel only remembers the first
 corner of a box being drawn and which pictures the written boxes belong to.
 """

@@ -1,42 +1,48 @@
-"""Which handler answers which event of the Region boxes panel (ui/region_layout.py).
+"""The Region boxes panel joins the editor: built in the editor's slot under Run, and wired.
 
-Kept apart from ui/wiring.py so the panel joins the page with one call. Every step that changes
-boxes, the inputs or the model is followed by one redraw of the preview from `bbox_list`.
+Every step that changes boxes, the inputs or the model is followed by one redraw of the preview
+from `bbox_list`.
 """
 
 from __future__ import annotations
 
+from ui.core.events import QUIET, SAYS_WHY
 from ui.editor.parts import EditTab
-from ui.editor.wiring import AT_ONCE, PRIVATE, SAYS_WHY
 from ui.regions import handlers as ev
+from ui.regions.parts import RegionPanel, build_region_panel
 
-QUICK = {**AT_ONCE, **PRIVATE}
+
+def add_regions(tab: EditTab) -> None:
+    """The panel in the editor's slot under Run, wired to the editor's inputs and boxes."""
+    with tab.below_run:
+        panel = build_region_panel()
+    wire_regions(panel, tab)
 
 
-def wire_regions(tab: EditTab) -> None:
-    panel, c = tab.regions, tab.controls
+def wire_regions(panel: RegionPanel, tab: EditTab) -> None:
+    c = tab.controls
     images, boxes, corner = tab.images, c["bbox_list"], panel.corner
     drawing = [images, panel.image, boxes, corner]
     redraw = {
         "fn": ev.redraw, "inputs": [*drawing, c["model"], c["custom_model"], panel.opened],
-        "outputs": [panel.preview, panel.note, panel.mark], "show_progress": "hidden", **QUICK,
+        "outputs": [panel.preview, panel.note, panel.mark], "show_progress": "hidden", **QUIET,
     }  # fmt: skip
     images.change(
         ev.follow_inputs, [images, panel.image, boxes, panel.owners],
-        [panel.image, boxes, panel.owners, corner], **QUICK,
+        [panel.image, boxes, panel.owners, corner], **QUIET,
     ).then(**redraw)  # fmt: skip
-    images.select(ev.pick_input, None, panel.image, **QUICK)
-    panel.image.change(lambda: None, None, corner, **QUICK).then(**redraw)
+    images.select(ev.pick_input, None, panel.image, **QUIET)
+    panel.image.change(lambda: None, None, corner, **QUIET).then(**redraw)
     adopted = [panel.owners, panel.accordion, panel.opened]
-    boxes.change(ev.adopt_boxes, [images, boxes], adopted, **QUICK).then(**redraw)
-    panel.accordion.expand(lambda: True, None, panel.opened, **QUICK).then(**redraw)
-    panel.accordion.collapse(lambda: False, None, panel.opened, **QUICK)
+    boxes.change(ev.adopt_boxes, [images, boxes], adopted, **QUIET).then(**redraw)
+    panel.accordion.expand(lambda: True, None, panel.opened, **QUIET).then(**redraw)
+    panel.accordion.collapse(lambda: False, None, panel.opened, **QUIET)
     c["model"].change(**redraw)
     c["custom_model"].blur(**redraw)
-    panel.preview.select(ev.click_preview, drawing, [boxes, corner], **QUICK).then(**redraw)
-    panel.undo.click(ev.undo_box, drawing, [boxes, corner], **QUICK).then(**redraw)
-    panel.clear.click(ev.clear_boxes, drawing[:3], [boxes, corner], **QUICK).then(**redraw)
+    panel.preview.select(ev.click_preview, drawing, [boxes, corner], **QUIET).then(**redraw)
+    panel.undo.click(ev.undo_box, drawing, [boxes, corner], **QUIET).then(**redraw)
+    panel.clear.click(ev.clear_boxes, drawing[:3], [boxes, corner], **QUIET).then(**redraw)
     panel.mark.click(
         ev.mark_boxes, [images, panel.image, boxes, c["prompt"]],
-        [images, boxes, c["prompt"], corner], **SAYS_WHY, **PRIVATE,
+        [images, boxes, c["prompt"], corner], **SAYS_WHY,
     )  # fmt: skip

@@ -4,7 +4,7 @@ Shared run tab that anyone with a link opens (read-only, with Download and Open 
 Making, listing and revoking links resolve the owner from the request (signed cookie or login
 name), never from an argument, and only ever touch that owner's runs, in the shared scope too.
 Opening a link needs its token alone; what it shows is served from copies of the link's own
-(ui/shared_files.py), so a revoke or a delete ends them at once. Open in my editor saves a copy
+(ui/core/shared_files.py), so a revoke or a delete ends them at once. Open in my editor saves a copy
 into the visitor's own history: the visitor's, from their own cookie, never the sharer's.
 """
 
@@ -19,8 +19,11 @@ from gradio import route_utils
 
 from history import RunDetail, export_zip, remove_export
 from ui.core.context import PageContext
+from ui.core.gallery import numbered
+from ui.core.page import EditorTarget
+from ui.core.run_words import detail_markdown
 from ui.core.texts import TEXTS, say
-from ui.history.handlers import detail_markdown, editor_values, numbered
+from ui.share.parts import SharedView
 
 GONE_TEXT = TEXTS["link_gone"][0]
 NOT_YOURS = "Only your own runs can be shared, and this one is not (or no longer) there."
@@ -59,8 +62,10 @@ def shared_markdown(run: RunDetail) -> str:
 class ShareHandlers:
     """Links to a run, bound to the page's context."""
 
-    def __init__(self, ctx: PageContext) -> None:
+    def __init__(self, ctx: PageContext, editor: EditorTarget, view: SharedView) -> None:
         self.ctx = ctx
+        self.editor = editor
+        self.view = view
 
     # -- the owner's side, on an opened run ----------------------------------------------------
 
@@ -140,7 +145,7 @@ class ShareHandlers:
         owner = self.ctx.owner(request)
         copy_id = self.ctx.store.save_copy(run, owner.id, owner.label)
         copy = self.ctx.store.get_run(owner.id, copy_id) or run
-        return (*editor_values(copy), say(request, "copied"))
+        return {**self.editor.restore(copy), self.view.status: say(request, "copied")}
 
 
 def _when(created_at: float) -> str:

@@ -1,6 +1,6 @@
 """The page's parts for links to one run: the Share panel of a run opened in History (its link,
 its live links, Revoke) and the Shared run tab that a link opens, read-only, for anyone.
-Wired in ui/share_wiring.py; handlers in ui/share_events.py.
+Wired in ui/share/wiring.py; handlers in ui/share/handlers.py.
 """
 
 from __future__ import annotations

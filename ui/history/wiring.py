@@ -1,0 +1,104 @@
+"""Which handler answers which event of the History tab: the list, search as you type, an opened
+run and its actions, and the notice of a run that finished while the page was away.
+
+Everything answers at once (outside Gradio's queue, which edits may fill). `history_list`,
+`history_open`, `history_restore` and `history_delete` are API endpoints; like every history
+endpoint they take no owner: the caller's own cookie or login decides what they see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from ui.core.context import PageContext
+from ui.core.events import AT_ONCE, QUIET
+from ui.core.page import EditorTarget, HistoryHooks
+from ui.history.handlers import HistoryHandlers, pick_run
+from ui.history.parts import HistoryTab
+
+CLICK_DOWNLOAD_JS = "() => document.querySelector('#run-download-file')?.click()"
+SHOW_DETAIL_JS = (
+    "() => setTimeout(() => document.querySelector('#run-detail-panel')"
+    "?.scrollIntoView({behavior: 'smooth', block: 'start'}), 50)"
+)
+
+
+def wire_history(
+    ctx: PageContext, demo: gr.Blocks, page: HistoryTab, editor: EditorTarget
+) -> HistoryHooks:
+    """History's own events; returns what its guests hook into."""
+    history = HistoryHandlers(ctx, editor)
+    listing = page.listing()
+    demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
+    page.refresh.click(history.list_history, **listing, **QUIET)
+    page.search.input(history.list_history, **listing, trigger_mode="always_last", **QUIET)
+    page.search.submit(history.list_history, **listing, **QUIET)
+    page.model_filter.change(history.list_history, **listing, **QUIET)
+    page.more.click(
+        history.more_history,
+        [page.search, page.model_filter, page.shown_runs],
+        page.list_outputs(),
+        **QUIET,
+    )
+    page.gallery.select(pick_run, page.shown_runs, page.run_id, **QUIET)
+    page.run_id.change(
+        history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
+    ).then(None, js=SHOW_DETAIL_JS)
+
+    def relist(event: Any) -> Any:
+        return event(history.list_history, **listing, **QUIET)
+
+    _wire_run_actions(page, history, editor, relist)
+    _wire_finished_runs(demo, page, history, editor.tabs)
+    return HistoryHooks(
+        run_id=page.run_id,
+        actions=page.actions,
+        below_actions=page.below_actions,
+        above_list=page.above_list,
+        gallery=page.gallery,
+        relist=relist,
+    )
+
+
+def _wire_run_actions(
+    page: HistoryTab, history: HistoryHandlers, editor: EditorTarget, relist: Any
+) -> None:
+    """Restore, Run again (then the list again), Download, and Delete with its second step."""
+    page.restore.click(
+        history.restore_run, page.run_id, editor.outputs(), api_name="history_restore", **AT_ONCE
+    )
+    restored = page.run_again.click(history.restore_run, page.run_id, editor.outputs(), **QUIET)
+    relist(editor.run_after(restored.success).then)
+    page.download.click(
+        history.export_run, page.run_id, [page.download_file, page.export_path], **QUIET
+    ).then(None, js=CLICK_DOWNLOAD_JS).then(
+        history.remove_export, page.export_path, None, **QUIET
+    )
+    page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **QUIET)
+    page.cancel_delete.click(lambda: gr.update(visible=False), None, page.confirm_row, **QUIET)
+    page.confirm_delete.click(
+        history.delete_run,
+        [page.run_id, page.search, page.model_filter],
+        [*page.list_outputs(), page.detail, page.run_id, page.confirm_row],
+        api_name="history_delete",
+        **AT_ONCE,
+    )
+
+
+def _wire_finished_runs(
+    demo: gr.Blocks, page: HistoryTab, history: HistoryHandlers, tabs: gr.Tabs
+) -> None:
+    """After a reload during a run: watch it, list it when it ends, offer to open it."""
+    notice = [page.notice_row, page.finished_notice, page.finished_run, page.since, page.poll]
+    demo.load(history.watch_runs, None, notice, **QUIET)
+    page.poll.tick(
+        history.poll_runs, [page.search, page.model_filter, page.since],
+        [*page.list_outputs(), *notice], **QUIET,
+    )  # fmt: skip
+    page.reopen.click(
+        history.reopen, page.finished_run, [page.run_id, tabs, page.notice_row], **QUIET,
+    )  # fmt: skip
+
+
