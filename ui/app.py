@@ -81,9 +81,12 @@ def build_app(config: AppConfig) -> App:
     cache = use_own_cache(config.history_dir)
     backend = start_backend(config)
     context = PageContext(
-        config, backend, store,
-        Runner(backend, store, PreparationCache(), config.max_concurrent_runs), secret,
-    )  # fmt: skip
+        config,
+        backend,
+        store,
+        Runner(backend, store, PreparationCache(), config.max_concurrent_runs),
+        secret,
+    )
     demo = build_blocks(context)
     demo.queue(max_size=config.queue_size)
     launch_kwargs = {

@@ -140,9 +140,13 @@ class Runner:
             elapsed = time.monotonic() - started
             logger.info("run failed: %s", type(error).__name__)
             failed = RunOutcome(
-                params, [], elapsed, str(error), getattr(error, "request_id", None),
+                params,
+                [],
+                elapsed,
+                str(error),
+                getattr(error, "request_id", None),
                 backend=backend_name,
-            )  # fmt: skip
+            )
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
             failed.run_id = self._record(failed, images, owner, None, "failed", comparison)
             return failed
