@@ -14,7 +14,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from typing import Any
 
 from .models import DEFAULT_MODEL, DEFAULT_SIZE, SEED_MAX
-from .validation import normalise_size
+from .sizes import normalise_size
 
 DOC = "doc"
 """Field metadata: one line on what the parameter does, shown by the CLI, the API and MCP."""

@@ -12,7 +12,7 @@ import json
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import ValidationError, describe_value
 from .models import (
@@ -33,11 +33,8 @@ from .models import (
     ModelSpec,
     model_spec,
 )
-
-if TYPE_CHECKING:
-    from .params import EditRequest
-
-SIZE_PATTERN = re.compile(r"^\s*(\d{1,5})\s*[*xX×]\s*(\d{1,5})\s*$")
+from .params import EditRequest
+from .sizes import parse_size
 
 KEY_LIKE_NAMES = frozenset(
     {
@@ -82,22 +79,6 @@ def key_like_path(value: Any, root: str = "extra") -> str | None:
         elif isinstance(item, (list, tuple)):
             pending.extend((f"{path}[{index}]", child) for index, child in enumerate(item))
     return None
-
-
-def parse_size(size: str) -> tuple[int, int]:
-    """`"W*H"` (or `WxH`) as two integers; raises ValidationError for anything else."""
-    match = SIZE_PATTERN.match(size) if isinstance(size, str) else None
-    if not match:
-        raise ValidationError("size", 'written "W*H", e.g. "1024*1024"', size)
-    return int(match.group(1)), int(match.group(2))
-
-
-def normalise_size(size: str) -> str:
-    """ "W*H" for any spelling of a width and height; a named size ("2K") as it is."""
-    if isinstance(size, str) and size.strip() in NAMED_SIZES:
-        return size.strip()
-    width, height = parse_size(size)
-    return f"{width}*{height}"
 
 
 def size_pixels(size: str) -> int:
