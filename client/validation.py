@@ -81,14 +81,6 @@ def key_like_path(value: Any, root: str = "extra") -> str | None:
     return None
 
 
-def size_pixels(size: str) -> int:
-    """About how many pixels `size` asks for (a named size's nominal count)."""
-    if isinstance(size, str) and size.strip() in NAMED_SIZES:
-        return NAMED_SIZES[size.strip()]
-    width, height = parse_size(size)
-    return width * height
-
-
 def check_size(size: Any, spec: ModelSpec, model: str) -> None:
     """A size the model takes: one of its named sizes, or "W*H" within the pixel range."""
     hint = spec.size_hint
