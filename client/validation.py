@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import ValidationError, describe_value
+from .limit_texts import pixel_range_text, size_hint
 from .models import (
     ENCODINGS,
     EXTRA_KEYS,
@@ -83,7 +84,7 @@ def key_like_path(value: Any, root: str = "extra") -> str | None:
 
 def check_size(size: Any, spec: ModelSpec, model: str) -> None:
     """A size the model takes: one of its named sizes, or "W*H" within the pixel range."""
-    hint = spec.size_hint
+    hint = size_hint(spec)
     if isinstance(size, str) and size.strip() in NAMED_SIZES:
         if size.strip() not in spec.named_sizes:
             raise ValidationError(
@@ -97,7 +98,7 @@ def check_size(size: Any, spec: ModelSpec, model: str) -> None:
             "size", hint, size, f"size for {model} must be {hint}; got {describe_value(size)}."
         ) from None
     if not MIN_OUTPUT_PIXELS <= width * height <= MAX_OUTPUT_PIXELS:
-        raise ValidationError("size", "between 512*512 and 2048*2048 pixels in total", size)
+        raise ValidationError("size", pixel_range_text(), size)
 
 
 def validate_request(request: EditRequest) -> None:
