@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from .models import MAX_OUTPUT_SQUARE, MIN_OUTPUT_SQUARE, MODELS, ModelSpec
+from .models import MAX_OUTPUT_SQUARE, MB, MIN_OUTPUT_SQUARE, MODELS, ModelSpec
 
 
 def pixel_range_text(times: str = "*") -> str:
@@ -62,6 +62,11 @@ def model_names_text() -> str:
 def models_taking_text(field: str) -> str:
     """The models that take the optional `field`: "wan2.7-image-pro" for bbox_list."""
     return either([name for name, spec in MODELS.items() if field in spec.optional_fields])
+
+
+def megabytes(size_bytes: int) -> str:
+    """A byte cap of the table in its own unit: "32 MB" (MB being 1024 * 1024 bytes)."""
+    return f"{size_bytes / MB:g} MB"
 
 
 def per_model(describe: Callable[[ModelSpec], str]) -> str:
