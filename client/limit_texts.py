@@ -59,6 +59,11 @@ def model_names_text() -> str:
     return either(quoted(MODELS))
 
 
+def models_text() -> str:
+    """The table's models as prose: "qwen-image-2.0-pro and wan2.7-image-pro"."""
+    return either(list(MODELS), "and")
+
+
 def models_taking_text(field: str) -> str:
     """The models that take the optional `field`: "wan2.7-image-pro" for bbox_list."""
     return either([name for name, spec in MODELS.items() if field in spec.optional_fields])
