@@ -51,7 +51,8 @@ from .results import (
     parse_success,
     shortfall_note,
 )
-from .validation import parse_size, validate_request
+from .sizes import parse_size
+from .validation import validate_request
 
 logger = logging.getLogger(__name__)
 

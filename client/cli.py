@@ -17,6 +17,7 @@ from typing import get_args, get_type_hints
 from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WIRE_FORMAT_ENV
 from .errors import ImageEditError, ValidationError
 from .images import allow_large_photos
+from .limit_texts import image_counts_text
 from .models import ENCODINGS, RESPONSE_FORMATS, WIRE_FORMATS
 from .params import DOC, JSON_TEXT, PARAM_FIELDS, PARAM_NAMES, EditParams, default_of
 from .sync_client import ImageEditClient
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         dest="images",
         metavar="IMAGE",
-        help="an input image: a file or an https URL; repeat for fusion (order matters)",
+        help=f"an input image: a file or an https URL; repeat for fusion ({image_counts_text()}; "
+        "order matters)",
     )
     edit.add_argument(
         "-o",

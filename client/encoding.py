@@ -18,7 +18,8 @@ from typing import Any
 
 from .errors import ValidationError
 from .images import PreparedImage
-from .models import REQUEST_BODY_MAX_BYTES
+from .limit_texts import megabytes
+from .models import MB, REQUEST_BODY_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def _check_size(size: int) -> None:
     if size > REQUEST_BODY_MAX_BYTES:
         raise ValidationError(
             "images",
-            "at most 32 MB for the whole request",
+            f"at most {megabytes(REQUEST_BODY_MAX_BYTES)} for the whole request",
             size,
-            f"The request would be {size / 1024 / 1024:.1f} MB, over the service's 32 MB limit. "
+            f"The request would be {size / MB:.1f} MB, over the service's "
+            f"{megabytes(REQUEST_BODY_MAX_BYTES)} limit. "
             "Use fewer or smaller images.",
         )
 

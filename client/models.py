@@ -1,9 +1,10 @@
 """The one table of what each model accepts.
 
-Client validation, the UI's controls and the simulator all read these limits from here, so a
-limit changes in one place. Sources: the gateway's seed document and Alibaba's model pages
-(see shared/API-NOTES.md). A model name not in the table is allowed and gets `CUSTOM_MODEL`,
-the seed's general limits.
+Client validation, the UI's controls and the simulator all read these limits from here, and every
+text stating one is rendered from them (client/limit_texts.py), so a limit changes in one place
+and a model with its own limits is one entry in MODELS. Sources: the gateway's seed document and
+Alibaba's model pages (see shared/API-NOTES.md). A model name not in the table is allowed and gets
+`CUSTOM_MODEL`, the seed's general limits.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ MODEL_NAME_MAX_CHARS = 100
 EXTRA_MAX_BYTES = 64 * 1024
 """`extra` as compact JSON; upstream parameters are a few small values, never a payload."""
 SEED_MAX = 2_147_483_647
-MIN_OUTPUT_PIXELS = 512 * 512
-MAX_OUTPUT_PIXELS = 2048 * 2048
+MIN_OUTPUT_SQUARE = 512
+MAX_OUTPUT_SQUARE = 2048
+"""An output's W*H lies between MIN_OUTPUT_SQUARE² and MAX_OUTPUT_SQUARE² pixels in total (so
+512*512 to 2048*2048): the sides of the smallest and the largest square output."""
+MIN_OUTPUT_PIXELS = MIN_OUTPUT_SQUARE * MIN_OUTPUT_SQUARE
+MAX_OUTPUT_PIXELS = MAX_OUTPUT_SQUARE * MAX_OUTPUT_SQUARE
 REQUEST_BODY_MAX_BYTES = 32 * 1024 * 1024
 """The gateway refuses bodies over about 32 MB with a 413."""
 
@@ -42,9 +47,10 @@ SIZE_PRESETS = (
     "864*1152",
     "1536*1024",
     "1024*1536",
-    "2048*2048",
-    "512*512",
+    f"{MAX_OUTPUT_SQUARE}*{MAX_OUTPUT_SQUARE}",
+    f"{MIN_OUTPUT_SQUARE}*{MIN_OUTPUT_SQUARE}",
 )
+"""The page's size choices; the last two are the largest and the smallest square outputs."""
 DEFAULT_SIZE = "1024*1024"
 
 
@@ -67,13 +73,6 @@ class ModelSpec:
     """Keys of NAMED_SIZES this model takes as `size`, besides "W*H"."""
     optional_fields: frozenset[str] = frozenset(OPTIONAL_FIELDS)
     """The OPTIONAL_FIELDS this model takes; a request giving another one is refused."""
-
-    @property
-    def size_hint(self) -> str:
-        """How this model's `size` is written, for messages and the page."""
-        shapes = [f'"{name}"' for name in self.named_sizes] + ['"W*H"']
-        spelled = ", ".join(shapes[:-1]) + f" or {shapes[-1]}" if len(shapes) > 1 else shapes[0]
-        return f"{spelled}, W*H between 512*512 and 2048*2048 pixels in total"
 
     @property
     def input_limits(self) -> tuple:

@@ -13,8 +13,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from typing import Any
 
-from .models import DEFAULT_MODEL, DEFAULT_SIZE, SEED_MAX
-from .validation import normalise_size
+from .limit_texts import (
+    model_names_text,
+    models_taking_text,
+    n_ranges_text,
+    sizes_text,
+    span,
+)
+from .models import (
+    DEFAULT_MODEL,
+    DEFAULT_SIZE,
+    NEGATIVE_PROMPT_MAX_CHARS,
+    PROMPT_MAX_CHARS,
+    SEED_MAX,
+)
+from .sizes import normalise_size
 
 DOC = "doc"
 """Field metadata: one line on what the parameter does, shown by the CLI, the API and MCP."""
@@ -32,17 +45,18 @@ def _param(default: Any, doc: str, **flags: bool) -> Any:
 class EditParams:
     """Everything an edit asks for besides its images."""
 
-    prompt: str = _param("", "what to change, in English or Chinese (1-800 characters)")
-    model: str = _param(
-        DEFAULT_MODEL,
-        '"qwen-image-2.0-pro" or "wan2.7-image-pro" (or another model the API serves)',
+    prompt: str = _param(
+        "", f"what to change, in English or Chinese ({span(1, PROMPT_MAX_CHARS)} characters)"
     )
-    n: int = _param(1, "how many results to make (qwen 1-6, wan 1-4)")
-    size: str = _param(
-        DEFAULT_SIZE, 'output size as "W*H", between 512*512 and 2048*2048 pixels in total'
+    model: str = _param(DEFAULT_MODEL, f"{model_names_text()} (or another model the API serves)")
+    n: int = _param(1, f"how many results to make ({n_ranges_text()})")
+    size: str = _param(DEFAULT_SIZE, f"output size as {sizes_text()}")
+    seed: int | None = _param(
+        None, f"{span(0, SEED_MAX)} for repeatable results; empty for a random one"
     )
-    seed: int | None = _param(None, "0-2147483647 for repeatable results; empty for a random one")
-    negative_prompt: str | None = _param(None, "what to avoid (up to 500 characters)")
+    negative_prompt: str | None = _param(
+        None, f"what to avoid (up to {NEGATIVE_PROMPT_MAX_CHARS} characters)"
+    )
     watermark: bool = _param(False, "add the provider's watermark")
     prompt_extend: bool = _param(
         True, "let the service rewrite the prompt (returned as the revised prompt)"
@@ -64,8 +78,8 @@ class EditParams:
     )
     bbox_list: Sequence[Sequence[Sequence[int]]] | None = _param(
         None,
-        "region boxes (wan2.7-image-pro): for each input image in order, a list of "
-        "[x1, y1, x2, y2] boxes in that image's own pixels",
+        f"region boxes ({models_taking_text('bbox_list')}): for each input image in order, "
+        "a list of [x1, y1, x2, y2] boxes in that image's own pixels",
         json_text=True,
     )
 

@@ -12,9 +12,10 @@ import json
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import ValidationError, describe_value
+from .limit_texts import pixel_range_text, size_hint
 from .models import (
     ENCODINGS,
     EXTRA_KEYS,
@@ -33,11 +34,8 @@ from .models import (
     ModelSpec,
     model_spec,
 )
-
-if TYPE_CHECKING:
-    from .params import EditRequest
-
-SIZE_PATTERN = re.compile(r"^\s*(\d{1,5})\s*[*xX×]\s*(\d{1,5})\s*$")
+from .params import EditRequest
+from .sizes import parse_size
 
 KEY_LIKE_NAMES = frozenset(
     {
@@ -84,33 +82,9 @@ def key_like_path(value: Any, root: str = "extra") -> str | None:
     return None
 
 
-def parse_size(size: str) -> tuple[int, int]:
-    """`"W*H"` (or `WxH`) as two integers; raises ValidationError for anything else."""
-    match = SIZE_PATTERN.match(size) if isinstance(size, str) else None
-    if not match:
-        raise ValidationError("size", 'written "W*H", e.g. "1024*1024"', size)
-    return int(match.group(1)), int(match.group(2))
-
-
-def normalise_size(size: str) -> str:
-    """ "W*H" for any spelling of a width and height; a named size ("2K") as it is."""
-    if isinstance(size, str) and size.strip() in NAMED_SIZES:
-        return size.strip()
-    width, height = parse_size(size)
-    return f"{width}*{height}"
-
-
-def size_pixels(size: str) -> int:
-    """About how many pixels `size` asks for (a named size's nominal count)."""
-    if isinstance(size, str) and size.strip() in NAMED_SIZES:
-        return NAMED_SIZES[size.strip()]
-    width, height = parse_size(size)
-    return width * height
-
-
 def check_size(size: Any, spec: ModelSpec, model: str) -> None:
     """A size the model takes: one of its named sizes, or "W*H" within the pixel range."""
-    hint = spec.size_hint
+    hint = size_hint(spec)
     if isinstance(size, str) and size.strip() in NAMED_SIZES:
         if size.strip() not in spec.named_sizes:
             raise ValidationError(
@@ -124,7 +98,7 @@ def check_size(size: Any, spec: ModelSpec, model: str) -> None:
             "size", hint, size, f"size for {model} must be {hint}; got {describe_value(size)}."
         ) from None
     if not MIN_OUTPUT_PIXELS <= width * height <= MAX_OUTPUT_PIXELS:
-        raise ValidationError("size", "between 512*512 and 2048*2048 pixels in total", size)
+        raise ValidationError("size", pixel_range_text(), size)
 
 
 def validate_request(request: EditRequest) -> None:

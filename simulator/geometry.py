@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, NAMED_SIZES
-from client.validation import normalise_size, parse_size
+from client.sizes import normalise_size, parse_size
 
 SIDE_STEP = 16
 """A named size's sides are multiples of this, as image models' outputs are."""

@@ -24,6 +24,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from client.errors import ValidationError
+from client.limit_texts import megabytes
 from client.models import MB, MODELS, REQUEST_BODY_MAX_BYTES, ModelSpec, model_spec
 from client.params import WIRE_NAMES, EditRequest
 from client.validation import validate_request
@@ -38,7 +39,7 @@ OTHER_SEED_MODELS = (
     "qwen-image-edit-plus",
     "qwen-image-edit",
 )
-ACCEPTED_MODELS = (*MODELS, *OTHER_SEED_MODELS)
+"""Other models the seed names: served with the general limits (client.models.CUSTOM_MODEL)."""
 FORMAT_FAMILY = {"MPO": "JPEG"}
 """Pillow reads many camera JPEGs as MPO (JPEG with a second preview frame); they are JPEGs."""
 GATEWAY_DEFAULTS = {"size": "512*512", "response_format": "url"}
@@ -70,6 +71,12 @@ class EditCall:
     extra: dict[str, Any] | None
 
 
+def accepted_models() -> tuple[str, ...]:
+    """The model names served: the table's, read at each request (a model added to MODELS is
+    served with its own limits), then the seed's others."""
+    return (*MODELS, *OTHER_SEED_MODELS)
+
+
 def check_bearer(request: Request, api_key: str | None) -> None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
@@ -94,7 +101,11 @@ async def read_body(request: Request) -> bytes:
 
 
 def too_large() -> APIError:
-    return APIError(413, "request_too_large", "The request body is over the 32 MB limit.")
+    return APIError(
+        413,
+        "request_too_large",
+        f"The request body is over the {megabytes(REQUEST_BODY_MAX_BYTES)} limit.",
+    )
 
 
 LocalFiles = Callable[[str], bytes | None]
@@ -229,12 +240,13 @@ def _validated_request(
 ) -> EditRequest:
     """The request the fields make, checked by the client's own validation (images undecoded)."""
     model = fields.get("model")
-    if model not in ACCEPTED_MODELS:
+    accepted = accepted_models()
+    if model not in accepted:
         raise APIError(
             400,
             "model_not_found",
             f"The model {model!r} does not exist or is not available. Use one of: "
-            f"{', '.join(ACCEPTED_MODELS)}.",
+            f"{', '.join(accepted)}.",
             param="model",
         )
     if "prompt" not in fields:
@@ -264,7 +276,7 @@ def _check_image(image: Image.Image, size_bytes: int, position: int, spec: Model
     elif size_bytes > spec.max_image_bytes:
         problem = (
             f"is {size_bytes / MB:.1f} MB; {spec.name} takes at most "
-            f"{spec.max_image_bytes // MB} MB an image"
+            f"{megabytes(spec.max_image_bytes)} an image"
         )
     elif min(image.size) < spec.min_side:
         problem = (

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from client.constants import WIRE_FORMAT_ENV
+from client.limit_texts import models_text
 from client.models import WIRE_FORMATS
 from ui.core.prices import EXAMPLE as PRICE_EXAMPLE
 from ui.core.prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
@@ -149,8 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     ]
     parser = argparse.ArgumentParser(
         prog="python app.py",
-        description="Image Edit Playground: edit and fuse images with qwen-image-2.0-pro and "
-        "wan2.7-image-pro.",
+        description=f"Image Edit Playground: edit and fuse images with {models_text()}.",
         epilog="environment variables:\n" + "\n".join(lines),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image
 
 from client import PARAM_NAMES, EditParams, InvalidImageError, ValidationError
+from client.limit_texts import size_range_text
 from client.models import (
     DEFAULT_SIZE,
     MAX_OUTPUT_PIXELS,
@@ -124,8 +125,7 @@ def resolve_size(
         if not width or not height or width < 0 or height < 0:
             raise ValidationError(
                 "size", "a width and a height", f"{width} × {height}",
-                "Enter a width and a height in pixels: W×H between 512×512 and 2048×2048 pixels "
-                "in total, e.g. 1280 and 720.",
+                f"Enter a width and a height in pixels: {size_range_text('×')}, e.g. 1280 and 720.",
             )  # fmt: skip
         return f"{int(width)}*{int(height)}"
     return choice

@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
+from client.limit_texts import image_counts_text
 from client.models import DEFAULT_SIZE
 from client.validation import image_count_problem
 from ui.core.api_inputs import (
@@ -308,7 +309,7 @@ expose(
     f"""Edit an image, or fuse several images into one, with an image-editing model.
 
     Args:
-        images: the input images (1-3 for qwen-image-2.0-pro, 1-9 for wan2.7-image-pro); for
+        images: the input images ({image_counts_text()}); for
             qwen the last image sets the output's aspect.
 {param_docs()}
 

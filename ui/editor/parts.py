@@ -13,6 +13,7 @@ from typing import Any
 
 import gradio as gr
 
+from client.limit_texts import models_taking_text, size_range_text
 from client.models import (
     DEFAULT_MODEL,
     DEFAULT_SIZE,
@@ -208,7 +209,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
             elem_id="extra",
         )  # fmt: skip
         c["bbox_list"] = gr.Code(
-            label="Region boxes, bbox_list (wan2.7-image-pro; JSON: one list of "
+            label=f"Region boxes, bbox_list ({models_taking_text('bbox_list')}; JSON: one list of "
             "[x1, y1, x2, y2] per input image, in its own pixels)",
             language="json", value="", elem_id="bbox-list",
         )  # fmt: skip
@@ -219,7 +220,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-SIZE_RANGE = "W×H between 512×512 and 2048×2048 pixels in total"
+SIZE_RANGE = size_range_text("×")
 
 
 def build_examples(tab: EditTab) -> gr.Examples:
