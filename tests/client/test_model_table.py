@@ -37,7 +37,7 @@ from tests.simulator.helpers import (
     received,
     results,
 )
-from ui.editor import model_limits_text
+from ui.core.controls import model_limits_text
 
 FAKE = ModelSpec(
     name="fake-image-1",
