@@ -23,7 +23,6 @@ from typing import Any
 import httpx2
 
 from . import constants as C
-from .boxes import scaled_boxes
 from .encoding import EncodedBody, encode
 from .errors import (
     APIConnectionError,
@@ -38,7 +37,7 @@ from .errors import (
     ReplyTimeoutError,
     RequestTooLargeError,
 )
-from .images import prepare_image
+from .images import PreparedImage, prepare_image
 from .models import NAMED_SIZES, REQUEST_BODY_MAX_BYTES, WIRE_FORMATS, model_spec
 from .params import EditRequest
 from .preparation import PREPARATION_MEMORY
@@ -51,8 +50,8 @@ from .results import (
     parse_success,
     shortfall_note,
 )
+from .sendable import sendable
 from .sizes import parse_size
-from .validation import validate_request
 
 logger = logging.getLogger(__name__)
 
@@ -187,28 +186,23 @@ class ClientCore:
     # -- before sending -------------------------------------------------------------------------
 
     def prepare(self, request: EditRequest) -> PreparedCall:
-        """Validates and encodes; raises ValidationError or InvalidImageError, sends nothing."""
-        validate_request(request)
-        spec = model_spec(request.model)
-        share = (REQUEST_BODY_MAX_BYTES - BODY_OVERHEAD_BYTES) // len(request.images)
+        """Checks (client/sendable.py) and encodes; raises ValidationError or
+        InvalidImageError, sends nothing."""
+        share = (REQUEST_BODY_MAX_BYTES - BODY_OVERHEAD_BYTES) // max(len(request.images), 1)
         if request.encoding == "json":
             share = share * 3 // 4  # base64 grows each image by a third
-        prepared = [
-            prepare_image(
-                source,
-                spec,
-                max_bytes=share,
-                index=position,
-                memory=PREPARATION_MEMORY.reserve,
-            )
-            for position, source in enumerate(request.images, start=1)
-        ]
+
+        def prepare_one(source: Any, position: int) -> PreparedImage:  # once validated
+            spec, memory = model_spec(request.model), PREPARATION_MEMORY.reserve
+            return prepare_image(source, spec, max_bytes=share, index=position, memory=memory)
+
+        checked = sendable(request, prepare_one)
         fields = request.wire_fields()
-        if request.bbox_list is not None:
-            fields["bbox_list"] = scaled_boxes(request.bbox_list, prepared)
+        if checked.boxes is not None:
+            fields["bbox_list"] = checked.boxes
         wire_format = request.wire_format or self.wire_format
-        body = encode(fields, prepared, request.encoding, wire_format)
-        return PreparedCall(request, body, [image.note for image in prepared if image.note])
+        body = encode(fields, checked.images, request.encoding, wire_format)
+        return PreparedCall(request, body, checked.notes)
 
     # -- retries --------------------------------------------------------------------------------
 

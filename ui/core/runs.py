@@ -25,12 +25,11 @@ from client import (
     ValidationError,
     model_spec,
 )
-from client.boxes import scaled_boxes
 from client.images import PreparedImage
 from client.models import ModelSpec
 from client.preparation import PreparationCache
 from client.redaction import redact
-from client.validation import validate_request
+from client.sendable import sendable
 from history import HistoryStore, NewRun
 from ui.core.backend import Backend, VisitorKey
 from ui.core.controls import check_upload_size
@@ -90,12 +89,13 @@ class Runner:
         return self.preparation.prepare(path, spec, index=position)
 
     def check(self, params: EditParams, images: list[str]) -> list[str]:
-        """Raises what the service would refuse; returns notes on inputs that will be changed."""
-        validate_request(EditRequest.of(params, images))
-        prepared = self.prepared(params, images)
-        if params.bbox_list is not None:
-            scaled_boxes(params.bbox_list, prepared)  # a box outside its image is refused
-        return [image.note for image in prepared if image.note]
+        """Raises what the service would refuse (the client's own check, client/sendable.py, on
+        the inputs prepared once); returns notes on inputs that will be changed."""
+        spec = model_spec(params.model)
+        request = EditRequest.of(params, images)
+        return sendable(
+            request, lambda path, position: self.prepare_one(path, spec, position)
+        ).notes
 
     def run(
         self,
