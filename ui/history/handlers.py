@@ -11,17 +11,15 @@ from typing import Any
 
 import gradio as gr
 
-from client.models import MODELS
 from history import RunDetail, RunSummary, export_zip, remove_export
 from ui.core.context import PageContext
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
 from ui.core.run_words import detail_markdown
 from ui.core.texts import say
+from ui.history.parts import ALL_MODELS, HistoryTab
 
 PAGE_SIZE = 50
-ALL_MODELS = "All models"
-MODEL_FILTERS = [ALL_MODELS, *MODELS]
 
 
 STATUS_WORDS = {"ok": "done", "partial": "partial", "failed": "FAILED"}
@@ -74,11 +72,37 @@ def run_files(run: RunDetail) -> list[str]:
 
 
 class HistoryHandlers:
-    """The History tab's handlers, bound to the page's context."""
+    """The History tab's handlers, bound to the page's context, the tab's parts and the editor.
 
-    def __init__(self, ctx: PageContext, editor: EditorTarget) -> None:
+    A handler that fills several parts returns `{part: value}` (a part it leaves out keeps what it
+    shows); the events it answers declare as outputs the list named after it below, whose order is
+    what an API client reads (`history_list`, `history_open`, `history_delete`)."""
+
+    def __init__(self, ctx: PageContext, tab: HistoryTab, editor: EditorTarget) -> None:
         self.ctx = ctx
+        self.tab = tab
         self.editor = editor
+        self.listed = [tab.gallery, tab.shown_runs, tab.more, tab.empty]
+        """What listing fills: list_history and more_history."""
+        self.opened = [
+            tab.detail,
+            tab.detail_text,
+            tab.detail_inputs,
+            tab.detail_outputs,
+            tab.detail_params,
+            tab.confirm_row,
+        ]
+        """What open_run fills."""
+        self.deleted = [*self.listed, tab.detail, tab.run_id, tab.confirm_row]
+        """What delete_run fills: the list again, and no run opened."""
+        self.exported = [tab.download_file, tab.export_path]
+        """What export_run fills."""
+        self.noticed = [tab.notice_row, tab.finished_notice, tab.finished_run, tab.since, tab.poll]
+        """What watch_runs fills: the notice of a run that finished while the page was away."""
+        self.polled = [*self.listed, *self.noticed]
+        """What poll_runs fills: the list again and the notice."""
+        self.reopened = [tab.run_id, editor.tabs, tab.notice_row]
+        """What reopen fills."""
 
     def _page(self, request: Any, search: str, model: str, before: str | None):
         owner = self.ctx.owner(request)
@@ -92,72 +116,82 @@ class HistoryHandlers:
         self.ctx.store.ensure_thumbnails(runs)
         return runs
 
-    def list_history(self, search: str, model: str, request: gr.Request) -> tuple:
+    def _listing(
+        self, request: Any, runs: list[RunSummary], shown: list[list[str]], search: str, model: str
+    ) -> dict[Any, Any]:
+        """The list showing `shown`, of which `runs` is the page just read."""
+        return {
+            self.tab.gallery: _gallery(shown),
+            self.tab.shown_runs: shown,
+            self.tab.more: _more_button(runs),
+            self.tab.empty: _empty_text(request, runs, search, model, shown),
+        }
+
+    def list_history(self, search: str, model: str, request: gr.Request) -> dict[Any, Any]:
         """The newest page of runs for the search and model filter."""
         runs = self._page(request, search, model, None)
-        shown = [_entry(run) for run in runs]
-        return (
-            _gallery(shown),
-            shown,
-            _more_button(runs),
-            _empty_text(request, runs, search, model, []),
-        )
+        return self._listing(request, runs, [_entry(run) for run in runs], search, model)
 
     def more_history(
         self, search: str, model: str, shown: list[list[str]], request: gr.Request
-    ) -> tuple:
+    ) -> dict[Any, Any]:
         """Appends the next page (runs older than the last one shown)."""
         runs = self._page(request, search, model, shown[-1][0] if shown else None)
         shown = [*shown, *(_entry(run) for run in runs)]
-        return (
-            _gallery(shown),
-            shown,
-            _more_button(runs),
-            _empty_text(request, runs, search, model, shown),
-        )
+        return self._listing(request, runs, shown, search, model)
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
         if not run_id:
             return None
         return self.ctx.store.get_run(self.ctx.visible_to(self.ctx.owner(request)), run_id.strip())
 
-    def open_run(self, run_id: str, request: gr.Request) -> tuple:
+    def open_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
         """One run: its inputs, results, parameters, timing and error."""
         run = self._visible_run(request, run_id)
-        hide_confirm = gr.update(visible=False)
+        tab = self.tab
         if run is None:
-            return (gr.update(visible=False), "", [], [], {}, hide_confirm)
-        return (
-            gr.update(visible=True),
-            detail_markdown(run),
-            numbered(run.input_paths),
-            [str(path) for path in run.output_paths],
-            run.params,
-            hide_confirm,
-        )
+            return {
+                tab.detail: gr.update(visible=False),
+                tab.detail_text: "",
+                tab.detail_inputs: [],
+                tab.detail_outputs: [],
+                tab.detail_params: {},
+                tab.confirm_row: gr.update(visible=False),
+            }
+        return {
+            tab.detail: gr.update(visible=True),
+            tab.detail_text: detail_markdown(run),
+            tab.detail_inputs: numbered(run.input_paths),
+            tab.detail_outputs: [str(path) for path in run.output_paths],
+            tab.detail_params: run.params,
+            tab.confirm_row: gr.update(visible=False),
+        }
 
-    def export_run(self, run_id: str, request: gr.Request) -> tuple[str, str]:
-        """The run as a zip, built now (Download was clicked): (file to send, file to remove)."""
+    def export_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
+        """The run as a zip, built now (Download was clicked): the file to send, and the same
+        path kept to remove it once sent."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
         archive = str(export_zip(run))
         self.ctx.served.zip_sent(run.id, archive)
-        return archive, archive
+        return {self.tab.download_file: archive, self.tab.export_path: archive}
 
     @staticmethod
     def remove_export(archive: str | None) -> None:
         """Deletes the zip once Gradio has taken its copy to send."""
         remove_export(archive)
 
-    def restore_run(self, run_id: str, request: gr.Request) -> tuple:
+    def restore_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
         """Puts a run's inputs and every parameter, seed included, back into the editor."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
         return self.editor.restore(run)
 
-    def delete_run(self, run_id: str, search: str, model: str, request: gr.Request):
+    def delete_run(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
         owner = self.ctx.owner(request)
         run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
@@ -170,47 +204,67 @@ class HistoryHandlers:
             )
         self.ctx.served.run_deleted(run.id, served_folders)
         self.ctx.shared.ended(links)  # its links went with it, in the same transaction
-        hidden = gr.update(visible=False)
-        return (*self.list_history(search, model, request), hidden, "", hidden)
+        return {
+            **self.list_history(search, model, request),
+            self.tab.detail: gr.update(visible=False),
+            self.tab.run_id: "",
+            self.tab.confirm_row: gr.update(visible=False),
+        }
 
     # -- a run that finished while the page was away -------------------------------------------
 
-    def watch_runs(self, request: gr.Request) -> tuple:
+    def watch_runs(self, request: gr.Request) -> Any:
         """On page load: when the visitor has a run going (a reload during a run), say so and
-        poll until it finishes. Outputs: notice row, notice, finished run, since, timer."""
+        poll until it finishes."""
         owner = self.ctx.owner(request).id
         since = time.monotonic() - RECENT_S
         running = self.ctx.jobs.running(owner)
         if not running:
-            return self._offer_finished(request, owner, since) or (gr.skip(),) * 5
-        text = say(request, "still_going", prompt=_short(running[0].prompt))
-        return (gr.update(visible=True), text, None, since, gr.Timer(active=True))
+            return self._offer_finished(request, owner, since) or gr.skip()
+        return {
+            self.tab.notice_row: gr.update(visible=True),
+            self.tab.finished_notice: say(request, "still_going", prompt=_short(running[0].prompt)),
+            self.tab.finished_run: None,
+            self.tab.since: since,
+            self.tab.poll: gr.Timer(active=True),
+        }
 
-    def poll_runs(self, search: str, model: str, since: float | None, request: gr.Request):
+    def poll_runs(self, search: str, model: str, since: float | None, request: gr.Request) -> Any:
         """Timer tick: once the visitor's run is done, refresh the list and offer to open it."""
         owner = self.ctx.owner(request).id
         if self.ctx.jobs.running(owner):
-            return (gr.skip(),) * 9
-        offer = self._offer_finished(request, owner, since or 0.0) or (
-            gr.update(visible=False), "", None, None, gr.Timer(active=False),
-        )  # fmt: skip
-        return (*self.list_history(search, model, request), *offer)
+            return gr.skip()
+        offer = self._offer_finished(request, owner, since or 0.0) or {
+            self.tab.notice_row: gr.update(visible=False),
+            self.tab.finished_notice: "",
+            self.tab.finished_run: None,
+            self.tab.since: None,
+            self.tab.poll: gr.Timer(active=False),
+        }
+        return {**self.list_history(search, model, request), **offer}
 
-    def _offer_finished(self, request: Any, owner: str, since: float) -> tuple | None:
+    def _offer_finished(self, request: Any, owner: str, since: float) -> dict[Any, Any] | None:
         done = [job for job in self.ctx.jobs.finished_since(owner, since) if job.outcome]
         if not done:
             return None
         job = done[-1]
-        text = say(request, "finished_away", prompt=_short(job.prompt))
-        run_id = getattr(job.outcome, "run_id", None)
-        return (gr.update(visible=True), text, run_id, time.monotonic(), gr.Timer(active=False))
+        return {
+            self.tab.notice_row: gr.update(visible=True),
+            self.tab.finished_notice: say(request, "finished_away", prompt=_short(job.prompt)),
+            self.tab.finished_run: getattr(job.outcome, "run_id", None),
+            self.tab.since: time.monotonic(),
+            self.tab.poll: gr.Timer(active=False),
+        }
 
-    @staticmethod
-    def reopen(run_id: str | None) -> tuple:
+    def reopen(self, run_id: str | None) -> dict[Any, Any]:
         """Opens the finished run in History."""
         if not run_id:
             raise gr.Error("That run is no longer in your history.")
-        return run_id, gr.Tabs(selected="history"), gr.update(visible=False)
+        return {
+            self.tab.run_id: run_id,
+            self.editor.tabs: gr.Tabs(selected="history"),
+            self.tab.notice_row: gr.update(visible=False),
+        }
 
 
 RECENT_S = 30.0

@@ -1,6 +1,6 @@
 """The History tab's parts: search as you type, entries that say what each run was, one run's
 detail with its actions (Delete asks once more; Share's panel is ui/share/parts.py), and the
-notice of a run that finished while the page was away. Wired in ui/editor/wiring.py; handlers in
+notice of a run that finished while the page was away. Wired in ui/history/wiring.py; handlers in
 ui/history/handlers.py.
 """
 
@@ -11,8 +11,11 @@ from typing import Any
 
 import gradio as gr
 
+from client.models import MODELS
 from ui.core.texts import label
-from ui.history.handlers import ALL_MODELS, MODEL_FILTERS
+
+ALL_MODELS = "All models"
+MODEL_FILTERS = [ALL_MODELS, *MODELS]
 
 
 @dataclass
@@ -52,20 +55,6 @@ class HistoryTab:
     above_list: gr.Column | None = None
     """A slot above the list: the images the history made and their cost."""
 
-    def list_outputs(self) -> list[Any]:
-        return [self.gallery, self.shown_runs, self.more, self.empty]
-
-    def listing(self) -> dict[str, Any]:
-        """The inputs and outputs of listing the history again (HistoryHandlers.list_history),
-        as every event that refreshes the list passes them."""
-        return {"inputs": [self.search, self.model_filter], "outputs": self.list_outputs()}
-
-    def detail_parts(self) -> list[Any]:
-        return [
-            self.detail, self.detail_text, self.detail_inputs, self.detail_outputs,
-            self.detail_params, self.confirm_row,
-        ]  # fmt: skip
-
 
 def build_finished_notice() -> dict[str, Any]:
     """Above the tabs: "your run finished" after a reload during a run, with Open it."""
@@ -79,29 +68,46 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
     with gr.Tab(label("tab_history"), id="history"):
         with gr.Row(equal_height=True):
             search = gr.Textbox(
-                label=label("search"), placeholder=label("search_placeholder"), scale=3,
+                label=label("search"),
+                placeholder=label("search_placeholder"),
+                scale=3,
                 min_width=160,
-            )  # fmt: skip
+            )
             model_filter = gr.Dropdown(
                 MODEL_FILTERS, value=ALL_MODELS, label=label("model"), scale=1, min_width=140
             )
             refresh = gr.Button(label("refresh"), scale=0, min_width=80)
         above_list = gr.Column()
         gallery = gr.Gallery(
-            label=label("past_runs"), columns=4, height="auto", allow_preview=False,
-            object_fit="cover", elem_id="history-gallery",
-        )  # fmt: skip
+            label=label("past_runs"),
+            columns=4,
+            height="auto",
+            allow_preview=False,
+            object_fit="cover",
+            elem_id="history-gallery",
+        )
         empty = gr.Markdown(visible=False, elem_id="history-empty")
         more = gr.Button(label("more"), visible=False)
         run_id = gr.Textbox(label="Run id", visible=False)
         detail, parts = _build_detail()
     return HistoryTab(
-        search=search, model_filter=model_filter, refresh=refresh, **notice,
-        finished_run=gr.State(None), since=gr.State(None),
-        gallery=gallery, empty=empty, more=more, shown_runs=gr.State([]), run_id=run_id,
-        detail=detail, export_path=gr.State(None), poll=gr.Timer(3.0, active=False),
-        above_list=above_list, **parts,
-    )  # fmt: skip
+        search=search,
+        model_filter=model_filter,
+        refresh=refresh,
+        **notice,
+        finished_run=gr.State(None),
+        since=gr.State(None),
+        gallery=gallery,
+        empty=empty,
+        more=more,
+        shown_runs=gr.State([]),
+        run_id=run_id,
+        detail=detail,
+        export_path=gr.State(None),
+        poll=gr.Timer(3.0, active=False),
+        above_list=above_list,
+        **parts,
+    )
 
 
 def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
@@ -122,20 +128,36 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         below_actions = gr.Column()
         with gr.Row():
             detail_inputs = gr.Gallery(
-                label=label("detail_inputs"), columns=3, height=260, object_fit="contain",
+                label=label("detail_inputs"),
+                columns=3,
+                height=260,
+                object_fit="contain",
                 min_width=240,
                 elem_classes=["detail-images"],
-            )  # fmt: skip
+            )
             detail_outputs = gr.Gallery(
-                label=label("detail_outputs"), columns=3, height=260, object_fit="contain",
-                min_width=240, elem_classes=["detail-images"],
-            )  # fmt: skip
+                label=label("detail_outputs"),
+                columns=3,
+                height=260,
+                object_fit="contain",
+                min_width=240,
+                elem_classes=["detail-images"],
+            )
         detail_params = gr.JSON(label=label("parameters"))
         download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
     return detail, {
-        "detail_text": detail_text, "detail_inputs": detail_inputs,
-        "detail_outputs": detail_outputs, "detail_params": detail_params, "restore": restore,
-        "run_again": run_again, "download": download, "download_file": download_file,
-        "delete": delete, "confirm_row": confirm_row, "confirm_delete": confirm_delete,
-        "cancel_delete": cancel_delete, "actions": actions, "below_actions": below_actions,
-    }  # fmt: skip
+        "detail_text": detail_text,
+        "detail_inputs": detail_inputs,
+        "detail_outputs": detail_outputs,
+        "detail_params": detail_params,
+        "restore": restore,
+        "run_again": run_again,
+        "download": download,
+        "download_file": download_file,
+        "delete": delete,
+        "confirm_row": confirm_row,
+        "confirm_delete": confirm_delete,
+        "cancel_delete": cancel_delete,
+        "actions": actions,
+        "below_actions": below_actions,
+    }

@@ -29,8 +29,8 @@ def wire_history(
     ctx: PageContext, demo: gr.Blocks, page: HistoryTab, editor: EditorTarget
 ) -> HistoryHooks:
     """History's own events; returns what its guests hook into."""
-    history = HistoryHandlers(ctx, editor)
-    listing = page.listing()
+    history = HistoryHandlers(ctx, page, editor)
+    listing = {"inputs": [page.search, page.model_filter], "outputs": history.listed}
     demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
     page.refresh.click(history.list_history, **listing, **QUIET)
     page.search.input(history.list_history, **listing, trigger_mode="always_last", **QUIET)
@@ -39,19 +39,19 @@ def wire_history(
     page.more.click(
         history.more_history,
         [page.search, page.model_filter, page.shown_runs],
-        page.list_outputs(),
+        history.listed,
         **QUIET,
     )
     page.gallery.select(pick_run, page.shown_runs, page.run_id, **QUIET)
     page.run_id.change(
-        history.open_run, page.run_id, page.detail_parts(), api_name="history_open", **AT_ONCE
+        history.open_run, page.run_id, history.opened, api_name="history_open", **AT_ONCE
     ).then(None, js=SHOW_DETAIL_JS)
 
     def relist(event: Any) -> Any:
         return event(history.list_history, **listing, **QUIET)
 
     _wire_run_actions(page, history, editor, relist)
-    _wire_finished_runs(demo, page, history, editor.tabs)
+    _wire_finished_runs(demo, page, history)
     return HistoryHooks(
         run_id=page.run_id,
         actions=page.actions,
@@ -71,34 +71,27 @@ def _wire_run_actions(
     )
     restored = page.run_again.click(history.restore_run, page.run_id, editor.outputs(), **QUIET)
     relist(editor.run_after(restored.success).then)
-    page.download.click(
-        history.export_run, page.run_id, [page.download_file, page.export_path], **QUIET
-    ).then(None, js=CLICK_DOWNLOAD_JS).then(
-        history.remove_export, page.export_path, None, **QUIET
-    )
+    page.download.click(history.export_run, page.run_id, history.exported, **QUIET).then(
+        None, js=CLICK_DOWNLOAD_JS
+    ).then(history.remove_export, page.export_path, None, **QUIET)
     page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **QUIET)
     page.cancel_delete.click(lambda: gr.update(visible=False), None, page.confirm_row, **QUIET)
     page.confirm_delete.click(
         history.delete_run,
         [page.run_id, page.search, page.model_filter],
-        [*page.list_outputs(), page.detail, page.run_id, page.confirm_row],
+        history.deleted,
         api_name="history_delete",
         **AT_ONCE,
     )
 
 
-def _wire_finished_runs(
-    demo: gr.Blocks, page: HistoryTab, history: HistoryHandlers, tabs: gr.Tabs
-) -> None:
+def _wire_finished_runs(demo: gr.Blocks, page: HistoryTab, history: HistoryHandlers) -> None:
     """After a reload during a run: watch it, list it when it ends, offer to open it."""
-    notice = [page.notice_row, page.finished_notice, page.finished_run, page.since, page.poll]
-    demo.load(history.watch_runs, None, notice, **QUIET)
+    demo.load(history.watch_runs, None, history.noticed, **QUIET)
     page.poll.tick(
-        history.poll_runs, [page.search, page.model_filter, page.since],
-        [*page.list_outputs(), *notice], **QUIET,
-    )  # fmt: skip
-    page.reopen.click(
-        history.reopen, page.finished_run, [page.run_id, tabs, page.notice_row], **QUIET,
-    )  # fmt: skip
-
-
+        history.poll_runs,
+        [page.search, page.model_filter, page.since],
+        history.polled,
+        **QUIET,
+    )
+    page.reopen.click(history.reopen, page.finished_run, history.reopened, **QUIET)

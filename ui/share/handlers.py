@@ -23,7 +23,7 @@ from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
 from ui.core.run_words import detail_markdown
 from ui.core.texts import TEXTS, say
-from ui.share.parts import SharedView
+from ui.share.parts import SharedView, SharePanel
 
 GONE_TEXT = TEXTS["link_gone"][0]
 NOT_YOURS = "Only your own runs can be shared, and this one is not (or no longer) there."
@@ -60,12 +60,28 @@ def shared_markdown(run: RunDetail) -> str:
 
 
 class ShareHandlers:
-    """Links to a run, bound to the page's context."""
+    """Links to a run, bound to the page's context, the Share panel, the Shared run tab and the
+    editor.
 
-    def __init__(self, ctx: PageContext, editor: EditorTarget, view: SharedView) -> None:
+    A handler that fills several parts returns `{part: value}` (a part it leaves out keeps what it
+    shows); the events it answers declare as outputs the list named after it below, whose order is
+    what an API client reads (`shared_run`)."""
+
+    def __init__(
+        self, ctx: PageContext, panel: SharePanel, view: SharedView, editor: EditorTarget
+    ) -> None:
         self.ctx = ctx
-        self.editor = editor
+        self.panel = panel
         self.view = view
+        self.editor = editor
+        self.listed = [panel.link, panel.links, panel.token, panel.revoke]
+        """What list_links fills."""
+        self.opened_tab = [view.token, view.tab, editor.tabs]
+        """What token_from_page fills."""
+        self.shown = [view.text, view.inputs, view.outputs, view.params]
+        """What show fills, in `shared_run`'s order."""
+        self.copied = [*editor.outputs(), view.status]
+        """What open_in_editor fills: the editor's parts, the tabs and the view's status."""
 
     # -- the owner's side, on an opened run ----------------------------------------------------
 
@@ -77,9 +93,9 @@ class ShareHandlers:
             raise gr.Error(NOT_YOURS)
         return share_link(public_root(request), token)
 
-    def list_links(self, run_id: str, shown: str, request: gr.Request) -> tuple:
+    def list_links(self, run_id: str, shown: str, request: gr.Request) -> dict[Any, Any]:
         """The run's live links (the visitor's own runs only), the newest selected; the link
-        shown above them stays only while it is live. Outputs: link, links, token, Revoke."""
+        shown above them stays only while it is live."""
         owner = self.ctx.owner(request)
         shares = self.ctx.store.shares_of(owner.id, run_id.strip()) if run_id else []
         root = public_root(request)
@@ -88,12 +104,14 @@ class ShareHandlers:
         ]
         live = bool(shown) and any(shown.endswith(f"={share.token}") for share in shares)
         newest = shares[-1].token if shares else ""
-        return (
-            gr.update(value=shown if live else "", visible=live),
-            gr.update(choices=choices, value=newest or None, visible=bool(shares)),
-            newest,
-            gr.update(visible=bool(shares)),
-        )
+        return {
+            self.panel.link: gr.update(value=shown if live else "", visible=live),
+            self.panel.links: gr.update(
+                choices=choices, value=newest or None, visible=bool(shares)
+            ),
+            self.panel.token: newest,
+            self.panel.revoke: gr.update(visible=bool(shares)),
+        }
 
     def revoke(self, token: str, request: gr.Request) -> str:
         """Ends one of the visitor's own links at once: its page and its pictures' addresses
@@ -106,22 +124,32 @@ class ShareHandlers:
 
     # -- anyone's side, through a link ----------------------------------------------------------
 
-    @staticmethod
-    def token_from_page(request: gr.Request) -> tuple:
+    def token_from_page(self, request: gr.Request) -> Any:
         """On page load: `?share=<token>` opens the Shared run tab with that link."""
         token = dict(getattr(request, "query_params", None) or {}).get("share")
         if token is None:
-            return gr.skip(), gr.skip(), gr.skip()
-        return token.strip(), gr.Tab(visible=True), gr.Tabs(selected="shared")
+            return gr.skip()
+        return {
+            self.view.token: token.strip(),
+            self.view.tab: gr.Tab(visible=True),
+            self.editor.tabs: gr.Tabs(selected="shared"),
+        }
 
-    def show(self, token: str, request: gr.Request = None) -> tuple:
+    def show(self, token: str, request: gr.Request = None) -> dict[Any, Any]:
         """What a link shows: the run's words, inputs, results and parameters, read-only, or
         only that it is gone."""
         run = self.ctx.store.run_by_share(token or "")
+        view = self.view
         if run is None:
-            return f"**{say(request, 'link_gone')}**", [], [], None
+            gone = f"**{say(request, 'link_gone')}**"
+            return {view.text: gone, view.inputs: [], view.outputs: [], view.params: None}
         inputs, outputs = self.ctx.shared.serve(token, run)
-        return shared_markdown(run), numbered(inputs), outputs, run.params
+        return {
+            view.text: shared_markdown(run),
+            view.inputs: numbered(inputs),
+            view.outputs: outputs,
+            view.params: run.params,
+        }
 
     def _live_run(self, token: str) -> RunDetail:
         run = self.ctx.store.run_by_share(token or "")
@@ -138,9 +166,9 @@ class ShareHandlers:
         finally:
             remove_export(archive)
 
-    def open_in_editor(self, token: str, request: gr.Request) -> tuple:
+    def open_in_editor(self, token: str, request: gr.Request) -> dict[Any, Any]:
         """Saves a copy of the shared run into the visitor's own history and puts its inputs and
-        parameters into their editor. Outputs: the editor's, the tabs, the view's status."""
+        parameters into their editor."""
         run = self._live_run(token)
         owner = self.ctx.owner(request)
         copy_id = self.ctx.store.save_copy(run, owner.id, owner.label)

@@ -6,7 +6,6 @@ Wired in ui/share/wiring.py; handlers in ui/share/handlers.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import gradio as gr
 
@@ -25,9 +24,6 @@ class SharePanel:
     revoke: gr.Button
     status: gr.Markdown
 
-    def list_outputs(self) -> list[Any]:
-        return [self.link, self.links, self.token, self.revoke]
-
 
 def build_share_button() -> gr.Button:
     """In the opened run's row of actions."""
@@ -37,19 +33,29 @@ def build_share_button() -> gr.Button:
 def build_share_panel(share: gr.Button) -> SharePanel:
     with gr.Column(elem_id="share-panel"):
         link = gr.Textbox(
-            label=label("share_link"), visible=False,
-            interactive=False, buttons=["copy"], elem_id="share-link",
-        )  # fmt: skip
+            label=label("share_link"),
+            visible=False,
+            interactive=False,
+            buttons=["copy"],
+            elem_id="share-link",
+        )
         links = gr.Radio(
-            label=label("share_links"), info=label("share_links_info"),
-            visible=False, elem_id="share-links",
-        )  # fmt: skip
+            label=label("share_links"),
+            info=label("share_links_info"),
+            visible=False,
+            elem_id="share-links",
+        )
         token = gr.Textbox(label="token", visible=False)
         with gr.Row(equal_height=True):
             revoke = gr.Button(
-                label("revoke"), variant="stop", size="sm", visible=False, scale=0,
-                min_width=220, elem_id="revoke-button",
-            )  # fmt: skip
+                label("revoke"),
+                variant="stop",
+                size="sm",
+                visible=False,
+                scale=0,
+                min_width=220,
+                elem_id="revoke-button",
+            )
             status = gr.Markdown(elem_id="share-status")
     return SharePanel(
         share=share, link=link, links=links, token=token, revoke=revoke, status=status
@@ -73,10 +79,6 @@ class SharedView:
     download_file: gr.DownloadButton
     status: gr.Markdown
 
-    def parts(self) -> list[Any]:
-        """What `shared_run` fills, in its order."""
-        return [self.text, self.inputs, self.outputs, self.params]
-
 
 def build_shared_tab() -> SharedView:
     with gr.Tab(label("shared_tab"), id="shared", visible=False) as tab:
@@ -91,18 +93,36 @@ def build_shared_tab() -> SharedView:
             status = gr.Markdown(elem_id="shared-status")
             with gr.Row():
                 inputs = gr.Gallery(
-                    label=label("detail_inputs"), columns=3, height=380, object_fit="contain",
-                    min_width=240, elem_classes=["detail-images"], elem_id="shared-inputs",
-                )  # fmt: skip
+                    label=label("detail_inputs"),
+                    columns=3,
+                    height=380,
+                    object_fit="contain",
+                    min_width=240,
+                    elem_classes=["detail-images"],
+                    elem_id="shared-inputs",
+                )
                 outputs = gr.Gallery(
-                    label=label("results_short"), columns=3, height=380, object_fit="contain",
-                    min_width=240, elem_classes=["detail-images"], elem_id="shared-results",
+                    label=label("results_short"),
+                    columns=3,
+                    height=380,
+                    object_fit="contain",
+                    min_width=240,
+                    elem_classes=["detail-images"],
+                    elem_id="shared-results",
                     buttons=["download", "fullscreen"],
-                )  # fmt: skip
+                )
             params = gr.JSON(label=label("parameters"))
         download_file = gr.DownloadButton(visible="hidden", elem_id="shared-download-file")
     return SharedView(
-        tab=tab, token=token, text=text, inputs=inputs, outputs=outputs, params=params,
-        body=body, open_in_editor=open_in_editor, download=download,
-        download_file=download_file, status=status,
-    )  # fmt: skip
+        tab=tab,
+        token=token,
+        text=text,
+        inputs=inputs,
+        outputs=outputs,
+        params=params,
+        body=body,
+        open_in_editor=open_in_editor,
+        download=download,
+        download_file=download_file,
+        status=status,
+    )

@@ -27,11 +27,11 @@ def add_share(
 ) -> None:
     """Share in History's opened run (its button among the actions, its panel under them) and
     the Shared run tab `view` (built among the tabs by app.py)."""
-    shares = ShareHandlers(ctx, editor, view)
     with history.actions:
         button = build_share_button()
     with history.below_actions:
         panel = build_share_panel(button)
+    shares = ShareHandlers(ctx, panel, view, editor)
     wire_share_panel(panel, history.run_id, shares)
     history.relist(wire_shared_view(demo, view, shares, editor).success)
 
@@ -52,7 +52,7 @@ def _shows_a_run(params: Any) -> Any:
 def wire_share_panel(panel: SharePanel, run_id: gr.Textbox, shares: ShareHandlers) -> None:
     """Share makes a link and lists it; Revoke ends the selected one; opening another run (or
     deleting this one) lists that run's links instead."""
-    listing = {"inputs": [run_id, panel.link], "outputs": panel.list_outputs()}
+    listing = {"inputs": [run_id, panel.link], "outputs": shares.listed}
     run_id.change(shares.list_links, **listing, **QUIET)
     run_id.change(_cleared, None, panel.status, **QUIET)
     panel.share.click(
@@ -69,14 +69,12 @@ def wire_shared_view(
 ) -> Any:
     """`?share=<token>` opens the Shared run tab; Download and Open in my editor act on it.
     Returns Open in my editor's event (History lists the copy it saves)."""
-    demo.load(shares.token_from_page, None, [view.token, view.tab, editor.tabs], **QUIET)
+    demo.load(shares.token_from_page, None, shares.opened_tab, **QUIET)
     shown = view.token.change(
-        shares.show, view.token, view.parts(), api_name="shared_run", **AT_ONCE
+        shares.show, view.token, shares.shown, api_name="shared_run", **AT_ONCE
     )
     shown.then(_shows_a_run, view.params, view.body, **QUIET)
     view.download.click(shares.export, view.token, view.download_file, **QUIET).success(
         None, js=CLICK_SHARED_DOWNLOAD_JS
     )
-    return view.open_in_editor.click(
-        shares.open_in_editor, view.token, [*editor.outputs(), view.status], **QUIET
-    )
+    return view.open_in_editor.click(shares.open_in_editor, view.token, shares.copied, **QUIET)
