@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from client.models import MODELS
+from ui.core.parts import run_pictures
 from ui.core.texts import label
 
 ALL_MODELS = "All models"
@@ -127,22 +128,8 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
         below_actions = gr.Column()
         with gr.Row():
-            detail_inputs = gr.Gallery(
-                label=label("detail_inputs"),
-                columns=3,
-                height=260,
-                object_fit="contain",
-                min_width=240,
-                elem_classes=["detail-images"],
-            )
-            detail_outputs = gr.Gallery(
-                label=label("detail_outputs"),
-                columns=3,
-                height=260,
-                object_fit="contain",
-                min_width=240,
-                elem_classes=["detail-images"],
-            )
+            detail_inputs = run_pictures("detail_inputs", 260)
+            detail_outputs = run_pictures("detail_outputs", 260)
         detail_params = gr.JSON(label=label("parameters"))
         download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
     return detail, {

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from ui.core.parts import run_pictures
 from ui.core.texts import label
 
 
@@ -92,22 +93,10 @@ def build_shared_tab() -> SharedView:
                 download = gr.Button(label("download"), elem_id="download-shared")
             status = gr.Markdown(elem_id="shared-status")
             with gr.Row():
-                inputs = gr.Gallery(
-                    label=label("detail_inputs"),
-                    columns=3,
-                    height=380,
-                    object_fit="contain",
-                    min_width=240,
-                    elem_classes=["detail-images"],
-                    elem_id="shared-inputs",
-                )
-                outputs = gr.Gallery(
-                    label=label("results_short"),
-                    columns=3,
-                    height=380,
-                    object_fit="contain",
-                    min_width=240,
-                    elem_classes=["detail-images"],
+                inputs = run_pictures("detail_inputs", 380, elem_id="shared-inputs")
+                outputs = run_pictures(
+                    "results_short",
+                    380,
                     elem_id="shared-results",
                     buttons=["download", "fullscreen"],
                 )
