@@ -29,8 +29,9 @@ from client.validation import key_like_path
 from . import caps as cap_rules
 from . import shares as share_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
+from .databases import open_database
 from .permissions import private_folder
-from .sql import Database, open_database
+from .sql import Database
 from .usage import Usage, usage_of
 
 logger = logging.getLogger(__name__)
