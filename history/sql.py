@@ -14,12 +14,15 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from typing import Any
 
+from .dialects import Dialect
+
 
 class Database(ABC):
     """Connections for reading and writing; each yields an object with `execute(sql, values)`
     (rows readable by name and by position) and `tuples(sql, values)` (plain tuples)."""
 
-    dialect: str
+    dialect: Dialect
+    """How the schema's migrations spell this database's types (dialects.py)."""
     search_clause: str
     """A WHERE clause keeping the runs whose prompt matches one `?`: `search_term(text)`."""
 

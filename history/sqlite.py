@@ -14,7 +14,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from .migrations import immediate, migrate
+from .dialects import SQLITE
+from .migrations import migrate
 from .permissions import FILE_MODE, private_file, tighten
 from .sql import Database
 
@@ -29,10 +30,10 @@ class SqliteConnection(sqlite3.Connection):
 
 
 class SqliteDatabase(Database):
-    """WAL mode, numbered migrations, one connection per thread; the file and its -wal/-shm
-    are private (permissions.py)."""
+    """WAL mode, migrations by name (migrations.py), one connection per thread; the file and
+    its -wal/-shm are private (permissions.py)."""
 
-    dialect = "sqlite"
+    dialect = SQLITE
     search_clause = "rowid IN (SELECT rowid FROM runs_search WHERE runs_search MATCH ?)"
 
     def __init__(self, path: Path, *, durable: bool = True) -> None:
@@ -40,7 +41,7 @@ class SqliteDatabase(Database):
         self._local = threading.local()
         self._synchronous = "FULL" if durable else "OFF"
         private_file(path)  # before SQLite makes it with the umask's mode
-        migrate(self.connection())
+        migrate(self.write, self.dialect)
         for suffix in ("-wal", "-shm"):  # SQLite makes new ones with the database's mode
             tighten(f"{path}{suffix}", FILE_MODE)
 
@@ -72,6 +73,18 @@ class SqliteDatabase(Database):
         if db is not None:
             db.close()
             self._local.db = None
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A SQLite write transaction: BEGIN IMMEDIATE takes the database's one write lock."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def fts_query(text: str) -> str:

@@ -1,6 +1,6 @@
 """The history of runs: one database row per run, its images stored once by keyed content hash.
 
-Design (after simonw/llm): numbered migrations, each run written in one transaction after its
+Design (after simonw/llm): migrations by name, each run written in one transaction after its
 images are safely stored, so a crash at any moment leaves a database that opens and no row
 pointing at a missing image. Every query is filtered by owner (None only in the shared scope).
 Listing reads one indexed table, so the first page stays fast at 100,000 runs.
