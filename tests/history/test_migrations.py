@@ -63,7 +63,7 @@ def test_a_store_whose_record_ends_at_m002_keeps_its_blob_key_and_files(tmp_path
     """The migrations after m002 run again harmlessly: stores from before m003 made their
     settings table themselves when opened."""
     store = HistoryStore(tmp_path)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     path = store.get_run("anon:alice", run_id).input_paths[0]
     store.close()
     db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
@@ -72,7 +72,7 @@ def test_a_store_whose_record_ends_at_m002_keeps_its_blob_key_and_files(tmp_path
 
     store = HistoryStore(tmp_path)
     assert store.get_run("anon:alice", run_id).input_paths == [path] and path.is_file()
-    assert store.save_run(new_run(input_images=[path.read_bytes()])) != run_id
+    assert store.save_run(new_run(input_images=[path.read_bytes()])).id != run_id
     assert store.get_run("anon:alice", store.list_runs("anon:alice")[0].id).input_paths == [path]
     store.close()
 
@@ -94,7 +94,7 @@ def test_a_fresh_database_has_every_table(tmp_path):
 
 def test_a_store_without_links_gains_links_that_go_with_their_runs(tmp_path):
     store = HistoryStore(tmp_path)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     store.close()
     db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
     db.execute("DROP TABLE shares")
@@ -125,7 +125,7 @@ def as_positions(path, versions) -> None:
 
 def test_a_record_of_positions_is_read_as_names_without_running_anything_again(tmp_path):
     store = HistoryStore(tmp_path)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     store.close()
     as_positions(tmp_path / "history.sqlite3", enumerate(NAMES, start=1))
 

@@ -157,15 +157,16 @@ def test_new_runs_are_saved_beside_the_old_ones(old):
     first = old.expected["runs"][-1]  # the oldest: a lighthouse at dusk, with one link
     old_input = old.directory / first["input_images"][0]["path"]
 
-    run_id = store.save_run(
+    saved = store.save_run(
         new_run(
             "anon:alice", prompt="a lighthouse, saved today", input_images=[old_input.read_bytes()]
         )
     )
 
     [newest, *older] = store.list_runs("anon:alice")
-    assert newest.id == run_id and all(run.id < run_id for run in older)
-    assert store.get_run("anon:alice", run_id).input_paths == [old_input], "the same blob key"
+    assert newest.id == saved.id and all(run.id < saved.id for run in older)
+    assert saved.input_paths == [old_input], "the same blob key, so the same file"
+    assert saved == store.get_run("anon:alice", saved.id)
     searched = [run.prompt for run in store.list_runs(None, search="lighthouse")]
     assert searched == ["a lighthouse, saved today", "a lighthouse in fog", "a lighthouse at dusk"]
     assert store.count_runs() == len(old.expected["runs"]) + 1
@@ -199,7 +200,7 @@ def test_a_store_of_an_older_release_gains_what_it_lacks(old):
     assert all(store.get_run(None, run.id).comparison is None for run in runs)
     token = store.share_run("anon:bob", runs[0].id)
     assert store.run_by_share(token).id == runs[0].id
-    cell = store.save_run(new_run(comparison="cmp-new"))
+    cell = store.save_run(new_run(comparison="cmp-new")).id
     assert [run.id for run in store.comparison_runs("anon:alice", "cmp-new")] == [cell]
 
 
