@@ -1,35 +1,86 @@
-"""The history database's schema, as numbered migrations applied in order on open.
+"""The history's schema: one ordered list of named migrations, run alike by SQLite and PostgreSQL.
 
-Each migration runs once, in its own write transaction, and is recorded in `_migrations`; a
-database from any earlier version opens and upgrades without losing a run. Append, never edit.
-These are SQLite's; postgres_schema.py holds PostgreSQL's, applied by the same `apply`.
+After simonw/llm's migrations.py: `@migration` appends a function to MIGRATIONS, and `migrate`
+applies, in order, those whose names `_migrations` does not record, each in a write transaction
+of its own that records its name (the transaction holds the store's write lock, so processes or
+replicas opening one database at once never apply one twice). Each migration is written once for
+both databases: it asks the dialect (dialects.py) for the few types they name differently, and
+only the prompt search branches. A database whose `_migrations` still records positions has it
+rewritten by name first (legacy_migrations.py). Append, never edit; a name once released stays.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-Migration = Callable[[Any], None]
+from .dialects import Dialect
+from .legacy_migrations import old_records
+
+Migration = Callable[[Any, Dialect], None]
+MIGRATIONS: list[Migration] = []
 
 
-def m001_runs_and_images(db: sqlite3.Connection) -> None:
+def migration(function: Migration) -> Migration:
+    """Registers `function` as the last migration, under its name (which must be new)."""
+    if any(known.__name__ == function.__name__ for known in MIGRATIONS):
+        raise ValueError(f"a migration is already named {function.__name__}")
+    MIGRATIONS.append(function)
+    return function
+
+
+def migrate(
+    write: Callable[[], AbstractContextManager[Any]],
+    sql: Dialect,
+    migrations: Sequence[Migration] = MIGRATIONS,
+) -> list[str]:
+    """Applies the migrations the database lacks, each in a `write()` transaction of its own;
+    returns the names it applied."""
+    with write() as db:
+        done = recorded(db, sql)
+    applied = []
+    for function in migrations:
+        name = function.__name__
+        if name in done:
+            continue
+        with write() as db:
+            if not db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                function(db, sql)
+                db.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
+                applied.append(name)
+    return applied
+
+
+def recorded(db: Any, sql: Dialect) -> set[str]:
+    """The names of the migrations applied; makes `_migrations` if missing, and rewrites a table
+    of positions by name."""
+    renamed = old_records(db, sql)
     db.execute(
-        """CREATE TABLE runs (
-            id TEXT PRIMARY KEY,
-            owner TEXT NOT NULL,
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY,"
+        f" applied_at {sql.timestamp} NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+    )
+    if renamed:
+        db.executemany("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", renamed)
+    return {row[0] for row in db.execute("SELECT name FROM _migrations")}
+
+
+@migration
+def m001_runs_and_images(db: Any, sql: Dialect) -> None:
+    db.execute(
+        f"""CREATE TABLE runs (
+            id {sql.key} PRIMARY KEY,
+            owner {sql.key} NOT NULL,
             owner_label TEXT,
-            created_at REAL NOT NULL,
+            created_at {sql.real} NOT NULL,
             model TEXT NOT NULL,
             prompt TEXT NOT NULL,
             negative_prompt TEXT,
             params TEXT NOT NULL,
-            seed INTEGER,
+            seed {sql.big_integer},
             status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
             error TEXT,
-            elapsed_s REAL,
+            elapsed_s {sql.real},
             request_id TEXT,
             backend TEXT NOT NULL,
             requested_n INTEGER NOT NULL,
@@ -41,28 +92,38 @@ def m001_runs_and_images(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX runs_by_owner ON runs (owner, id)")
     db.execute("CREATE INDEX runs_by_model ON runs (model, id)")
     db.execute(
-        """CREATE TABLE blobs (
-            digest TEXT PRIMARY KEY,
+        f"""CREATE TABLE blobs (
+            digest {sql.key} PRIMARY KEY,
             ext TEXT NOT NULL,
-            size INTEGER NOT NULL,
+            size {sql.big_integer} NOT NULL,
             width INTEGER NOT NULL,
             height INTEGER NOT NULL
         )"""
     )
     db.execute(
-        """CREATE TABLE run_images (
-            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        f"""CREATE TABLE run_images (
+            run_id {sql.key} NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
             role TEXT NOT NULL CHECK (role IN ('input', 'output')),
             position INTEGER NOT NULL,
-            digest TEXT NOT NULL REFERENCES blobs (digest),
+            digest {sql.key} NOT NULL REFERENCES blobs (digest),
             PRIMARY KEY (run_id, role, position)
         )"""
     )
     db.execute("CREATE INDEX run_images_by_digest ON run_images (digest)")
 
 
-def m002_prompt_search(db: sqlite3.Connection) -> None:
-    """Full-text search over prompts, kept in step with `runs` by triggers."""
+@migration
+def m002_prompt_search(db: Any, sql: Dialect) -> None:
+    """Full-text search over prompts, kept in step with `runs` by the database itself. SQLite:
+    an FTS5 table and triggers. PostgreSQL: a generated tsvector under a GIN index ('simple'
+    configuration: every word, no stemming, like FTS5's unicode61)."""
+    if sql.name == "postgresql":
+        db.execute(
+            "ALTER TABLE runs ADD COLUMN search tsvector"
+            " GENERATED ALWAYS AS (to_tsvector('simple', prompt)) STORED"
+        )
+        db.execute("CREATE INDEX runs_search ON runs USING GIN (search)")
+        return
     db.execute(
         "CREATE VIRTUAL TABLE runs_search USING fts5"
         " (prompt, content='runs', content_rowid='rowid')"
@@ -81,93 +142,46 @@ def m002_prompt_search(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_settings(db: sqlite3.Connection) -> None:
+@migration
+def m003_settings(db: Any, sql: Dialect) -> None:
     """Values the store keeps for itself, such as the key of its blob names.
 
-    IF NOT EXISTS: stores from before this migration created the table on open."""
+    IF NOT EXISTS, like every migration after it, for a store whose record of it was lost (and
+    SQLite stores from before this migration, which created the table on open)."""
     db.execute("CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT)")
 
 
-def m004_images_by_run(db: sqlite3.Connection) -> None:
+@migration
+def m004_images_by_run(db: Any, sql: Dialect) -> None:
     """A covering index from a run to its images' digests, for the per-owner byte caps, which
     sum the images of all of an owner's runs on every save (about 40% faster at 5,000 runs)."""
     db.execute("CREATE INDEX IF NOT EXISTS run_images_by_run ON run_images (run_id, digest)")
 
 
-def m005_stopped(db: sqlite3.Connection) -> None:
-    """Whether the visitor pressed Stop while the run went on (its answer is kept all the same).
-    Idempotent, like the migrations before it, for a store whose record of them was lost."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    if "stopped" not in columns:
+@migration
+def m005_stopped(db: Any, sql: Dialect) -> None:
+    """Whether the visitor pressed Stop while the run went on (its answer is kept all the same)."""
+    if "stopped" not in sql.columns(db, "runs"):
         db.execute("ALTER TABLE runs ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0")
 
 
-def m006_shares(db: sqlite3.Connection) -> None:
-    """Links that show one run to whoever holds them (shares.py); a run's links go with it.
-    Idempotent, like the migrations before it."""
+@migration
+def m006_shares(db: Any, sql: Dialect) -> None:
+    """Links that show one run to whoever holds them (shares.py); a run's links go with it."""
     db.execute(
-        """CREATE TABLE IF NOT EXISTS shares (
-            token TEXT PRIMARY KEY,
-            run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-            created_at REAL NOT NULL
+        f"""CREATE TABLE IF NOT EXISTS shares (
+            token {sql.key} PRIMARY KEY,
+            run_id {sql.key} NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            created_at {sql.real} NOT NULL
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS shares_by_run ON shares (run_id)")
 
 
-def m007_comparisons(db: sqlite3.Connection) -> None:
+@migration
+def m007_comparisons(db: Any, sql: Dialect) -> None:
     """The comparison a run is a cell of (models × seeds, run together); the grid is read back
-    by owner and comparison. Idempotent, like the migrations before it."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    if "comparison" not in columns:
-        db.execute("ALTER TABLE runs ADD COLUMN comparison TEXT")
+    by owner and comparison."""
+    if "comparison" not in sql.columns(db, "runs"):
+        db.execute(f"ALTER TABLE runs ADD COLUMN comparison {sql.key}")
     db.execute("CREATE INDEX IF NOT EXISTS runs_by_comparison ON runs (comparison, owner)")
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    m001_runs_and_images,
-    m002_prompt_search,
-    m003_settings,
-    m004_images_by_run,
-    m005_stopped,
-    m006_shares,
-    m007_comparisons,
-)
-
-
-def migrate(db: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Applies the migrations this SQLite database lacks; returns its version afterwards."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
-    )
-    return apply(lambda: immediate(db), migrations)
-
-
-@contextmanager
-def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A SQLite write transaction: BEGIN IMMEDIATE takes the database's one write lock."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def apply(
-    transaction: Callable[[], AbstractContextManager[Any]], migrations: tuple[Migration, ...]
-) -> int:
-    """Runs each migration not yet recorded, each in a `transaction()` of its own (which holds
-    the write lock, so two processes opening one database at once never apply one twice)."""
-    for version, migration in enumerate(migrations, start=1):
-        with transaction() as db:
-            done = db.execute("SELECT 1 FROM _migrations WHERE version = ?", (version,)).fetchone()
-            if not done:
-                migration(db)
-                db.execute(
-                    "INSERT INTO _migrations (version, name) VALUES (?, ?)",
-                    (version, migration.__name__),
-                )
-    return len(migrations)

@@ -21,8 +21,8 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
-from .migrations import apply
-from .postgres_schema import CREATE_MIGRATIONS_TABLE, MIGRATIONS
+from .dialects import POSTGRESQL
+from .migrations import migrate
 from .sql import Database
 
 WRITE_LOCK = 0x68697374_6F7279
@@ -83,7 +83,7 @@ class PgConnection:
 
 
 class PostgresDatabase(Database):
-    dialect = "postgresql"
+    dialect = POSTGRESQL
     search_clause = "search @@ to_tsquery('simple', ?)"
 
     def __init__(self, url: str, *, max_connections: int = POOL_MAX) -> None:
@@ -103,9 +103,7 @@ class PostgresDatabase(Database):
             name="history",
         )
         self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-        with self.write() as db:  # under the lock: replicas starting together wait their turn
-            db.execute(CREATE_MIGRATIONS_TABLE)
-        apply(self.write, MIGRATIONS)
+        migrate(self.write, self.dialect)  # under the lock: replicas starting together take turns
 
     @contextmanager
     def read(self) -> Iterator[PgConnection]:

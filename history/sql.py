@@ -1,34 +1,28 @@
-"""The store's database behind one seam: SQLite in HISTORY_DIR, or PostgreSQL at a URL.
+"""The store's database behind one seam, so store.py is the same store on SQLite and PostgreSQL.
 
 The store writes each statement once, with `?` placeholders, in the SQL both dialects share.
 What differs lives behind `Database`: connecting (one SQLite connection per thread; a psycopg
 pool), the write transaction (SQLite's BEGIN IMMEDIATE; in PostgreSQL, a transaction holding one
-advisory lock, so writers on every replica take turns as SQLite's do and the caps stay exact),
-full-text search (FTS5; a tsvector with a GIN index) and the schema (migrations.py for SQLite,
-postgres_schema.py). postgres.py holds the PostgreSQL side.
+advisory lock, so writers on every replica take turns as SQLite's do and the caps stay exact) and
+full-text search (FTS5; a tsvector with a GIN index). sqlite.py and postgres.py are the two
+sides; databases.py chooses one by the store's settings.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any
 
-from .migrations import immediate, migrate
-from .permissions import FILE_MODE, private_file, tighten
-
-DATABASE_NAME = "history.sqlite3"
+from .dialects import Dialect
 
 
 class Database(ABC):
     """Connections for reading and writing; each yields an object with `execute(sql, values)`
     (rows readable by name and by position) and `tuples(sql, values)` (plain tuples)."""
 
-    dialect: str
+    dialect: Dialect
+    """How the schema's migrations spell this database's types (dialects.py)."""
     search_clause: str
     """A WHERE clause keeping the runs whose prompt matches one `?`: `search_term(text)`."""
 
@@ -44,74 +38,3 @@ class Database(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
-
-
-def open_database(directory: Path, url: str | None, *, durable: bool = True) -> Database:
-    """PostgreSQL at `url` (postgresql://...), else SQLite in `directory`."""
-    if url:
-        from .postgres import PostgresDatabase
-
-        return PostgresDatabase(url)
-    return SqliteDatabase(directory / DATABASE_NAME, durable=durable)
-
-
-class SqliteConnection(sqlite3.Connection):
-    def tuples(self, sql: str, values: Iterable[Any] = ()) -> sqlite3.Cursor:
-        cursor = self.cursor()
-        cursor.row_factory = None  # plain tuples: the History tab's hot path
-        return cursor.execute(sql, tuple(values))
-
-
-class SqliteDatabase(Database):
-    """WAL mode, numbered migrations, one connection per thread; the file and its -wal/-shm
-    are private (permissions.py)."""
-
-    dialect = "sqlite"
-    search_clause = "rowid IN (SELECT rowid FROM runs_search WHERE runs_search MATCH ?)"
-
-    def __init__(self, path: Path, *, durable: bool = True) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._synchronous = "FULL" if durable else "OFF"
-        private_file(path)  # before SQLite makes it with the umask's mode
-        migrate(self.connection())
-        for suffix in ("-wal", "-shm"):  # SQLite makes new ones with the database's mode
-            tighten(f"{path}{suffix}", FILE_MODE)
-
-    def connection(self) -> SqliteConnection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=30.0, factory=SqliteConnection
-            )
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(f"PRAGMA synchronous={self._synchronous}")
-            db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-        return db
-
-    @contextmanager
-    def read(self) -> Iterator[SqliteConnection]:
-        yield self.connection()
-
-    def write(self) -> AbstractContextManager[SqliteConnection]:
-        return immediate(self.connection())
-
-    def search_term(self, text: str) -> str:
-        return fts_query(text)
-
-    def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-
-def fts_query(text: str) -> str:
-    """The user's words as quoted FTS5 terms, the last one a prefix, so any input is safe."""
-    words = [word.replace('"', '""') for word in text.split()]
-    terms = [f'"{word}"' for word in words]
-    if terms:
-        terms[-1] += "*"
-    return " ".join(terms)

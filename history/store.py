@@ -1,6 +1,6 @@
 """The history of runs: one database row per run, its images stored once by keyed content hash.
 
-Design (after simonw/llm): numbered migrations, each run written in one transaction after its
+Design (after simonw/llm): migrations by name, each run written in one transaction after its
 images are safely stored, so a crash at any moment leaves a database that opens and no row
 pointing at a missing image. Every query is filtered by owner (None only in the shared scope).
 Listing reads one indexed table, so the first page stays fast at 100,000 runs.
@@ -29,8 +29,9 @@ from client.validation import key_like_path
 from . import caps as cap_rules
 from . import shares as share_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
+from .databases import open_database
 from .permissions import private_folder
-from .sql import Database, open_database
+from .sql import Database
 from .usage import Usage, usage_of
 
 logger = logging.getLogger(__name__)
@@ -200,9 +201,10 @@ class HistoryStore:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def save_run(self, run: NewRun) -> str:
-        """Stores the run and its images; returns its id. The caps are enforced in the same
-        transaction, and never evict this run: it is there to be shown and kept."""
+    def save_run(self, run: NewRun) -> RunDetail:
+        """Stores the run and its images; returns it as stored, what `get_run` gives back (built
+        from what was written, not read again). The caps are enforced in the same transaction,
+        and never evict this run: it is there to be shown and kept."""
         if run.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}")
         if carries_key(run.params):
@@ -215,15 +217,17 @@ class HistoryStore:
             # order on every replica and a run committed after a page was read never lands
             # behind that page's `before` cursor
             run_id = new_run_id(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
-            self._insert_run(db, run_id, run, stored)
+            row = self._insert_run(db, run_id, run, stored)
             evicted = cap_rules.enforce(db, self.caps, run.owner, run_id)
         self._drop_unreferenced(evicted)
-        return run_id
+        images_by_role = [(role, image.digest, image.ext) for role, _position, image in stored]
+        return self._detail(row, images_by_role)
 
     def _insert_run(
         self, db: Any, run_id: str, run: NewRun, stored: Sequence[tuple[str, int, StoredImage]]
-    ) -> None:
-        """The run's rows, inside the saving transaction; its images are already stored."""
+    ) -> dict[str, Any]:
+        """The run's rows, inside the saving transaction; its images are already stored. Returns
+        its row of `runs` by column name."""
         for _role, _position, image in stored:
             self._blobs.ensure(image)
             db.execute(
@@ -232,26 +236,13 @@ class HistoryStore:
                 (image.digest, image.ext, len(image.data), image.width, image.height),
             )
         # the cover (first result, else first input) is the only image the list shows small
-        cover = stored[0][2].file_name if stored else None
-        params = run.params
-        db.execute(
-            """INSERT INTO runs (id, owner, owner_label, created_at, model, prompt,
-                negative_prompt, params, seed, status, error, elapsed_s, request_id, backend,
-                requested_n, revised_prompts, notes, cover, stopped, comparison)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                run_id, run.owner, run.owner_label, time.time(), params["model"],
-                params["prompt"], params.get("negative_prompt") or None,
-                json.dumps(run.stored_params), params.get("seed"), run.status, run.error,
-                run.elapsed_s, run.request_id, run.backend, params.get("n", 1),
-                json.dumps(list(run.revised_prompts)), json.dumps(list(run.notes)), cover,
-                int(run.stopped), run.comparison,
-            ),
-        )  # fmt: skip
+        row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
+        db.execute(INSERT_RUN, [row[name] for name in RUN_COLUMN_NAMES])
         db.executemany(
             "INSERT INTO run_images (run_id, role, position, digest) VALUES (?, ?, ?, ?)",
             [(run_id, role, position, image.digest) for role, position, image in stored],
         )
+        return row
 
     def delete_run(self, owner: str, run_id: str) -> bool:
         """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
@@ -348,8 +339,9 @@ class HistoryStore:
             run_id = share_rows.run_of(db, token)
         return self.get_run(None, run_id) if run_id else None
 
-    def save_copy(self, run: RunDetail, owner: str, owner_label: str | None = None) -> str:
-        """Saves `run` into `owner`'s own history (under their caps); returns the copy's id."""
+    def save_copy(self, run: RunDetail, owner: str, owner_label: str | None = None) -> RunDetail:
+        """Saves `run` into `owner`'s own history (under their caps); returns the copy as
+        stored."""
         return self.save_run(NewRun.copy_of(run, owner, owner_label))
 
     # -- reading --------------------------------------------------------------------------------
@@ -418,6 +410,11 @@ class HistoryStore:
                 " WHERE i.run_id = ? ORDER BY i.role, i.position",
                 (run_id,),
             ).fetchall()
+        return self._detail(row, images)
+
+    def _detail(self, row: Any, images: Sequence[tuple[str, str, str]]) -> RunDetail:
+        """The run as the store gives it back, from its row of `runs` (read, or just written)
+        and its images' (role, digest, ext) in order; the images as local files."""
         paths: dict[str, list[Path]] = {"input": [], "output": []}
         for role, digest, ext in images:
             paths[role].append(self._blobs.fetch(digest, ext))
@@ -507,6 +504,35 @@ RUN_COLUMNS = (
     " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
     " comparison"
 )
+RUN_COLUMN_NAMES = tuple(RUN_COLUMNS.split(", "))
+INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * len(RUN_COLUMN_NAMES))})"
+
+
+def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
+    """The run's row of `runs` by column name, as it is inserted (and read back)."""
+    params = run.params
+    return {
+        "id": run_id,
+        "owner": run.owner,
+        "owner_label": run.owner_label,
+        "created_at": time.time(),
+        "model": params["model"],
+        "prompt": params["prompt"],
+        "negative_prompt": params.get("negative_prompt") or None,
+        "params": json.dumps(run.stored_params),
+        "seed": params.get("seed"),
+        "status": run.status,
+        "error": run.error,
+        "elapsed_s": None if run.elapsed_s is None else float(run.elapsed_s),
+        "request_id": run.request_id,
+        "backend": run.backend,
+        "requested_n": params.get("n", 1),
+        "revised_prompts": json.dumps(list(run.revised_prompts)),
+        "notes": json.dumps(list(run.notes)),
+        "cover": cover,
+        "stopped": int(run.stopped),
+        "comparison": run.comparison,
+    }
 
 
 def carries_key(value: Any) -> bool:

@@ -11,7 +11,7 @@ def save(store: HistoryStore, owner: str, seed: int, side: int = 16) -> str:
     """A run of `owner` with its own input and result, about 2 * 3 * side² bytes of images."""
     result = noise_bytes(seed + 10_000, side)
     images = {"input_images": [noise_bytes(seed, side)], "output_images": [result]}
-    return store.save_run(new_run(owner, prompt=f"run {seed}", **images))
+    return store.save_run(new_run(owner, prompt=f"run {seed}", **images)).id
 
 
 def ids(store: HistoryStore, owner: str) -> list[str]:
@@ -118,7 +118,7 @@ def test_concurrent_savers_of_two_visitors_each_keep_their_newest(open_store, tm
     def writer(owner: str, number: int) -> None:
         for i in range(3):
             result = image_bytes(1000 + number * 10 + i)
-            run_id = store.save_run(new_run(owner, output_images=[result]))
+            run_id = store.save_run(new_run(owner, output_images=[result])).id
             with lock:
                 saved[owner].append(run_id)
 

@@ -9,7 +9,7 @@ from tests.history.support import new_run
 
 def test_a_comparison_is_read_back_whole_and_only_its_own_runs(store):
     cells = [
-        store.save_run(new_run(model=model, seed=seed, comparison="cmp-1"))
+        store.save_run(new_run(model=model, seed=seed, comparison="cmp-1")).id
         for model in ("qwen-image-2.0-pro", "wan2.7-image-pro")
         for seed in (1, 2)
     ]
@@ -39,24 +39,24 @@ def test_another_owner_sees_nothing_of_a_comparison_and_the_shared_scope_sees_it
 
 
 def test_a_deleted_cell_leaves_the_rest_of_its_comparison(store):
-    first = store.save_run(new_run(seed=1, comparison="cmp-1"))
-    second = store.save_run(new_run(seed=2, comparison="cmp-1"))
+    first = store.save_run(new_run(seed=1, comparison="cmp-1")).id
+    second = store.save_run(new_run(seed=2, comparison="cmp-1")).id
     assert store.delete_run("anon:alice", first)
     assert [run.id for run in store.comparison_runs("anon:alice", "cmp-1")] == [second]
 
 
 def test_a_version_6_store_keeps_its_runs_and_gains_comparisons(tmp_path):
     store = HistoryStore(tmp_path)
-    old = store.save_run(new_run(prompt="from before comparisons"))
+    old = store.save_run(new_run(prompt="from before comparisons")).id
     store.close()
     db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
     db.execute("DROP INDEX runs_by_comparison")
     db.execute("ALTER TABLE runs DROP COLUMN comparison")
-    db.execute("DELETE FROM _migrations WHERE version > 6")
+    db.execute("DELETE FROM _migrations WHERE name = 'm007_comparisons'")
     db.close()
 
     store = HistoryStore(tmp_path)
     assert store.get_run("anon:alice", old).comparison is None
-    cell = store.save_run(new_run(comparison="cmp-1"))
+    cell = store.save_run(new_run(comparison="cmp-1")).id
     assert [run.id for run in store.comparison_runs("anon:alice", "cmp-1")] == [cell]
     store.close()

@@ -23,7 +23,7 @@ def test_tiff_and_bmp_inputs_are_stored_as_png_with_the_same_pixels(store):
     photo = noise_image(3)
     jpeg = encoded(photo, "JPEG", quality=90)
     inputs = [encoded(rgb, "TIFF"), encoded(rgba, "TIFF"), encoded(rgb, "BMP"), jpeg]
-    run_id = store.save_run(new_run(input_images=inputs))
+    run_id = store.save_run(new_run(input_images=inputs)).id
 
     paths = store.get_run("anon:alice", run_id).input_paths
     assert [path.suffix for path in paths] == [".png", ".png", ".png", ".jpg"]
@@ -39,7 +39,7 @@ def test_a_multi_frame_tiff_keeps_its_first_frame(store):
     tiff = encoded(first, "TIFF", save_all=True, append_images=[second])
     with Image.open(io.BytesIO(tiff)) as check:
         assert check.n_frames == 2
-    run_id = store.save_run(new_run(output_images=[tiff]))
+    run_id = store.save_run(new_run(output_images=[tiff])).id
     [path] = store.get_run("anon:alice", run_id).output_paths
     assert stored_as(path) == ("PNG", "RGB", first.tobytes())
 
@@ -47,7 +47,7 @@ def test_a_multi_frame_tiff_keeps_its_first_frame(store):
 def test_webp_and_gif_results_stay_as_they_are(store):
     webp = encoded(noise_image(6), "WEBP", quality=80)
     gif = encoded(noise_image(7).convert("P"), "GIF")
-    run_id = store.save_run(new_run(output_images=[webp, gif]))
+    run_id = store.save_run(new_run(output_images=[webp, gif])).id
     paths = store.get_run("anon:alice", run_id).output_paths
     assert [(p.suffix, p.read_bytes()) for p in paths] == [(".webp", webp), (".gif", gif)]
 
@@ -56,7 +56,7 @@ def test_the_zip_names_each_image_for_its_real_format(store):
     inputs = [encoded(noise_image(1), "TIFF"), encoded(noise_image(2), "JPEG")]
     run_id = store.save_run(
         new_run(input_images=inputs, output_images=[encoded(noise_image(3), "BMP")])
-    )
+    ).id
     archive = export_zip(store.get_run("anon:alice", run_id))
     with zipfile.ZipFile(archive) as bundle:
         record = json.loads(bundle.read("run.json"))

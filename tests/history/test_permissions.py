@@ -32,7 +32,7 @@ def open_umask():
 def test_a_new_store_is_private_whatever_the_umask(tmp_path, open_umask):
     directory = tmp_path / "history"
     store = HistoryStore(directory)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     store.ensure_thumbnails(store.list_runs("anon:alice"))
     names = {path.name for path in directory.iterdir()}
     assert {"history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"} <= names
@@ -63,25 +63,25 @@ def test_an_older_world_readable_store_is_tightened_when_opened(tmp_path):
 
 def test_removing_the_last_image_of_a_folder_removes_the_folder(tmp_path):
     store = HistoryStore(tmp_path / "history")
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     detail = store.get_run("anon:alice", run_id)
     folders = {path.parent for path in detail.input_paths + detail.output_paths}
     store.delete_run("anon:alice", run_id)
     assert not any(folder.exists() for folder in folders)
-    assert store.save_run(new_run())  # and saving into them again works
+    assert store.save_run(new_run()).id  # and saving into them again works
     store.close()
 
 
 def test_a_folder_still_holding_an_image_stays(tmp_path):
     store = HistoryStore(tmp_path / "history")
-    kept = store.save_run(new_run(input_images=[image_bytes(1)], output_images=[image_bytes(2)]))
+    kept = store.save_run(new_run(input_images=[image_bytes(1)], output_images=[image_bytes(2)])).id
     [kept_path] = store.get_run("anon:alice", kept).output_paths
     other = next(
         seed
         for seed in range(3, 5000)
         if store._blobs.digest(image_bytes(seed))[:2] == kept_path.parent.name
     )
-    gone = store.save_run(new_run(output_images=[image_bytes(other)]))
+    gone = store.save_run(new_run(output_images=[image_bytes(other)])).id
     store.delete_run("anon:alice", gone)
     assert kept_path.is_file()
     store.close()
@@ -99,7 +99,7 @@ def test_a_save_survives_its_folder_vanishing_under_it(tmp_path, monkeypatch):
             path.rmdir()
 
     monkeypatch.setattr(blobs_module, "make_folder", make_then_lose)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     assert raced, "the race was staged"
     detail = store.get_run("anon:alice", run_id)
     assert all(path.is_file() for path in detail.input_paths + detail.output_paths)
@@ -108,7 +108,7 @@ def test_a_save_survives_its_folder_vanishing_under_it(tmp_path, monkeypatch):
 
 def test_an_export_is_private(tmp_path, open_umask):
     store = HistoryStore(tmp_path / "history")
-    archive = export_zip(store.get_run("anon:alice", store.save_run(new_run())))
+    archive = export_zip(store.get_run("anon:alice", store.save_run(new_run()).id))
     assert (mode(archive), mode(archive.parent)) == (0o600, 0o700)
     with zipfile.ZipFile(archive) as bundle:
         assert bundle.testzip() is None

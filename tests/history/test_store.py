@@ -17,7 +17,7 @@ from tests.history.support import image_bytes, new_run
 def test_a_saved_run_comes_back_whole(store):
     run = new_run(negative_prompt="blur", revised_prompts=["snowy"], elapsed_s=1.5,
                   request_id="req-1", notes=["Image 1 was downscaled"])  # fmt: skip
-    run_id = store.save_run(run)
+    run_id = store.save_run(run).id
     detail = store.get_run("anon:alice", run_id)
     assert detail.prompt == "make it snow" and detail.negative_prompt == "blur"
     assert detail.params == run.params and detail.seed == 7
@@ -30,8 +30,40 @@ def test_a_saved_run_comes_back_whole(store):
         assert max(thumbnail.size) <= 256
 
 
+def test_a_saved_run_is_returned_as_get_run_gives_it_back_without_reading_it(store, monkeypatch):
+    """What the page shows the moment a run ends (its result files included) comes from what
+    was written: saving reads nothing back."""
+    run = new_run(
+        negative_prompt="",
+        n=2,
+        elapsed_s=3,
+        extra={"parameters": {"steps": 30}},
+        bbox_list=[[[0, 0, 4, 4]]],
+        revised_prompts=("a", "b"),
+        notes=("note",),
+        input_images=[image_bytes(1), image_bytes(9)],
+        output_images=[image_bytes(2), image_bytes(2)],
+        stopped=True,
+        comparison="cmp-1",
+    )
+
+    def unread(*_args, **_kwargs):
+        raise AssertionError("saving read the run back")
+
+    monkeypatch.setattr(store, "get_run", unread)
+    monkeypatch.setattr(store._sql, "read", unread)
+    saved = store.save_run(run)
+    monkeypatch.undo()
+
+    assert saved == store.get_run("anon:alice", saved.id)
+    assert [p.read_bytes() for p in saved.output_paths] == [image_bytes(2), image_bytes(2)]
+    assert [p.read_bytes() for p in saved.input_paths] == [image_bytes(1), image_bytes(9)]
+    assert saved.negative_prompt is None and isinstance(saved.elapsed_s, float)
+    assert (saved.stopped, saved.comparison, saved.requested_n) == (True, "cmp-1", 2)
+
+
 def test_failed_runs_are_kept_with_their_error(store):
-    run_id = store.save_run(new_run(status="failed", output_images=[], error="blocked"))
+    run_id = store.save_run(new_run(status="failed", output_images=[], error="blocked")).id
     [summary] = store.list_runs("anon:alice")
     assert (summary.id, summary.status) == (run_id, "failed")
     assert store.get_run("anon:alice", run_id).error == "blocked"
@@ -54,8 +86,8 @@ def test_a_key_can_never_be_stored(store, params):
 
 
 def test_owners_see_only_their_own_runs(store):
-    mine = store.save_run(new_run("anon:alice"))
-    theirs = store.save_run(new_run("anon:bob", prompt="bob's secret"))
+    mine = store.save_run(new_run("anon:alice")).id
+    theirs = store.save_run(new_run("anon:bob", prompt="bob's secret")).id
     assert [run.id for run in store.list_runs("anon:alice")] == [mine]
     assert store.get_run("anon:alice", theirs) is None
     assert store.delete_run("anon:alice", theirs) is False
@@ -65,8 +97,8 @@ def test_owners_see_only_their_own_runs(store):
 
 def test_identical_images_are_stored_once_and_removed_with_their_last_run(store, tmp_path):
     shared = image_bytes(99)
-    first = store.save_run(new_run(input_images=[shared], output_images=[image_bytes(3)]))
-    second = store.save_run(new_run(input_images=[shared], output_images=[image_bytes(4)]))
+    first = store.save_run(new_run(input_images=[shared], output_images=[image_bytes(3)])).id
+    second = store.save_run(new_run(input_images=[shared], output_images=[image_bytes(4)])).id
     path = store.get_run("anon:alice", first).input_paths[0]
     assert store.get_run("anon:alice", second).input_paths[0] == path
 
@@ -84,16 +116,13 @@ def test_file_names_cannot_be_derived_from_the_image(open_store, tmp_path):
     one = open_store(tmp_path / "one")
     two = open_store(tmp_path / "two")
     data = image_bytes(5)
-    paths = [
-        s.get_run("anon:alice", s.save_run(new_run(input_images=[data]))).input_paths[0].name
-        for s in (one, two)
-    ]
+    paths = [s.save_run(new_run(input_images=[data])).input_paths[0].name for s in (one, two)]
     assert paths[0] != paths[1], "each store keys its hashes with its own secret"
     assert hashlib.sha256(data).hexdigest() not in paths[0]
 
 
 def test_pages_are_newest_first_and_continue_where_the_last_ended(store):
-    ids = [store.save_run(new_run(prompt=f"run {i}")) for i in range(7)]
+    ids = [store.save_run(new_run(prompt=f"run {i}")).id for i in range(7)]
     first = store.list_runs("anon:alice", limit=3)
     second = store.list_runs("anon:alice", limit=3, before=first[-1].id)
     third = store.list_runs("anon:alice", limit=3, before=second[-1].id)
@@ -122,7 +151,7 @@ def test_the_model_filter(store):
 
 
 def test_export_holds_the_images_and_a_run_json(store):
-    run_id = store.save_run(new_run(output_images=[image_bytes(2), image_bytes(3)]))
+    run_id = store.save_run(new_run(output_images=[image_bytes(2), image_bytes(3)])).id
     archive = export_zip(store.get_run("anon:alice", run_id))
     with zipfile.ZipFile(archive) as bundle:
         names = set(bundle.namelist())
@@ -142,7 +171,7 @@ def test_export_holds_the_images_and_a_run_json(store):
 def test_the_run_cap_removes_the_oldest_runs(open_store, tmp_path):
     store = open_store(tmp_path / "h", max_runs=3)
     ids = [
-        store.save_run(new_run(prompt=f"run {i}", output_images=[image_bytes(10 + i)]))
+        store.save_run(new_run(prompt=f"run {i}", output_images=[image_bytes(10 + i)])).id
         for i in range(5)
     ]
     assert [r.id for r in store.list_runs(None)] == list(reversed(ids[2:]))
@@ -167,7 +196,7 @@ def test_concurrent_savers_keep_exactly_the_newest_runs_under_the_cap(open_store
     def writer(number: int) -> None:
         for i in range(3):
             result = image_bytes(1000 + number * 10 + i)  # never the shared input, image_bytes(1)
-            run_id = store.save_run(new_run(output_images=[result]))
+            run_id = store.save_run(new_run(output_images=[result])).id
             with lock:
                 ids.append(run_id)
 
@@ -207,13 +236,13 @@ def test_the_database_is_in_wal_mode_with_its_migrations_recorded(tmp_path):
     HistoryStore(tmp_path).close()
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    versions = [row[0] for row in db.execute("SELECT version FROM _migrations ORDER BY version")]
-    assert versions == list(range(1, len(MIGRATIONS) + 1))
+    names = [row[0] for row in db.execute("SELECT name FROM _migrations")]
+    assert sorted(names) == sorted(migration.__name__ for migration in MIGRATIONS)
 
 
 def test_a_stopped_run_is_kept_and_marked_and_the_typical_time_is_the_median(open_store, tmp_path):
     store = open_store(tmp_path)
-    stopped_id = store.save_run(new_run(prompt="stopped one", stopped=True, elapsed_s=9.0))
+    stopped_id = store.save_run(new_run(prompt="stopped one", stopped=True, elapsed_s=9.0)).id
     assert store.get_run("anon:alice", stopped_id).stopped
     assert [run.stopped for run in store.list_runs("anon:alice")] == [True]
     assert store.typical_seconds("qwen-image-2.0-pro") == 9.0

@@ -41,7 +41,7 @@ def thumbnail_in_a_fresh_process(directory: Path) -> dict:
 
 def store_with_result(directory: Path, result: bytes) -> str:
     store = HistoryStore(directory)
-    run_id = store.save_run(new_run(output_images=[result]))
+    run_id = store.save_run(new_run(output_images=[result])).id
     store.close()
     return run_id
 
@@ -76,7 +76,7 @@ def test_a_png_too_large_to_decode_gets_the_placeholder_without_being_decoded(tm
 
 def test_a_cover_lost_from_disk_gets_the_placeholder_and_the_list_still_works(tmp_path):
     store = HistoryStore(tmp_path)
-    run_id = store.save_run(new_run())
+    run_id = store.save_run(new_run()).id
     for path in store.get_run("anon:alice", run_id).output_paths:
         path.unlink()
     runs = store.list_runs("anon:alice")

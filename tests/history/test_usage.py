@@ -42,8 +42,8 @@ def test_another_owners_runs_never_count_but_the_shared_scope_sums_everyone(stor
 
 
 def test_a_deleted_run_leaves_the_history_usage(store: HistoryStore):
-    kept = store.save_run(new_run(output_images=results(1)))
-    gone = store.save_run(new_run(output_images=results(2, first=40)))
+    kept = store.save_run(new_run(output_images=results(1))).id
+    gone = store.save_run(new_run(output_images=results(2, first=40))).id
     assert store.delete_run("anon:alice", gone)
     assert store.usage("anon:alice").images == 1
     assert store.get_run("anon:alice", kept) is not None
