@@ -102,7 +102,7 @@ def test_history_stores_every_parameter_once_and_gives_it_back(changed, tmp_path
                 status="failed",
                 backend="simulator",
             )
-        )
+        ).id
         stored = store.get_run("anon:alice", run_id)
         assert EditParams.from_dict(stored.params) == changed
         with store._sql.read() as db:

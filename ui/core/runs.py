@@ -30,7 +30,7 @@ from client.models import ModelSpec
 from client.preparation import PreparationCache
 from client.redaction import redact
 from client.sendable import sendable
-from history import HistoryStore, NewRun
+from history import HistoryStore, NewRun, RunDetail
 from ui.core.backend import Backend, VisitorKey
 from ui.core.controls import check_upload_size
 from ui.core.owner import Owner
@@ -148,7 +148,7 @@ class Runner:
                 backend=backend_name,
             )
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
-            failed.run_id = self._record(failed, images, owner, None, "failed", comparison)
+            failed.run_id = self._record(failed, images, owner, None, "failed", comparison).id
             return failed
         finally:
             if owned:
@@ -169,9 +169,8 @@ class Runner:
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
         status = "partial" if result.partial else "ok"
-        outcome.run_id = self._record(outcome, images, owner, result, status, comparison, revised)
-        stored = self.store.get_run(owner.id, outcome.run_id)
-        outcome.output_paths = list(stored.output_paths) if stored else []
+        stored = self._record(outcome, images, owner, result, status, comparison, revised)
+        outcome.run_id, outcome.output_paths = stored.id, list(stored.output_paths)
         return outcome
 
     def _record(
@@ -183,7 +182,7 @@ class Runner:
         status: str,
         comparison: str | None,
         revised_prompts: list[str] | None = None,
-    ) -> str:
+    ) -> RunDetail:
         """Saves the run as the outcome tells it (already masked), with the exact bytes sent
         back by the service and the visitor's input files."""
         return self.store.save_run(

@@ -171,8 +171,7 @@ class ShareHandlers:
         parameters into their editor."""
         run = self._live_run(token)
         owner = self.ctx.owner(request)
-        copy_id = self.ctx.store.save_copy(run, owner.id, owner.label)
-        copy = self.ctx.store.get_run(owner.id, copy_id) or run
+        copy = self.ctx.store.save_copy(run, owner.id, owner.label)
         return {**self.editor.restore(copy), self.view.status: say(request, "copied")}
 
 
