@@ -5,11 +5,13 @@ cells not sent yet from being sent, and the job ends (with a cell to offer) when
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import gradio as gr
 import httpx2
 import pytest
 from PIL import Image
@@ -18,6 +20,14 @@ from client import EditParams, ImageEditClient
 from client.preparation import PreparationCache
 from history import HistoryStore
 from ui.comparison.handlers import CompareHandlers
+from ui.comparison.parts import (
+    CompareAnswer,
+    CompareSection,
+    HistoryComparison,
+    build_compare_answer,
+    build_compare_section,
+    build_history_comparison,
+)
 from ui.core.backend import Backend
 from ui.core.config import AppConfig
 from ui.core.context import PageContext
@@ -35,6 +45,27 @@ def page_context(sim, root: Path, slots: int) -> PageContext:
     runner = Runner(backend, store, PreparationCache(), max_sending=slots)
     config = AppConfig(history_dir=root / "history", max_concurrent_runs=slots)
     return PageContext(config, backend, store, runner, secret=b"s" * 32)
+
+
+@pytest.fixture(scope="module")
+def parts() -> tuple[CompareSection, HistoryComparison, CompareAnswer]:
+    """The comparison's parts, as the page builds them. Built inside a running loop: without
+    one, Gradio opens an event loop for each of its locks and never closes it."""
+
+    async def build() -> tuple[CompareSection, HistoryComparison, CompareAnswer]:
+        with gr.Blocks():
+            return build_compare_section(), build_history_comparison(), build_compare_answer()
+
+    return asyncio.run(build())
+
+
+@pytest.fixture(scope="module")
+def section(parts) -> CompareSection:
+    return parts[0]
+
+
+def bound(context: PageContext, parts) -> CompareHandlers:
+    return CompareHandlers(context, *parts)
 
 
 @pytest.fixture
@@ -78,78 +109,80 @@ def delay(sim, seconds: float, count: int = 4) -> None:
     httpx2.post(sim.origin + "/_simulator/faults", json=faults).raise_for_status()
 
 
-def compare(handlers, values, seeds="1, 2", models=BOTH, request=None) -> list[tuple]:
+def compare(handlers, values, seeds="1, 2", models=BOTH, request=None) -> list[dict]:
     """Every update the Compare click yields, to the last."""
     request = request or visitor()
     return list(handlers.compare_from_page(request, grid_models=models, grid_seeds=seeds, **values))
 
 
 def test_a_second_click_while_the_comparison_goes_sends_nothing_and_changes_nothing(
-    ctx, sim, values
+    ctx, sim, values, parts, section
 ):
     delay(sim, 1.0)
-    handlers = CompareHandlers(ctx)
-    first_updates: list[tuple] = []
+    handlers = bound(ctx, parts)
+    first_updates: list[dict] = []
     first = threading.Thread(target=lambda: first_updates.extend(compare(handlers, values)))
     first.start()
     while not ctx.jobs.running("user:tester"):
         time.sleep(0.01)
     second = compare(handlers, values)
     first.join(30)
-    assert len(second) == 1 and _skipped(second[0])
+    assert second == [gr.skip()]  # every output as it was
     assert len(sent(sim)) == 4
-    assert "4 of 4 cells" in first_updates[-1][0]
+    assert "4 of 4 cells" in first_updates[-1][section.status]
     comparisons = {ctx.store.get_run("user:tester", run.id).comparison for run in _runs(ctx)}
     assert len(comparisons) == 1
-
-
-def _skipped(update: tuple) -> bool:
-    return all(isinstance(part, dict) and part.get("__type__") == "update" and len(part) == 1
-               for part in update)  # fmt: skip
 
 
 def _runs(ctx: PageContext) -> list:
     return ctx.store.list_runs("user:tester")
 
 
-def test_compare_while_a_run_goes_is_refused_and_clears_the_grid(ctx, sim, values):
+def test_compare_while_a_run_goes_is_refused_and_clears_the_grid(ctx, sim, values, parts, section):
     running = ctx.jobs.claim(Job("user:tester", "page-1", "a run", BOTH[0]))
-    [refused] = compare(CompareHandlers(ctx), values)
-    assert "Not run" in refused[0] and "your run is still going" in refused[0]
-    assert refused[1] == ""
+    [refused] = compare(bound(ctx, parts), values)
+    assert set(refused) == {section.status, section.grid}  # Compare and Stop as they were
+    assert "Not run" in refused[section.status]
+    assert "your run is still going" in refused[section.status]
+    assert refused[section.grid] == ""
     ctx.jobs.finish(running)
     assert sent(sim) == []
 
 
-def test_the_job_ends_with_a_cell_to_offer_and_the_session_may_compare_again(ctx, sim, values):
-    handlers = CompareHandlers(ctx)
+def test_the_job_ends_with_a_cell_to_offer_and_the_session_may_compare_again(
+    ctx, sim, values, parts, section
+):
+    handlers = bound(ctx, parts)
     compare(handlers, values, seeds="3")
     [job] = ctx.jobs.finished_since("user:tester", 0.0)
     assert job.kind == "comparison" and job.done.is_set()
     assert ctx.store.get_run("user:tester", job.outcome.run_id).comparison
-    assert "2 of 2 cells" in compare(handlers, values, seeds="4")[-1][0]
+    assert "2 of 2 cells" in compare(handlers, values, seeds="4")[-1][section.status]
     assert len(sent(sim)) == 4
 
 
-def test_stop_keeps_the_cells_not_sent_yet_from_being_sent(one_slot, sim, values):
+def test_stop_keeps_the_cells_not_sent_yet_from_being_sent(one_slot, sim, values, parts, section):
     delay(sim, 1.5)
-    handlers = CompareHandlers(one_slot)
-    updates: list[tuple] = []
+    handlers = bound(one_slot, parts)
+    updates: list[dict] = []
     going = threading.Thread(target=lambda: updates.extend(compare(handlers, values)))
     going.start()
     deadline = time.monotonic() + 10
     while not httpx2.get(sim.origin + "/_simulator/requests").json()["in_flight"]:
         assert time.monotonic() < deadline, "the first cell never reached the service"
         time.sleep(0.02)
-    status, stop = handlers.stop_comparison(visitor())
-    assert "Stopping" in status and stop["visible"] is False
+    stopping = handlers.stop_comparison(visitor())
+    assert set(stopping) == {section.status, section.stop}
+    assert "Stopping" in stopping[section.status] and stopping[section.stop]["visible"] is False
     going.join(30)
     assert len(sent(sim)) == 1  # one slot: the first cell was at the service, three waited
-    final_status, grid = updates[-1][0], updates[-2][1]
+    final_status, grid = updates[-1][section.status], updates[-2][section.grid]
     assert grid.count("Stopped before it was sent: nothing was billed.") == 3
     assert "Failed" not in grid
     assert "1 of 4 cells" in final_status and "3 not sent" in final_status
-    assert updates[-1][3]["visible"] is False  # Stop goes once the cells have ended
+    assert updates[-1][section.stop]["visible"] is False  # Stop goes once the cells have ended
+    assert updates[-1][section.button]["interactive"] is True  # Compare is ready again
+    assert section.grid not in updates[-1]  # the grid stays as the cells left it
     [kept] = _runs(one_slot)
     assert one_slot.store.get_run("user:tester", kept.id).stopped
 
@@ -158,41 +191,46 @@ def test_stop_keeps_the_cells_not_sent_yet_from_being_sent(one_slot, sim, values
     ("seeds", "models", "problem"),
     [("-1", BOTH, "-1 is not a seed"), ("1", ["nope", "nope"], "nope is given twice")],
 )
-def test_a_refused_compare_clears_the_grid_shown_before(ctx, sim, values, seeds, models, problem):
-    handlers = CompareHandlers(ctx)
-    shown = compare(handlers, values, seeds="5")[-2][1]
+def test_a_refused_compare_clears_the_grid_shown_before(
+    ctx, sim, values, seeds, models, problem, parts, section
+):
+    handlers = bound(ctx, parts)
+    shown = compare(handlers, values, seeds="5")[-2][section.grid]
     assert "<table" in shown
     [refused] = compare(handlers, values, seeds=seeds, models=models)
-    assert problem in refused[0] and refused[1] == ""
+    assert problem in refused[section.status] and refused[section.grid] == ""
 
 
-def test_the_plan_says_what_compare_would_refuse_and_which_model_to_untick(ctx, values):
-    handlers = CompareHandlers(ctx)
+def test_the_plan_says_what_compare_would_refuse_and_which_model_to_untick(
+    ctx, values, parts, section
+):
+    handlers = bound(ctx, parts)
     many = {**values, "n": 6}
     line = handlers.plan(visitor(), grid_models=BOTH, grid_seeds="1, 2", **many)
     assert line.startswith("⚠") and "Will make" not in line
     assert "wan2.7-image-pro: n must be" in line and "Untick wan2.7-image-pro" in line
     [refused] = compare(handlers, many)
-    assert "wan2.7-image-pro: n must be" in refused[0]
+    assert "wan2.7-image-pro: n must be" in refused[section.status]
     only_qwen = handlers.plan(visitor(), grid_models=BOTH[:1], grid_seeds="1, 2", **many)
     assert only_qwen.startswith("Will make 12 images")
 
 
 @pytest.mark.parametrize("seeds", ["", "1, x", "1, 1"])
-def test_the_plan_hints_how_to_type_seeds_until_they_are_seeds(ctx, values, seeds):
-    line = CompareHandlers(ctx).plan(visitor(), grid_models=BOTH, grid_seeds=seeds, **values)
+def test_the_plan_hints_how_to_type_seeds_until_they_are_seeds(ctx, values, seeds, parts):
+    line = bound(ctx, parts).plan(visitor(), grid_models=BOTH, grid_seeds=seeds, **values)
     assert line == "Type one to four seeds, e.g. 1, 2"
 
 
-def test_a_reason_every_model_shares_is_said_once(ctx, values):
+def test_a_reason_every_model_shares_is_said_once(ctx, values, parts, section):
     unprompted = {**values, "prompt": ""}
-    [refused] = compare(CompareHandlers(ctx), unprompted)
-    reason = refused[0].split("Nothing was sent. ")[1]
+    [refused] = compare(bound(ctx, parts), unprompted)
+    reason = refused[section.status].split("Nothing was sent. ")[1]
     assert not any(model in reason for model in BOTH) and "Untick" not in reason
 
 
-def test_refusals_follow_the_browsers_language(ctx, values):
-    [refused] = compare(CompareHandlers(ctx), values, seeds="-1", request=visitor(language="zh"))
-    assert "未运行" in refused[0] and "-1 不是种子" in refused[0]
+def test_refusals_follow_the_browsers_language(ctx, values, parts, section):
+    [refused] = compare(bound(ctx, parts), values, seeds="-1", request=visitor(language="zh"))
+    status = refused[section.status]
+    assert "未运行" in status and "-1 不是种子" in status
     with pytest.raises(Exception, match="不属于你历史中的任何对比"):
-        CompareHandlers(ctx).open_comparison("no-such-run", visitor(language="zh"))
+        bound(ctx, parts).open_comparison("no-such-run", visitor(language="zh"))

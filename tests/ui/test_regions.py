@@ -3,6 +3,7 @@ their picture, outlines drawn where the boxes are, and the hint added to the pro
 
 from __future__ import annotations
 
+import asyncio
 import json
 from types import SimpleNamespace
 
@@ -16,11 +17,44 @@ from client.images import prepare_image
 from client.models import MODELS
 from ui.core.controls import page_values, parse_json_text, refusal_with_remedy
 from ui.core.gallery import is_marked
+from ui.editor.parts import EditTab, build_edit_tab
 from ui.regions import geometry as regions
 from ui.regions import handlers as region_events
+from ui.regions.handlers import RegionHandlers
+from ui.regions.parts import RegionPanel, build_region_panel
 
 WAN = next(name for name, spec in MODELS.items() if "bbox_list" in spec.optional_fields)
 NO_BOXES = next(name for name, spec in MODELS.items() if "bbox_list" not in spec.optional_fields)
+
+
+@pytest.fixture(scope="module")
+def parts() -> tuple[RegionPanel, EditTab]:
+    """The panel in the editor's slot, as the page builds them. Built inside a running loop:
+    without one, Gradio opens an event loop for each of its locks and never closes it."""
+
+    async def build() -> tuple[RegionPanel, EditTab]:
+        with gr.Blocks():
+            tab = build_edit_tab()
+            with tab.below_run:
+                panel = build_region_panel()
+        return panel, tab
+
+    return asyncio.run(build())
+
+
+@pytest.fixture(scope="module")
+def ev(parts) -> RegionHandlers:
+    return RegionHandlers(*parts)
+
+
+@pytest.fixture(scope="module")
+def panel(parts) -> RegionPanel:
+    return parts[0]
+
+
+@pytest.fixture(scope="module")
+def tab(parts) -> EditTab:
+    return parts[1]
 
 
 def picture(path, size=(640, 480), colour=(40, 90, 160), orientation: int | None = None):
@@ -114,21 +148,23 @@ def test_a_marked_copy_has_a_red_outline_at_the_box_and_nothing_inside(tmp_path)
 
 
 def test_marking_replaces_the_input_clears_its_boxes_and_hints_the_prompt_once(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, ev, panel, tab
 ):
     monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
     first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
     text = regions.boxes_text([[[100, 60, 400, 300]], [[5, 5, 50, 50]]])
-    images, left, prompt, _ = region_events.mark_boxes([first, second], 0, text, "a hat")
+    boxes, prompt_box = tab.controls["bbox_list"], tab.controls["prompt"]
+    marked = ev.mark_boxes([first, second], 0, text, "a hat")
+    assert set(marked) == {tab.images, boxes, prompt_box, panel.corner}
+    images, left, prompt = marked[tab.images], marked[boxes], marked[prompt_box]
     assert images[0][1] == "Image 1 (marked)" and images[1] == (second, "Image 2")
     assert images[0][0].startswith(str(tmp_path / "cache"))
     assert json.loads(left) == [[], [[5, 5, 50, 50]]]
     assert prompt == "a hat Edit only inside the red box in image 1."
-    _, _, again, _ = region_events.mark_boxes(images, 1, left, prompt)
+    assert marked[panel.corner] is None
+    again = ev.mark_boxes(images, 1, left, prompt)[prompt_box]
     assert again == prompt + " Edit only inside the red box in image 2."
-    _, _, same, _ = region_events.mark_boxes(
-        [first], 0, regions.boxes_text([[[1, 1, 9, 9]]]), prompt
-    )
+    same = ev.mark_boxes([first], 0, regions.boxes_text([[[1, 1, 9, 9]]]), prompt)[prompt_box]
     assert same == prompt  # that hint is there already
 
 
@@ -138,29 +174,32 @@ def test_a_model_without_boxes_is_told_how_to_mark_them(tmp_path):
     error = ValidationError("bbox_list", "not given", [[[1, 1, 5, 5]]], "bbox_list is not taken.")
     refused = refusal_with_remedy(error, {"model": NO_BOXES, "custom_model": ""})
     assert refused.startswith("bbox_list is not taken.") and "Mark the boxes" in refused
-    assert refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(
-        error
-    )
+    assert refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(error)
 
 
-def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path):
+def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path, ev, panel, tab):
     first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
+    boxes = tab.controls["bbox_list"]
     drawn = regions.boxes_text([[[1, 1, 50, 50]], []])
-    owners, *_ = region_events.adopt_boxes([first, second], drawn)  # drawn on image 1
-    _, moved, owners, _ = region_events.follow_inputs([second, first], 0, drawn, owners)
+    adopted = ev.adopt_boxes([first, second], drawn)  # drawn on image 1
+    assert adopted[panel.accordion]["open"] is True and adopted[panel.opened] is True
+    followed = ev.follow_inputs([second, first], 0, drawn, adopted[panel.owners])
+    moved = followed[boxes]
     assert json.loads(moved) == [[], [[1, 1, 50, 50]]]
-    _, removed, _, _ = region_events.follow_inputs([second], 0, moved, owners)
+    assert followed[panel.owners]["text"] == moved and followed[panel.corner] is None
+    removed = ev.follow_inputs([second], 0, moved, followed[panel.owners])[boxes]
     assert removed == ""  # its picture went, and no box is left to send
 
 
-def test_restored_boxes_belong_to_the_restored_inputs(tmp_path):
+def test_restored_boxes_belong_to_the_restored_inputs(tmp_path, ev, panel, tab):
     """Restore fills the inputs and bbox_list at once: the boxes are not 'followed' from the
     pictures shown before, whichever of the two changes the panel hears first."""
     old, restored = picture(tmp_path / "old.png"), picture(tmp_path / "run.png", colour=(1, 2, 3))
-    owners, *_ = region_events.adopt_boxes([old], regions.boxes_text([[[1, 1, 9, 9]]]))
+    owners = ev.adopt_boxes([old], regions.boxes_text([[[1, 1, 9, 9]]]))[panel.owners]
     restored_boxes = regions.boxes_text([[[20, 20, 90, 90]]])
-    _, kept, owners, _ = region_events.follow_inputs([restored], 0, restored_boxes, owners)
-    assert kept == gr.skip()  # bbox_list stays as restored
+    followed = ev.follow_inputs([restored], 0, restored_boxes, owners)
+    assert tab.controls["bbox_list"] not in followed  # bbox_list stays as restored
+    owners = followed[panel.owners]
     assert owners["text"] == restored_boxes
     assert owners["keys"] == [regions.content_key(restored)]
 
@@ -203,22 +242,26 @@ def shown_choice(update) -> tuple[list, int | None]:
     return [name for name, _ in update["choices"]], update["value"]
 
 
-def test_the_panel_keeps_showing_its_picture_as_the_inputs_change(tmp_path):
+def test_the_panel_keeps_showing_its_picture_as_the_inputs_change(tmp_path, ev, panel):
     """Moving the shown picture takes the panel along; an added picture is shown at once; when
     the shown one is removed, the one now in its place is shown."""
     a, b, c = (picture(tmp_path / f"{name}.png", colour=(n, n, n)) for n, name in enumerate("abc"))
-    follow = region_events.follow_inputs
-    choice, _, owners, _ = follow([a, b], None, "", None)
+
+    def follow(*arguments):
+        followed = ev.follow_inputs(*arguments)
+        return followed[panel.image], followed[panel.owners]
+
+    choice, owners = follow([a, b], None, "", None)
     assert shown_choice(choice) == (["Image 1", "Image 2"], 0)
-    choice, _, owners, _ = follow([a, b, c], 0, "", owners)  # added: shown
+    choice, owners = follow([a, b, c], 0, "", owners)  # added: shown
     assert shown_choice(choice)[1] == 2
-    choice, _, owners, _ = follow([a, c, b], 2, "", owners)  # ◀ Move left: followed
+    choice, owners = follow([a, c, b], 2, "", owners)  # ◀ Move left: followed
     assert shown_choice(choice)[1] == 1
-    choice, _, owners, _ = follow([c, a, b], 1, "", owners)  # shown one moved by another's move
+    choice, owners = follow([c, a, b], 1, "", owners)  # shown one moved by another's move
     assert shown_choice(choice)[1] == 0
-    choice, _, owners, _ = follow([a, b], 0, "", owners)  # removed: the one in its place
+    choice, owners = follow([a, b], 0, "", owners)  # removed: the one in its place
     assert shown_choice(choice) == (["Image 1", "Image 2"], 0)
-    choice, _, owners, _ = follow([a], 1, "", owners)  # the last removed: the one before it
+    choice, owners = follow([a], 1, "", owners)  # the last removed: the one before it
     assert shown_choice(choice)[1] == 0
 
 
@@ -227,31 +270,36 @@ def chinese_browser() -> SimpleNamespace:
     return SimpleNamespace(headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"})
 
 
-def test_a_chinese_page_names_the_inputs_and_the_marked_copy_in_chinese(tmp_path, monkeypatch):
+def test_a_chinese_page_names_the_inputs_and_the_marked_copy_in_chinese(
+    tmp_path, monkeypatch, ev, panel, tab
+):
     monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
     first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
     zh = chinese_browser()
-    choice, *_ = region_events.follow_inputs([first, second], None, "", None, zh)
+    choice = ev.follow_inputs([first, second], None, "", None, zh)[panel.image]
     assert shown_choice(choice) == (["图 1", "图 2"], 0)
     text = regions.boxes_text([[], [[5, 5, 50, 50]]])
-    images, *_ = region_events.mark_boxes([first, second], 1, text, "", zh)
-    _, note, _ = region_events.redraw(images, 1, "", None, WAN, "", True, zh)
+    images = ev.mark_boxes([first, second], 1, text, "", zh)[tab.images]
+    note = ev.redraw(images, 1, "", None, WAN, "", True, zh)[panel.note]
     assert "图 2 是标记过的副本" in note and "Image" not in note
 
 
 def test_a_marked_copy_is_named_in_the_note_after_switching_to_a_model_that_takes_boxes(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, ev, panel, tab
 ):
     """The marked copy stays (nothing is undone behind the person's back), and the note says its
     red outlines will be sent, whichever input the panel shows."""
     monkeypatch.setattr(region_events, "get_upload_folder", lambda: str(tmp_path / "cache"))
     first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", colour=(9, 9, 9))
     text = regions.boxes_text([[[100, 60, 400, 300]], []])
-    images, left, _, _ = region_events.mark_boxes([first, second], 0, text, "a hat")
+    marked = ev.mark_boxes([first, second], 0, text, "a hat")
+    images, left = marked[tab.images], marked[tab.controls["bbox_list"]]
     for shown in (0, 1):
-        _, note, _ = region_events.redraw(images, shown, left, None, WAN, "", True)
+        drawn = ev.redraw(images, shown, left, None, WAN, "", True)
+        note = drawn[panel.note]
         assert "Image 1 is a marked copy" in note and "Image 2 is a marked" not in note
-    _, plain, _ = region_events.redraw([first, second], 0, left, None, WAN, "", True)
+        assert drawn[panel.mark]["visible"] is False  # WAN takes boxes: nothing to mark
+    plain = ev.redraw([first, second], 0, left, None, WAN, "", True)[panel.note]
     assert "marked copy" not in plain
 
 
@@ -262,12 +310,18 @@ class Click:
         self.index = [x, y]
 
 
-def test_a_second_click_too_close_keeps_the_first_corner_and_the_note_says_so(tmp_path):
+def test_a_second_click_too_close_keeps_the_first_corner_and_the_note_says_so(
+    tmp_path, ev, panel, tab
+):
     source = picture(tmp_path / "a.png", (1024, 768))  # its preview is its own size
-    _, corner = region_events.click_preview([source], 0, "", None, Click(100, 100))
-    skipped, kept = region_events.click_preview([source], 0, "", corner, Click(101, 100))
-    assert skipped == gr.skip() and kept[:2] == [100, 100]
-    _, note, _ = region_events.redraw([source], 0, "", kept, WAN, "", True)
+    boxes = tab.controls["bbox_list"]
+    first = ev.click_preview([source], 0, "", None, Click(100, 100))
+    assert boxes not in first  # bbox_list stays as it was
+    too_close = ev.click_preview([source], 0, "", first[panel.corner], Click(101, 100))
+    assert boxes not in too_close  # bbox_list stays as it was
+    kept = too_close[panel.corner]
+    assert kept[:2] == [100, 100]
+    note = ev.redraw([source], 0, "", kept, WAN, "", True)[panel.note]
     assert "too close to the first corner at (100, 100)" in note
-    text, done = region_events.click_preview([source], 0, "", kept, Click(300, 200))
-    assert json.loads(text) == [[[100, 100, 300, 200]]] and done is None
+    done = ev.click_preview([source], 0, "", kept, Click(300, 200))
+    assert json.loads(done[boxes]) == [[[100, 100, 300, 200]]] and done[panel.corner] is None

@@ -1,5 +1,6 @@
 """The `/compare` endpoint: its hidden inputs (as `/edit`'s, with `models` and `seeds` in place of
-`model` and `seed`) and outputs, wired to CompareHandlers.compare in the edits' concurrency group.
+`model` and `seed`), wired to CompareHandlers.compare in the edits' concurrency group; its outputs
+(the gallery, then the summary) are the handlers' CompareAnswer.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ def build_and_wire_compare_api(handlers: CompareHandlers, edit_limit: dict[str, 
     with gr.Column(visible=False):
         models = gr.Textbox(label="models")
         seeds = gr.Textbox(label="seeds")
-        gallery = gr.Gallery(label="comparison", type="filepath")
-        summary = gr.Markdown()
     prompt, others = api.params["prompt"], {k: v for k, v in api.params.items() if k != "prompt"}
+    answer = handlers.answer
     api.button.click(
         handlers.compare,
         inputs_kwargs={
-            "images": api.images, "prompt": prompt, "models": models, "seeds": seeds, **others,
+            "images": api.images,
+            "prompt": prompt,
+            "models": models,
+            "seeds": seeds,
+            **others,
         },
-        outputs=[gallery, summary], api_name="compare", **edit_limit,
-    )  # fmt: skip
+        outputs=[answer.gallery, answer.summary],
+        api_name="compare",
+        **edit_limit,
+    )

@@ -23,6 +23,7 @@ from client.models import MODELS
 from client.params import DOC, PARAM_FIELDS
 from history import RunDetail, Usage
 from ui.comparison.cells import Sender, start_cells
+from ui.comparison.parts import CompareAnswer, CompareSection, HistoryComparison
 from ui.comparison.plan import (
     MAX_MODELS,
     MAX_SEEDS,
@@ -59,10 +60,20 @@ PARAM_DOCS = {spec.name: spec.metadata[DOC] for spec in PARAM_FIELDS}
 
 
 class CompareHandlers:
-    """The comparison's handlers, bound to the page's context."""
+    """The comparison's handlers, bound to the page's context and to the parts they update: each
+    returns (or yields) its updates as `{component: value}`."""
 
-    def __init__(self, ctx: PageContext) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        section: CompareSection,
+        offer: HistoryComparison,
+        answer: CompareAnswer,
+    ) -> None:
         self.ctx = ctx
+        self.section = section
+        self.offer = offer
+        self.answer = answer
 
     # -- planning and running ------------------------------------------------------------------
 
@@ -85,21 +96,21 @@ class CompareHandlers:
         grid_models: Sequence[str] | None = None,
         grid_seeds: str = "",
         **values: Any,
-    ) -> Iterator[tuple]:
+    ) -> Iterator[Any]:
         """The Compare button: the editor's inputs and settings with every model and seed, as
         the session's one job; the grid fills as cells finish. A second click while it goes
-        changes nothing; Compare while a Run goes is refused. Outputs: status, grid, Compare,
-        Stop."""
+        changes nothing; Compare while a Run goes is refused. Updates the status, the grid,
+        Compare and Stop."""
         language = language_of(request)
         images = gallery_paths(values["images"])
         try:
             plan = plan_from_page(values, images, grid_models, grid_seeds, language)
         except ValidationError as error:
-            yield refused(request, str(error))
+            yield self._refused(request, str(error))
             return
         refusals = self.refusals(plan, images)
         if refusals:
-            yield refused(request, refusal_text(refusals, plan.models, language))
+            yield self._refused(request, refusal_text(refusals, plan.models, language))
             return
         owner = self.ctx.owner(request)
         session = session_of(request, owner.id)
@@ -108,9 +119,9 @@ class CompareHandlers:
             job = self.ctx.jobs.claim(Job(owner.id, session, prompt, models, kind="comparison"))
         except AlreadyRunning as going:
             if going.running.kind == "comparison":  # its second click: the first's page stands
-                yield (gr.skip(),) * 4
+                yield gr.skip()
             else:
-                yield refused(request, say(request, "grid_busy"))
+                yield self._refused(request, say(request, "grid_busy"))
             return
         visitor_key = key if isinstance(key, VisitorKey) else None
         sender = Sender(owner, visitor_key, session, job, language)
@@ -123,29 +134,47 @@ class CompareHandlers:
         finished: Iterator[tuple[Cell, CellView]],
         stopped: threading.Event,
         request: gr.Request,
-    ) -> Iterator[tuple]:
+    ) -> Iterator[dict]:
         """The grid as its cells finish, then what they made; Stop shows while they go."""
-        language = language_of(request)
+        section, language = self.section, language_of(request)
         views: dict[tuple[str, int], CellView] = {}
-        grid = grid_html(plan.models, plan.seeds, views, language)
-        yield progress_text(plan, views, stopped, request), grid, busy(language), shown()
+        yield {
+            section.status: progress_text(plan, views, stopped, request),
+            section.grid: grid_html(plan.models, plan.seeds, views, language),
+            section.button: busy(language),
+            section.stop: shown(),
+        }
         for cell, view in finished:
             views[(cell.model, cell.seed)] = view
-            grid = grid_html(plan.models, plan.seeds, views, language)
-            yield progress_text(plan, views, stopped, request), grid, gr.skip(), gr.skip()
+            yield {
+                section.status: progress_text(plan, views, stopped, request),
+                section.grid: grid_html(plan.models, plan.seeds, views, language),
+            }
         made = sum(1 for view in views.values() if view.images)
         not_sent = sum(1 for view in views.values() if view.note)
         done = say(request, "grid_done", made=made, total=len(plan.cells))
         if not_sent:
             done += say(request, "grid_not_sent", count=not_sent)
         usage = usage_after(self.ctx, plan_usage(plan, views), request, "this_comparison")
-        yield done + usage, gr.skip(), ready(language), hidden()
+        yield {
+            section.status: done + usage,
+            section.button: ready(language),
+            section.stop: hidden(),
+        }
 
-    def stop_comparison(self, request: gr.Request) -> tuple:
+    def _refused(self, request: gr.Request, problem: str) -> dict:
+        """A Compare that sends nothing: why, and no grid (the one shown before is not this
+        one's)."""
+        return {
+            self.section.status: say(request, "not_run", problem=problem),
+            self.section.grid: "",
+        }
+
+    def stop_comparison(self, request: gr.Request) -> dict:
         """Stop: cells not sent yet never are; the ones at the service are kept, marked
-        stopped. The grid still fills with what comes. Outputs: status, Stop."""
+        stopped. The grid still fills with what comes."""
         self.ctx.jobs.stop(session_of(request, self.ctx.owner(request).id))
-        return say(request, "grid_stopping"), hidden()
+        return {self.section.status: say(request, "grid_stopping"), self.section.stop: hidden()}
 
     def plan(
         self,
@@ -176,7 +205,7 @@ class CompareHandlers:
 
     # -- the /compare endpoint -------------------------------------------------------------------
 
-    def compare(self, *args: Any, **kwargs: Any) -> tuple:
+    def compare(self, *args: Any, **kwargs: Any) -> dict:
         arguments, request = called_with(CompareHandlers.compare, self, args, kwargs)
         images = gallery_paths(arguments.pop("images"))
         try:
@@ -205,7 +234,7 @@ class CompareHandlers:
         )
         if not gallery:
             raise gr.Error(summary)
-        return gallery, summary
+        return {self.answer.gallery: gallery, self.answer.summary: summary}
 
     # -- History ---------------------------------------------------------------------------------
 
@@ -215,11 +244,14 @@ class CompareHandlers:
         owner = self.ctx.visible_to(self.ctx.owner(request))
         return self.ctx.store.get_run(owner, run_id.strip())
 
-    def on_run_opened(self, run_id: str, request: gr.Request) -> tuple:
+    def on_run_opened(self, run_id: str, request: gr.Request) -> dict:
         """An opened run that is a cell of a comparison offers to open it; any other grid
-        shown before goes. Outputs: the offer's row, the grid."""
+        shown before goes."""
         run = self._visible_run(request, run_id)
-        return gr.update(visible=bool(run and run.comparison)), gr.update(value="", visible=False)
+        return {
+            self.offer.row: gr.update(visible=bool(run and run.comparison)),
+            self.offer.grid: gr.update(value="", visible=False),
+        }
 
     def open_comparison(self, run_id: str, request: gr.Request) -> Any:
         """The grid of the comparison the run belongs to: the visitor's own cells only."""
@@ -244,9 +276,12 @@ def plan_from_page(
     chosen_models = parse_models(models, language)
     chosen_seeds = parse_seeds(seeds, language)
     editor = {
-        **values, "model": chosen_models[0], "custom_model": "", "seed": "",
+        **values,
+        "model": chosen_models[0],
+        "custom_model": "",
+        "seed": "",
         "randomize_seed": True,
-    }  # fmt: skip
+    }
     return plan_comparison(params_from_page(editor, images), chosen_models, chosen_seeds)
 
 
@@ -301,12 +336,6 @@ def progress_text(
     if stopped.is_set():
         return say(request, "grid_stopping")
     return say(request, "grid_progress", done=len(views), total=len(plan.cells))
-
-
-def refused(request: gr.Request, problem: str) -> tuple:
-    """A Compare that sends nothing: why, and no grid (the one shown before is not this one's).
-    Outputs: status, grid, Compare, Stop."""
-    return say(request, "not_run", problem=problem), "", gr.skip(), gr.skip()
 
 
 def shown() -> Any:

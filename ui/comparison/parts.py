@@ -1,5 +1,6 @@
 """The comparison's parts of the page: the Compare panel of the Edit tab (models, seeds, the
-button, the grid) and, in History's run detail, the offer to reopen a run's comparison.
+button, the grid), in History's run detail, the offer to reopen a run's comparison, and what the
+`/compare` endpoint answers.
 
 Wired in wiring.py beside it; handlers in handlers.py; the grid's table in view.py.
 """
@@ -37,6 +38,14 @@ class HistoryComparison:
     grid: gr.HTML
 
 
+@dataclass
+class CompareAnswer:
+    """What the `/compare` endpoint gives API clients, in this order; invisible on the page."""
+
+    gallery: gr.Gallery
+    summary: gr.Markdown
+
+
 def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
     """Where a grid (ui/comparison/view.py) is shown; it styles its own table."""
     return gr.HTML("", css_template=GRID_CSS, js_on_load=None, elem_id=elem_id, visible=visible)
@@ -48,13 +57,18 @@ def build_compare_section() -> CompareSection:
         gr.Markdown(label("grid_intro"), elem_id="compare-intro")
         with gr.Row(equal_height=True):
             models = gr.CheckboxGroup(
-                list(MODELS), value=list(MODELS), label=label("grid_models"),
-                elem_id="compare-models", min_width=220,
-            )  # fmt: skip
+                list(MODELS),
+                value=list(MODELS),
+                label=label("grid_models"),
+                elem_id="compare-models",
+                min_width=220,
+            )
             seeds = gr.Textbox(
-                label=label("grid_seeds"), placeholder=label("grid_seeds_placeholder"),
-                elem_id="compare-seeds", min_width=180,
-            )  # fmt: skip
+                label=label("grid_seeds"),
+                placeholder=label("grid_seeds_placeholder"),
+                elem_id="compare-seeds",
+                min_width=180,
+            )
         with gr.Row(elem_id="compare-row"):
             button = gr.Button(
                 label("grid_button"), variant="secondary", elem_id="compare-button", scale=3
@@ -66,6 +80,13 @@ def build_compare_section() -> CompareSection:
         status = gr.Markdown(elem_id="compare-status")
         grid = comparison_grid("compare-grid")
     return CompareSection(models, seeds, button, stop, plan, status, grid)
+
+
+def build_compare_answer() -> CompareAnswer:
+    with gr.Column(visible=False):
+        gallery = gr.Gallery(label="comparison", type="filepath")
+        summary = gr.Markdown()
+    return CompareAnswer(gallery, summary)
 
 
 def build_history_comparison() -> HistoryComparison:

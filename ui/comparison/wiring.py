@@ -12,6 +12,7 @@ from ui.comparison.handlers import CompareHandlers
 from ui.comparison.parts import (
     CompareSection,
     HistoryComparison,
+    build_compare_answer,
     build_compare_section,
     build_history_comparison,
 )
@@ -25,11 +26,11 @@ from ui.editor.wiring import run_inputs
 def add_comparison(ctx: PageContext, edit_tab: EditTab, history: HistoryHooks) -> None:
     """The Compare panel full width below the editor, the offer to reopen a comparison in
     History's opened run, and the `/compare` endpoint."""
-    handlers = CompareHandlers(ctx)
     with edit_tab.below_columns:
         section = build_compare_section()
     with history.below_actions:
         offer = build_history_comparison()
+    handlers = CompareHandlers(ctx, section, offer, build_compare_answer())
     compared = wire_compare(section, handlers, edit_tab, ctx.edit_queue)
     history.relist(compared.then)
     wire_history_comparison(offer, handlers, history.run_id)
@@ -46,22 +47,27 @@ def wire_compare(
     keeps its cells not sent yet from being sent; the plan beside Compare reads the same inputs
     and changes with any of them."""
     inputs = {
-        **run_inputs(edit_tab), "grid_models": section.models,
+        **run_inputs(edit_tab),
+        "grid_models": section.models,
         "grid_seeds": section.seeds,
-    }  # fmt: skip
+    }
     compared = section.button.click(
-        handlers.compare_from_page, inputs_kwargs=inputs,
+        handlers.compare_from_page,
+        inputs_kwargs=inputs,
         outputs=[section.status, section.grid, section.button, section.stop],
-        show_progress="minimal", **edit_limit, **PRIVATE,
-    )  # fmt: skip
-    section.stop.click(
-        handlers.stop_comparison, None, [section.status, section.stop], **QUIET
+        show_progress="minimal",
+        **edit_limit,
+        **PRIVATE,
     )
+    section.stop.click(handlers.stop_comparison, None, [section.status, section.stop], **QUIET)
     triggers = [section.models, section.seeds, edit_tab.images, *edit_tab.controls.values()]
     gr.on(
-        [control.change for control in triggers], handlers.plan, inputs_kwargs=inputs,
-        outputs=section.plan, **QUIET,
-    )  # fmt: skip
+        [control.change for control in triggers],
+        handlers.plan,
+        inputs_kwargs=inputs,
+        outputs=section.plan,
+        **QUIET,
+    )
     return compared
 
 

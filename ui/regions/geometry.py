@@ -211,9 +211,12 @@ def draw_boxes(
             tag_x, tag_y = tag_corner((left, top, right, bottom), side, picture.size)
             draw.rectangle((tag_x, tag_y, tag_x + side - 1, tag_y + side - 1), fill=colour)
             draw.text(
-                (tag_x + side // 2, tag_y + side // 2), str(number), fill=(0, 0, 0),
-                font_size=max(side * 3 // 4, 10), anchor="mm",
-            )  # fmt: skip
+                (tag_x + side // 2, tag_y + side // 2),
+                str(number),
+                fill=(0, 0, 0),
+                font_size=max(side * 3 // 4, 10),
+                anchor="mm",
+            )
 
 
 def preview(path: str | Path, boxes: Sequence[Box], corner: Sequence[int] | None) -> Image.Image:
@@ -245,4 +248,3 @@ def marked_copy(path: str | Path, boxes: Sequence[Box], folder: Path) -> Path:
     target = folder / f"{MARKED_PREFIX}{hashlib.blake2b(data, digest_size=8).hexdigest()}.png"
     target.write_bytes(data)  # named by its content: two visitors never share a name
     return target
-

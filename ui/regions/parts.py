@@ -27,7 +27,7 @@ class RegionPanel:
     mark: gr.Button
     corner: gr.State
     """The first corner [x, y] of a box being drawn, in the input's pixels (a third item when the
-    last click was too close to it: region_events.TOO_CLOSE); None between boxes."""
+    last click was too close to it: handlers.TOO_CLOSE); None between boxes."""
     owners: gr.State
     """{"text": bbox_list text, "keys": content keys of the inputs it was written for}."""
     opened: gr.State
@@ -37,22 +37,41 @@ class RegionPanel:
 def build_region_panel() -> RegionPanel:
     with gr.Accordion(label("region_panel"), open=False, elem_id="region-panel") as accordion:
         image = gr.Dropdown(
-            choices=[], value=None, label=label("region_image"), elem_id="region-image",
+            choices=[],
+            value=None,
+            label=label("region_image"),
+            elem_id="region-image",
             interactive=True,
-        )  # fmt: skip
+        )
         preview = gr.Image(
-            show_label=False, type="filepath", format="png", interactive=False, height=380,
-            buttons=["fullscreen"], elem_id="region-preview",
-        )  # fmt: skip
+            show_label=False,
+            type="filepath",
+            format="png",
+            interactive=False,
+            height=380,
+            buttons=["fullscreen"],
+            elem_id="region-preview",
+        )
         note = gr.Markdown(elem_id="region-note")
         with gr.Row():
             undo = gr.Button(label("undo_box"), size="sm", elem_id="region-undo")
             clear = gr.Button(label("clear_boxes"), size="sm", elem_id="region-clear")
         mark = gr.Button(
-            label("mark_boxes"), size="sm", variant="secondary", visible=False,
+            label("mark_boxes"),
+            size="sm",
+            variant="secondary",
+            visible=False,
             elem_id="region-mark",
-        )  # fmt: skip
+        )
     return RegionPanel(
-        accordion, image, preview, note, undo, clear, mark, gr.State(None), gr.State(None),
+        accordion,
+        image,
+        preview,
+        note,
+        undo,
+        clear,
+        mark,
+        gr.State(None),
+        gr.State(None),
         gr.State(False),
-    )  # fmt: skip
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ui.core.events import QUIET, SAYS_WHY
 from ui.editor.parts import EditTab
-from ui.regions import handlers as ev
+from ui.regions.handlers import RegionHandlers, pick_input
 from ui.regions.parts import RegionPanel, build_region_panel
 
 
@@ -20,18 +20,22 @@ def add_regions(tab: EditTab) -> None:
 
 
 def wire_regions(panel: RegionPanel, tab: EditTab) -> None:
+    ev = RegionHandlers(panel, tab)
     c = tab.controls
     images, boxes, corner = tab.images, c["bbox_list"], panel.corner
     drawing = [images, panel.image, boxes, corner]
     redraw = {
-        "fn": ev.redraw, "inputs": [*drawing, c["model"], c["custom_model"], panel.opened],
-        "outputs": [panel.preview, panel.note, panel.mark], "show_progress": "hidden", **QUIET,
-    }  # fmt: skip
+        "fn": ev.redraw,
+        "inputs": [*drawing, c["model"], c["custom_model"], panel.opened],
+        "outputs": [panel.preview, panel.note, panel.mark],
+        "show_progress": "hidden",
+        **QUIET,
+    }
+    followed = [panel.image, boxes, panel.owners, corner]
     images.change(
-        ev.follow_inputs, [images, panel.image, boxes, panel.owners],
-        [panel.image, boxes, panel.owners, corner], **QUIET,
-    ).then(**redraw)  # fmt: skip
-    images.select(ev.pick_input, None, panel.image, **QUIET)
+        ev.follow_inputs, [images, panel.image, boxes, panel.owners], followed, **QUIET
+    ).then(**redraw)
+    images.select(pick_input, None, panel.image, **QUIET)
     panel.image.change(lambda: None, None, corner, **QUIET).then(**redraw)
     adopted = [panel.owners, panel.accordion, panel.opened]
     boxes.change(ev.adopt_boxes, [images, boxes], adopted, **QUIET).then(**redraw)
@@ -42,7 +46,5 @@ def wire_regions(panel: RegionPanel, tab: EditTab) -> None:
     panel.preview.select(ev.click_preview, drawing, [boxes, corner], **QUIET).then(**redraw)
     panel.undo.click(ev.undo_box, drawing, [boxes, corner], **QUIET).then(**redraw)
     panel.clear.click(ev.clear_boxes, drawing[:3], [boxes, corner], **QUIET).then(**redraw)
-    panel.mark.click(
-        ev.mark_boxes, [images, panel.image, boxes, c["prompt"]],
-        [images, boxes, c["prompt"], corner], **SAYS_WHY,
-    )  # fmt: skip
+    marked = [images, boxes, c["prompt"], corner]
+    panel.mark.click(ev.mark_boxes, [images, panel.image, boxes, c["prompt"]], marked, **SAYS_WHY)
