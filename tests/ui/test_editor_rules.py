@@ -1,7 +1,9 @@
 """The editor's rules as plain functions: sizes, limits per model, `extra`, seeds, restoring."""
 
+import asyncio
 import json
 
+import gradio as gr
 import pytest
 from PIL import Image
 
@@ -29,6 +31,52 @@ from ui.core.controls import (
 )
 from ui.editor import handlers as ev
 from ui.editor import inputs
+from ui.editor.parts import EditTab, build_edit_tab
+
+
+def built_tab() -> tuple[EditTab, gr.Markdown]:
+    """The Edit tab and a banner, built in a Blocks as the page builds them. Built inside a
+    running event loop: outside one, Gradio opens a loop per lock it makes and never closes
+    them (ResourceWarning, an error under this suite's filterwarnings)."""
+
+    async def build() -> tuple[EditTab, gr.Markdown]:
+        with gr.Blocks():
+            return build_edit_tab(), gr.Markdown()
+
+    return asyncio.run(build())
+
+
+@pytest.fixture(scope="module")
+def built() -> tuple[EditTab, gr.Markdown]:
+    return built_tab()
+
+
+@pytest.fixture
+def tab(built) -> EditTab:
+    return built[0]
+
+
+@pytest.fixture
+def banner(built) -> gr.Markdown:
+    return built[1]
+
+
+@pytest.fixture
+def editor(tab, banner) -> ev.EditorHandlers:
+    from types import SimpleNamespace
+
+    from ui.core.runs import Runner
+
+    runner = Runner(backend=None, store=None, preparation=PreparationCache())
+    return ev.EditorHandlers(SimpleNamespace(runner=runner), tab, banner)
+
+
+def model_change(editor: ev.EditorHandlers, *values) -> tuple:
+    """on_model_change's answer as (custom name, n, size, input notes)."""
+    out = editor.on_model_change(*values)
+    c, tab = editor.tab.controls, editor.tab
+    assert set(out) == {c["custom_model"], c["n"], c["size"], tab.input_notes}
+    return out[c["custom_model"]], out[c["n"]], out[c["size"]], out[tab.input_notes]
 
 
 @pytest.mark.parametrize(
@@ -76,22 +124,22 @@ def test_a_custom_size_without_both_sides_is_refused_on_the_size_field():
     ("model", "max_n", "max_images"),
     [("qwen-image-2.0-pro", 6, 3), ("wan2.7-image-pro", 4, 9)],
 )
-def test_choosing_a_model_bounds_n_and_names_its_limits(model, max_n, max_images):
-    custom, n, _size, notes = ev.on_model_change(model, "", 6, "1024*1024")
+def test_choosing_a_model_bounds_n_and_names_its_limits(editor, model, max_n, max_images):
+    custom, n, _size, notes = model_change(editor, model, "", 6, "1024*1024")
     assert custom["visible"] is False
     assert n["maximum"] == max_n and n["value"] == min(6, max_n)
     assert f"1–{max_images} input images" in notes and f"n up to {max_n}" in notes
 
 
-def test_the_size_list_offers_the_models_named_sizes_and_drops_one_it_does_not_take():
-    _custom, _n, size, _notes = ev.on_model_change("wan2.7-image-pro", "", 1, "1280*720")
+def test_the_size_list_offers_the_models_named_sizes_and_drops_one_it_does_not_take(editor):
+    _custom, _n, size, _notes = model_change(editor, "wan2.7-image-pro", "", 1, "1280*720")
     assert size["choices"][:2] == ["1K", "2K"] and size["value"] == "1280*720"
-    _custom, _n, size, _notes = ev.on_model_change("qwen-image-2.0-pro", "", 1, "2K")
+    _custom, _n, size, _notes = model_change(editor, "qwen-image-2.0-pro", "", 1, "2K")
     assert "2K" not in size["choices"] and size["value"] == "1024*1024"
 
 
-def test_the_custom_model_choice_shows_its_name_field_and_general_limits():
-    custom, n, _size, notes = ev.on_model_change(CUSTOM_CHOICE, "my-model", 2, "1024*1024")
+def test_the_custom_model_choice_shows_its_name_field_and_general_limits(editor):
+    custom, n, _size, notes = model_change(editor, CUSTOM_CHOICE, "my-model", 2, "1024*1024")
     assert custom["visible"] is True
     assert n["value"] == 2
     assert notes.startswith("Custom model")
@@ -174,11 +222,13 @@ def test_a_random_seed_is_drawn_once_when_the_run_starts_and_a_given_one_is_kept
     assert EditParams(prompt="p", seed=0).with_seed().seed == 0
 
 
-def test_reuse_seed_fills_the_seed_and_turns_randomize_off():
-    seed, randomize = ev.reuse_seed("1234")
+def test_reuse_seed_fills_the_seed_and_turns_randomize_off(editor, tab):
+    out = editor.reuse_seed("1234")
+    assert set(out) == {tab.controls["seed"], tab.controls["randomize_seed"]}
+    seed, randomize = out[tab.controls["seed"]], out[tab.controls["randomize_seed"]]
     assert seed["value"] == "1234" and randomize["value"] is False
     with pytest.raises(Exception, match="Run an edit first"):
-        ev.reuse_seed("")  # "Seed used" is empty before any run
+        editor.reuse_seed("")  # "Seed used" is empty before any run
 
 
 @pytest.mark.parametrize(
@@ -223,14 +273,24 @@ def test_restoring_a_custom_model_run_fills_the_custom_name():
     assert values["model"] == CUSTOM_CHOICE and values["custom_model"] == "my-model"
 
 
-def test_a_pasted_key_is_hidden_from_repr_and_cleared_from_the_field():
-    state, field, status, banner = ev.set_visitor_key("  sk-secret-123  ", "banner_simulator")
-    assert field == "" and banner.startswith("**Your key.**") and "sk-secret" not in banner
+def test_a_pasted_key_is_hidden_from_repr_and_cleared_from_the_field(editor, tab, banner):
+    out = editor.set_visitor_key("  sk-secret-123  ", "banner_simulator")
+    assert set(out) == {tab.key_state, tab.key_box, tab.key_status, banner}
+    state, field, status, shown = (
+        out[tab.key_state],
+        out[tab.key_box],
+        out[tab.key_status],
+        out[banner],
+    )
+    assert field == "" and shown.startswith("**Your key.**") and "sk-secret" not in shown
     assert isinstance(state, VisitorKey) and state.reveal() == "sk-secret-123"
     assert "sk-secret" not in repr(state) and "sk-secret" not in str(state)
     assert "sk-secret" not in status
-    assert ev.set_visitor_key("   ", "banner_simulator")[0] is None
-    assert ev.forget_visitor_key("banner_simulator")[2].startswith("**Offline simulator.**")
+    assert editor.set_visitor_key("   ", "banner_simulator")[tab.key_state] is None
+    forgotten = editor.forget_visitor_key("banner_simulator")
+    assert set(forgotten) == {tab.key_state, tab.key_status, banner}
+    assert forgotten[tab.key_state] is None
+    assert forgotten[banner].startswith("**Offline simulator.**")
 
 
 def test_gallery_paths_reads_every_shape_gradio_hands_over(tmp_path):
@@ -259,26 +319,17 @@ def test_add_to_inputs_refuses_past_the_models_image_limit():
         inputs.add_to_inputs(full, ["/r.png"], 0, "qwen-image-2.0-pro", "")
 
 
-def test_inputs_are_numbered_and_move_or_go_one_at_a_time():
+def test_inputs_are_numbered_and_move_or_go_one_at_a_time(tab):
     three = [("/a.png", None), ("/b.png", None), ("/c.png", None)]
-    moved, selected = inputs.move(three, 0, 1)
-    assert moved == [("/b.png", "Image 1"), ("/a.png", "Image 2"), ("/c.png", "Image 3")]
-    assert selected == 1
-    assert inputs.move(three, 0, -1)[0][0] == ("/a.png", "Image 1")  # already first: stays
-    left, _ = inputs.remove(three, 1)
-    assert left == [("/a.png", "Image 1"), ("/c.png", "Image 2")]
+    out = inputs.move(tab, three, 0, 1)
+    assert out[tab.images] == [("/b.png", "Image 1"), ("/a.png", "Image 2"), ("/c.png", "Image 3")]
+    assert out[tab.input_selected] == 1
+    assert inputs.move(tab, three, 0, -1)[tab.images][0] == ("/a.png", "Image 1")  # stays first
+    out = inputs.remove(tab, three, 1)
+    assert out[tab.images] == [("/a.png", "Image 1"), ("/c.png", "Image 2")]
+    assert out[tab.input_selected] is None
     with pytest.raises(Exception, match="Click an input image first"):
-        inputs.move(three, None, 1)
-
-
-@pytest.fixture
-def editor() -> ev.EditorHandlers:
-    from types import SimpleNamespace
-
-    from ui.core.runs import Runner
-
-    runner = Runner(backend=None, store=None, preparation=PreparationCache())
-    return ev.EditorHandlers(SimpleNamespace(runner=runner))
+        inputs.move(tab, three, None, 1)
 
 
 def test_a_broken_upload_is_named_as_soon_as_it_is_added(tmp_path, editor):

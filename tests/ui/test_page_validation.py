@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from client.preparation import PreparationCache
+from tests.ui.test_editor_rules import built_tab
 from ui.core.controls import CONTROL_NAMES, CUSTOM_CHOICE, CUSTOM_SIZE
 from ui.core.runs import Runner
 from ui.editor.handlers import EditorHandlers
@@ -21,7 +22,8 @@ from ui.editor.handlers import EditorHandlers
 @pytest.fixture
 def handlers() -> EditorHandlers:
     runner = Runner(backend=None, store=None, preparation=PreparationCache())
-    return EditorHandlers(SimpleNamespace(runner=runner))
+    tab, _banner = built_tab()
+    return EditorHandlers(SimpleNamespace(runner=runner), tab)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from client import EditRequest, ImageEditClient, model_spec
 from client import preparation as preparation_module
 from client.preparation import PreparationCache
 from history import HistoryStore
+from tests.ui.test_editor_rules import built_tab
 from ui.core.backend import Backend
 from ui.core.config import AppConfig
 from ui.core.controls import CONTROL_NAMES
@@ -26,6 +27,7 @@ from ui.core.jobs import Jobs
 from ui.core.owner import Owner
 from ui.core.runs import Runner
 from ui.core.session_usage import SessionUsage
+from ui.editor import handlers as handlers_module
 from ui.editor.handlers import EditorHandlers
 
 
@@ -51,7 +53,7 @@ def big_photo(tmp_path) -> str:
 
 
 def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
-    prepared_count, big_photo, sim, tmp_path
+    prepared_count, big_photo, sim, tmp_path, monkeypatch
 ):
     store = HistoryStore(tmp_path / "history")
     client = ImageEditClient(api_key="test-key", base_url=sim.base_url)
@@ -62,7 +64,8 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
         session_usage=SessionUsage(), config=AppConfig(), shared_history=False,
         visible_to=lambda owner: owner.id,
     )  # fmt: skip
-    handlers = EditorHandlers(context)
+    tab, _banner = built_tab()
+    handlers = EditorHandlers(context, tab)
     try:
         notes = handlers.on_images_change([(big_photo, None)], "qwen-image-2.0-pro", "")
         assert "Image 1 was downscaled from 4000x3000 to 3072x2304" in notes
@@ -72,9 +75,14 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
             n=1, size="1024*1024", randomize_seed=True, watermark=False, prompt_extend=True,
             response_format="b64_json", encoding="json", extra="",
         )  # fmt: skip
+        parsed = count_page_reads(monkeypatch)
+        started = handlers.start_run(None, **values)
+        assert started[tab.status] == "Waiting for a free slot…"
+        assert started[tab.stop]["visible"] is True and started[tab.results] == []
         assert all(verdict["is_valid"] for verdict in handlers.validate_page(**values))
         *_progress, outputs = handlers.run_from_page(None, None, **values)
-        assert "1 of 1 images" in outputs[1]
+        assert "1 of 1 images" in outputs[tab.status]
+        assert len(parsed) == 1  # one click: its first step, validator and run read it once
         assert prepared_count == [big_photo]  # added, checked and sent: one preparation
         sent = httpx2.get(sim.origin + "/_simulator/requests").json()["requests"][-1]
         assert sent["image_count"] == 1
@@ -83,6 +91,19 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
     finally:
         client.close()
         store.close()
+
+
+def count_page_reads(monkeypatch) -> list[dict]:
+    """The values the editor's handlers parsed into EditParams, one entry per reading."""
+    calls: list[dict] = []
+    real = handlers_module.params_from_page
+
+    def counting(values, images):
+        calls.append(dict(values))
+        return real(values, images)
+
+    monkeypatch.setattr(handlers_module, "params_from_page", counting)
+    return calls
 
 
 def test_a_model_switch_prepares_again_only_when_the_limits_differ(prepared_count, big_photo):

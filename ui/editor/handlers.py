@@ -1,4 +1,4 @@
-"""Handlers of the Edit tab and of the `/edit` API endpoint: plain functions over PageContext.
+"""Handlers of the Edit tab and of the `/edit` API endpoint, bound to PageContext and the tab.
 
 The Run button's handler and its validator receive the editor's values as keywords named after
 the controls (ui/core/controls.py CONTROL_NAMES, plus `images` and `key`); they turn them into
@@ -9,7 +9,11 @@ client's message and is kept in the history.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -45,6 +49,7 @@ from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say
 from ui.core.usage import usage_after_run
+from ui.editor.parts import EditTab
 from ui.editor.slider import aligned_pair
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
@@ -70,12 +75,8 @@ def outcome_markdown(outcome: RunOutcome) -> str:
 
 
 PROGRESS_EVERY_S = 1.0
-
-
-def ready_buttons(request: Any = None) -> tuple:
-    """Run ready again and Stop hidden (fresh updates each time: Gradio consumes them)."""
-    run = say(request, "run")
-    return gr.update(value=run, interactive=True), gr.update(visible=False)
+CHECKED_KEPT = 64
+"""How many recent page checks are remembered (a click's three steps reuse one)."""
 
 
 def running_text(request: Any, job: Job, typical: float | None) -> str:
@@ -83,36 +84,8 @@ def running_text(request: Any, job: Job, typical: float | None) -> str:
     return say(request, "running_status", seconds=f"{job.elapsed_s:.0f}", usual=usual)
 
 
-# -- small control handlers --------------------------------------------------------------------
-
-
 def on_prompt_change(prompt: str) -> str:
     return prompt_counter(prompt)
-
-
-def on_model_change(choice: str, custom_name: str, n: float, size: str) -> tuple:
-    """The controls that follow the model: the custom name box, n's range, the size list (the
-    model's named sizes first; a size it does not take goes back to the default), the limits."""
-    model = selected_model(choice, custom_name)
-    spec = model_spec(model)
-    choices = size_choices(model)
-    return (
-        gr.update(visible=choice == CUSTOM_CHOICE),
-        gr.update(maximum=spec.max_n, value=min(int(n or 1), spec.max_n)),
-        gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
-        model_limits_text(model),
-    )
-
-
-def on_size_change(choice: str) -> tuple:
-    custom = choice == CUSTOM_SIZE
-    return gr.update(visible=custom), gr.update(visible=custom)
-
-
-def reuse_seed(used_seed: str | None) -> tuple:
-    if not used_seed:
-        return refused("Run an edit first: its seed can then be reused.")
-    return gr.update(value=str(used_seed)), gr.update(value=False)
 
 
 def selected_result(paths: list[str], event: gr.SelectData) -> int:
@@ -126,27 +99,87 @@ def compare_selected(run_inputs: list[str], paths: list[str], index: int) -> Any
     return aligned_pair(run_inputs or [], paths[min(index, len(paths) - 1)])
 
 
-def set_visitor_key(typed: str, app_banner: str, request: gr.Request = None) -> tuple:
-    """Keeps a pasted key in the session's server state and clears the field at once; the
-    banner then says the visitor's runs use their key (`app_banner`: the app's own banner)."""
-    typed = (typed or "").strip()
-    if not typed:
-        return None, "", "Using the app's backend.", say(request, app_banner)
-    return (
-        VisitorKey(typed), "", "Your key is set for this session (kept on the server only).",
-        say(request, "banner_key"),
-    )  # fmt: skip
+@dataclass(frozen=True)
+class CheckedPage:
+    """The editor's values read once: the inputs, and the parameters or what refused them."""
 
-
-def forget_visitor_key(app_banner: str, request: gr.Request = None) -> tuple:
-    return None, "Key forgotten; using the app's backend.", say(request, app_banner)
+    images: list[str]
+    params: EditParams | None
+    error: ImageEditError | None
 
 
 class EditorHandlers:
-    """The Edit tab's and the /edit endpoint's handlers, bound to the page's context."""
+    """The Edit tab's and the /edit endpoint's handlers, bound to the page's context and to the
+    tab's parts: a handler that sets several parts returns `{part: value}`, so no handler
+    depends on the order of a list of outputs. `banner` is the page's backend banner (the
+    visitor's key changes it)."""
 
-    def __init__(self, ctx: PageContext) -> None:
+    def __init__(self, ctx: PageContext, tab: EditTab, banner: gr.Markdown | None = None) -> None:
         self.ctx = ctx
+        self.tab = tab
+        self.banner = banner
+        self._checked: OrderedDict[str, CheckedPage] = OrderedDict()
+        self._checked_lock = threading.Lock()
+
+    # -- small control handlers ----------------------------------------------------------------
+
+    def on_model_change(self, choice: str, custom_name: str, n: float, size: str) -> dict:
+        """The controls that follow the model: the custom name box, n's range, the size list
+        (the model's named sizes first; a size it does not take goes back to the default), the
+        limits."""
+        model = selected_model(choice, custom_name)
+        spec = model_spec(model)
+        choices = size_choices(model)
+        c = self.tab.controls
+        return {
+            c["custom_model"]: gr.update(visible=choice == CUSTOM_CHOICE),
+            c["n"]: gr.update(maximum=spec.max_n, value=min(int(n or 1), spec.max_n)),
+            c["size"]: gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
+            self.tab.input_notes: model_limits_text(model),
+        }
+
+    def on_size_change(self, choice: str) -> dict:
+        custom = choice == CUSTOM_SIZE
+        c = self.tab.controls
+        return {c["width"]: gr.update(visible=custom), c["height"]: gr.update(visible=custom)}
+
+    def reuse_seed(self, used_seed: str | None) -> dict:
+        if not used_seed:
+            return refused("Run an edit first: its seed can then be reused.")
+        c = self.tab.controls
+        return {
+            c["seed"]: gr.update(value=str(used_seed)),
+            c["randomize_seed"]: gr.update(value=False),
+        }
+
+    def set_visitor_key(self, typed: str, app_banner: str, request: gr.Request = None) -> dict:
+        """Keeps a pasted key in the session's server state and clears the field at once; the
+        banner then says the visitor's runs use their key (`app_banner`: the app's own
+        banner)."""
+        typed = (typed or "").strip()
+        if not typed:
+            return self._key_outputs(None, "Using the app's backend.", say(request, app_banner))
+        return self._key_outputs(
+            VisitorKey(typed),
+            "Your key is set for this session (kept on the server only).",
+            say(request, "banner_key"),
+        )
+
+    def forget_visitor_key(self, app_banner: str, request: gr.Request = None) -> dict:
+        status = "Key forgotten; using the app's backend."
+        outputs = self._key_outputs(None, status, say(request, app_banner))
+        del outputs[self.tab.key_box]
+        return outputs
+
+    def _key_outputs(self, key: VisitorKey | None, status: str, banner: str) -> dict:
+        outputs = {self.tab.key_state: key, self.tab.key_box: "", self.tab.key_status: status}
+        if self.banner is not None:
+            outputs[self.banner] = banner
+        return outputs
+
+    def key_outputs(self) -> set:
+        """Every part the key's two buttons may set."""
+        return set(self._key_outputs(None, "", ""))
 
     def on_images_change(
         self, images: Any, model: str, custom_model: str, request: gr.Request = None
@@ -170,24 +203,52 @@ class EditorHandlers:
                     messages.append(f"ℹ {note}")
         return "\n\n".join([model_limits_text(name, language_of(request)), *messages])
 
-    def field_problem(self, values: dict[str, Any], request: Any = None) -> tuple[str, str] | None:
-        """(control name, message) for the first value the service would refuse, else None."""
+    # -- Run: its check, its two steps, Stop ---------------------------------------------------
+
+    def checked(self, values: dict[str, Any]) -> CheckedPage:
+        """The page's values parsed and checked once: Run's first step, its validator and the
+        run itself get the same values, so the later two reuse the first's reading (the check
+        depends on the values alone; the inputs are files Gradio never rewrites)."""
+        fingerprint = json.dumps(
+            {name: value for name, value in values.items() if name != "key"},
+            sort_keys=True,
+            default=repr,
+        )
+        with self._checked_lock:
+            if fingerprint in self._checked:
+                self._checked.move_to_end(fingerprint)
+                return self._checked[fingerprint]
         images = gallery_paths(values["images"])
         try:
-            self.ctx.runner.check(params_from_page(values, images), images)
-        except ValidationError as error:
-            field = ERROR_FIELDS.get(error.field, error.field)
-            if field == "model" and values.get("model") == CUSTOM_CHOICE:
-                field = "custom_model"  # the name is typed there
-            if field == "size" and values.get("size") == CUSTOM_SIZE:
-                field = "width"  # the sides are typed there, with the range beside them
-            return field, refusal_with_remedy(error, values, request)
-        except InvalidImageError as error:
+            params = params_from_page(values, images)
+            self.ctx.runner.check(params, images)
+        except (ValidationError, InvalidImageError) as error:
+            page = CheckedPage(images, None, error)
+        else:
+            page = CheckedPage(images, params, None)
+        with self._checked_lock:
+            self._checked[fingerprint] = page
+            while len(self._checked) > CHECKED_KEPT:
+                self._checked.popitem(last=False)
+        return page
+
+    def field_problem(self, values: dict[str, Any], request: Any = None) -> tuple[str, str] | None:
+        """(control name, message) for the first value the service would refuse, else None."""
+        error = self.checked(values).error
+        if isinstance(error, InvalidImageError):
             return "images", str(error)
-        return None
+        if error is None:
+            return None
+        field = ERROR_FIELDS.get(error.field, error.field)
+        if field == "model" and values.get("model") == CUSTOM_CHOICE:
+            field = "custom_model"  # the name is typed there
+        if field == "size" and values.get("size") == CUSTOM_SIZE:
+            field = "width"  # the sides are typed there, with the range beside them
+        return field, refusal_with_remedy(error, values, request)
 
     def validate_page(self, **values: Any) -> list[dict]:
-        """Gradio validator: one gr.validate per input, the failing control carrying the message."""
+        """Gradio validator: one gr.validate per input, the failing control carrying the
+        message."""
         problem = self.field_problem(values)
         names = list(values)
         failing = problem[0] if problem and problem[0] in names else "prompt"
@@ -196,31 +257,47 @@ class EditorHandlers:
             for name in names
         ]
 
-    def start_run(self, request: gr.Request = None, **values: Any) -> tuple:
+    def start_run(self, request: gr.Request = None, **values: Any) -> dict:
         """First step of Run, answered at once: a refusal goes to the status line in words and
         clears the last run's results (the field gets its message from the validator); a
-        valid run shows Run busy and Stop. Outputs: status, run, stop, results, compare,
-        used seed, revised prompt, metadata."""
+        valid run shows Run busy and Stop."""
         problem = self.field_problem(values, request)
-        cleared = ([], None, "", "", None)
         if problem:
-            refused = say(request, "not_run", problem=problem[1])
-            return (refused, gr.update(), gr.update(), *cleared)
-        return (
-            say(request, "waiting"),
-            gr.update(value=say(request, "running"), interactive=False),
-            gr.update(visible=True), *cleared,
-        )  # fmt: skip
+            return {self.tab.status: say(request, "not_run", problem=problem[1]), **self._cleared()}
+        return self._started(request)
+
+    def _started(self, request: Any = None) -> dict:
+        tab = self.tab
+        return {
+            tab.status: say(request, "waiting"),
+            tab.run: gr.update(value=say(request, "running"), interactive=False),
+            tab.stop: gr.update(visible=True),
+            **self._cleared(),
+        }
+
+    def _cleared(self) -> dict:
+        """The last run's results, emptied."""
+        tab = self.tab
+        return {
+            tab.results: [],
+            tab.compare: None,
+            tab.used_seed: "",
+            tab.revised_prompt: "",
+            tab.metadata: None,
+        }
+
+    def start_outputs(self) -> set:
+        """Every part Run's first step may set."""
+        return set(self._started())
 
     def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> Iterator:
         """The Run button: runs the edit in a job of its own (a reload or Stop never loses it),
         shows the seconds going by and the model's usual time, then the results."""
-        images = gallery_paths(values["images"])
-        try:
-            params = params_from_page(values, images)
-        except ValidationError as error:
-            yield self._finished(say(request, "not_run", problem=error), request)
+        page = self.checked(values)
+        if page.params is None:
+            yield self._finished(say(request, "not_run", problem=page.error), request)
             return
+        params, images = page.params, page.images
         owner = self.ctx.owner(request)
         session = session_of(request, owner.id)
         visitor_key = key if isinstance(key, VisitorKey) else None
@@ -239,7 +316,7 @@ class EditorHandlers:
             if job.stopped.is_set():
                 yield self._finished(say(request, "stopped"), request)
                 return
-            yield (gr.skip(), running_text(request, job, typical), *[gr.skip()] * 9)
+            yield {self.tab.status: running_text(request, job, typical)}
         try:
             outcome = job.result()
         except ImageEditError as error:  # refused before sending: nothing was billed
@@ -247,33 +324,59 @@ class EditorHandlers:
             return
         yield self._outcome_outputs(outcome, images, request)
 
-    def _busy(self, running: Job, request: Any) -> tuple:
+    def _busy(self, running: Job, request: Any) -> Any:
         """A second Run while the session's job goes: a second click on the same Run changes
         nothing (the first run's page stands); Run during a comparison says to wait."""
         if running.kind == "run":
-            return tuple(gr.skip() for _ in self._finished(""))
+            return gr.skip()
         return self._finished(say(request, "not_run", problem=say(request, "busy")), request)
 
-    @staticmethod
-    def _finished(status: str, request: Any = None) -> tuple:
-        """Outputs of a run that ends without results: the status, Run ready again."""
-        return ([], status, None, "", "", None, [], [], 0, *ready_buttons(request))
+    def _finished(self, status: str, request: Any = None) -> dict:
+        """Outputs of a run that ends without results: the status, Run ready again. It sets
+        every part a run sets (run_outputs)."""
+        tab = self.tab
+        return {
+            **self._cleared(),
+            tab.status: status,
+            tab.result_paths: [],
+            tab.run_inputs: [],
+            tab.selected: 0,
+            **self.ready_buttons(request),
+        }
 
-    def _outcome_outputs(self, outcome: RunOutcome, images: list[str], request: Any) -> tuple:
+    def run_outputs(self) -> set:
+        """Every part the run may set."""
+        return set(self._finished(""))
+
+    def ready_buttons(self, request: Any = None) -> dict:
+        """Run ready again and Stop hidden (fresh updates each time: Gradio consumes them)."""
+        return {
+            self.tab.run: gr.update(value=say(request, "run"), interactive=True),
+            self.tab.stop: gr.update(visible=False),
+        }
+
+    def _outcome_outputs(self, outcome: RunOutcome, images: list[str], request: Any) -> dict:
+        tab = self.tab
         outputs = [str(path) for path in outcome.output_paths]
-        compare = aligned_pair(images, outputs[0]) if outputs else None
-        return (
-            outputs, outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
-            compare,
-            "" if outcome.params.seed is None else str(outcome.params.seed),
-            outcome.revised_prompt or "", outcome.metadata, outputs, images, 0,
-            *ready_buttons(request),
-        )  # fmt: skip
+        return {
+            tab.results: outputs,
+            tab.status: outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
+            tab.compare: aligned_pair(images, outputs[0]) if outputs else None,
+            tab.used_seed: "" if outcome.params.seed is None else str(outcome.params.seed),
+            tab.revised_prompt: outcome.revised_prompt or "",
+            tab.metadata: outcome.metadata,
+            tab.result_paths: outputs,
+            tab.run_inputs: images,
+            tab.selected: 0,
+            **self.ready_buttons(request),
+        }
 
-    def stop_run(self, request: gr.Request) -> tuple:
+    def stop_run(self, request: gr.Request) -> dict:
         """Stop: the run is marked stopped (what the service answers is still kept)."""
         self.ctx.jobs.stop(session_of(request, self.ctx.owner(request).id))
-        return (say(request, "stopped"), *ready_buttons(request))
+        return {self.tab.status: say(request, "stopped"), **self.ready_buttons(request)}
+
+    # -- the /edit endpoint --------------------------------------------------------------------
 
     def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
         owner = self.ctx.owner(request)
@@ -284,7 +387,7 @@ class EditorHandlers:
             raise gr.Error(str(error)) from None
         return self.ctx.session_usage.counted(session_of(request, owner.id), outcome)
 
-    def edit(self, *args: Any, **kwargs: Any) -> tuple:
+    def edit(self, *args: Any, **kwargs: Any) -> dict:
         arguments, request = called_with(EditorHandlers.edit, self, args, kwargs)
         paths = gallery_paths(arguments.pop("images"))
         try:
@@ -294,13 +397,16 @@ class EditorHandlers:
         outcome = self._run(chosen, paths, request, None)
         if outcome.error:
             raise gr.Error(outcome.error)
-        return (
-            [str(p) for p in outcome.output_paths],
-            outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
-            outcome.metadata,
-        )
+        return {
+            self.tab.results: [str(p) for p in outcome.output_paths],
+            self.tab.status: outcome_markdown(outcome)
+            + usage_after_run(self.ctx, outcome, request),
+            self.tab.metadata: outcome.metadata,
+        }
 
-
+    def edit_outputs(self) -> list:
+        """The /edit endpoint's outputs, in the order API clients receive them."""
+        return [self.tab.results, self.tab.status, self.tab.metadata]
 
 
 expose(

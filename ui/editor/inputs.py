@@ -15,13 +15,16 @@ from client.validation import image_count_problem
 from ui.core.controls import selected_model
 from ui.core.events import refused
 from ui.core.gallery import caption, gallery_paths, numbered
+from ui.editor.parts import EditTab
 
 
 def renumber(images: Any) -> Any:
     """The list numbered in order; nothing to do (no update, so no new change event) when it
     already is: an upload, a paste or an example arrives without captions."""
-    captions = [item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
-                for item in images or []]  # fmt: skip
+    captions = [
+        item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
+        for item in images or []
+    ]
     paths = gallery_paths(images)
     if captions == [caption(position, path) for position, path in enumerate(paths, start=1)]:
         return gr.skip()
@@ -32,22 +35,24 @@ def picked(event: gr.SelectData) -> int | None:
     return event.index if isinstance(event.index, int) else None
 
 
-def move(images: Any, index: int | None, step: int) -> tuple[list[tuple[str, str]], int | None]:
-    """The list with the selected image moved `step` places (kept within the list)."""
+def move(tab: EditTab, images: Any, index: int | None, step: int) -> dict:
+    """The list with the selected image moved `step` places (kept within the list), and the
+    moved image still selected."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
         return refused("Click an input image first, then move it.")
     target = min(max(index + step, 0), len(paths) - 1)
     paths.insert(target, paths.pop(index))
-    return numbered(paths), target
+    return {tab.images: numbered(paths), tab.input_selected: target}
 
 
-def remove(images: Any, index: int | None) -> tuple[list[tuple[str, str]], None]:
+def remove(tab: EditTab, images: Any, index: int | None) -> dict:
+    """The list without the selected image, and nothing selected."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
         return refused("Click the input image to remove first.")
     del paths[index]
-    return numbered(paths), None
+    return {tab.images: numbered(paths), tab.input_selected: None}
 
 
 def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:

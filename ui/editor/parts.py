@@ -76,21 +76,6 @@ class EditTab:
     plan: gr.Markdown | None = None
     """Under Run: what the run will make and its estimated cost (ui/usage/wiring.py)."""
 
-    def start_outputs(self) -> list[Any]:
-        """What Run's first step sets, in the order EditorHandlers.start_run returns it."""
-        return [
-            self.status, self.run, self.stop, self.results, self.compare, self.used_seed,
-            self.revised_prompt, self.metadata,
-        ]  # fmt: skip
-
-    def run_outputs(self) -> list[Any]:
-        """What a run fills, in the order EditorHandlers.run_from_page yields it."""
-        return [
-            self.results, self.status, self.compare, self.used_seed, self.revised_prompt,
-            self.metadata, self.result_paths, self.run_inputs, self.selected, self.run,
-            self.stop,
-        ]  # fmt: skip
-
 
 def build_header(banner_key: str) -> gr.Markdown:
     """The title and the backend banner (which backend this visitor's runs go to)."""
@@ -114,10 +99,17 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
 
 def _build_inputs(wire_format: str) -> dict[str, Any]:
     images = gr.Gallery(
-        label=label("input_images"), type="filepath", interactive=True, file_types=["image"],
-        sources=["upload", "clipboard"], columns=4, height=230, object_fit="contain",
-        allow_preview=False, elem_id="input-images",
-    )  # fmt: skip
+        label=label("input_images"),
+        type="filepath",
+        interactive=True,
+        file_types=["image"],
+        sources=["upload", "clipboard"],
+        columns=4,
+        height=230,
+        object_fit="contain",
+        allow_preview=False,
+        elem_id="input-images",
+    )
     with gr.Row(elem_id="input-tools"):
         move_left = gr.Button(label("move_left"), size="sm", min_width=60)
         move_right = gr.Button(label("move_right"), size="sm", min_width=60)
@@ -125,9 +117,11 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     input_notes = gr.Markdown(model_limits_text(DEFAULT_MODEL), elem_id="input-notes")
     c: dict[str, Any] = {}
     c["prompt"] = gr.Textbox(
-        label=label("prompt"), lines=3, elem_id="prompt",
+        label=label("prompt"),
+        lines=3,
+        elem_id="prompt",
         placeholder=label("prompt_placeholder"),
-    )  # fmt: skip
+    )
     prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
     with gr.Row(elem_id="run-row"):
         run = gr.Button(label("run"), variant="primary", elem_id="run-button", scale=3)
@@ -140,22 +134,38 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     below_run = gr.Column()
     with gr.Row():
         c["model"] = gr.Dropdown(
-            [*MODELS, CUSTOM_CHOICE], value=DEFAULT_MODEL, label=label("model"), min_width=200,
+            [*MODELS, CUSTOM_CHOICE],
+            value=DEFAULT_MODEL,
+            label=label("model"),
+            min_width=200,
             elem_id="model",
-        )  # fmt: skip
+        )
         c["custom_model"] = gr.Textbox(label=label("custom_model"), visible=False)
         c["n"] = gr.Slider(
-            1, model_spec(DEFAULT_MODEL).max_n, value=1, step=1, label=label("n"),
+            1,
+            model_spec(DEFAULT_MODEL).max_n,
+            value=1,
+            step=1,
+            label=label("n"),
             min_width=160,
-        )  # fmt: skip
+        )
     parts = _build_parameters(c, wire_format)
     return {
-        "images": images, "input_notes": input_notes, "move_left": move_left,
-        "move_right": move_right, "remove_input": remove_input, "input_selected": gr.State(None),
+        "images": images,
+        "input_notes": input_notes,
+        "move_left": move_left,
+        "move_right": move_right,
+        "remove_input": remove_input,
+        "input_selected": gr.State(None),
         "below_run": below_run,
-        "prompt_count": prompt_count, "controls": {name: c[name] for name in CONTROL_NAMES},
-        "run": run, "stop": stop, "status": status, "plan": plan, **parts,
-    }  # fmt: skip
+        "prompt_count": prompt_count,
+        "controls": {name: c[name] for name in CONTROL_NAMES},
+        "run": run,
+        "stop": stop,
+        "status": status,
+        "plan": plan,
+        **parts,
+    }
 
 
 def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
@@ -165,9 +175,12 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     )
     with gr.Row():
         c["size"] = gr.Dropdown(
-            size_choices(DEFAULT_MODEL), value=DEFAULT_SIZE, label=label("size"), min_width=200,
+            size_choices(DEFAULT_MODEL),
+            value=DEFAULT_SIZE,
+            label=label("size"),
+            min_width=200,
             allow_custom_value=True,  # "W*H" may be typed; validation says what a model takes
-        )  # fmt: skip
+        )
         c["width"] = gr.Number(
             label=label("width"), precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
         )
@@ -176,17 +189,21 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
         )
     with gr.Row(equal_height=False, elem_id="seed-row"):
         c["seed"] = gr.Textbox(
-            label=label("seed"), placeholder=label("seed_placeholder"), elem_id="seed",
-            min_width=160, scale=2,
-        )  # fmt: skip
+            label=label("seed"),
+            placeholder=label("seed_placeholder"),
+            elem_id="seed",
+            min_width=160,
+            scale=2,
+        )
         with gr.Column(min_width=140, scale=1):
             c["randomize_seed"] = gr.Checkbox(label=label("randomize_seed"), value=True)
             reuse_seed = gr.Button(label("reuse_seed"), size="sm")
     with gr.Accordion(label("key_panel"), open=False, elem_id="key-panel"):
         key_box = gr.Textbox(
             label=label("key_box"),
-            type="password", placeholder="sk-…",
-        )  # fmt: skip
+            type="password",
+            placeholder="sk-…",
+        )
         with gr.Row():
             key_button = gr.Button(label("use_key"), size="sm")
             forget_button = gr.Button(label("forget_key"), size="sm")
@@ -201,23 +218,32 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
         with gr.Row():
             c["encoding"] = gr.Radio(list(ENCODINGS), value="json", label=label("encoding"))
             c["wire_format"] = gr.Radio(
-                list(WIRE_FORMATS), value=wire_format, label=label("wire_format"),
+                list(WIRE_FORMATS),
+                value=wire_format,
+                label=label("wire_format"),
                 info="flat: the seed's; messages: input.messages (JSON only)",
-            )  # fmt: skip
+            )
         c["extra"] = gr.Code(
-            label='extra (JSON: {"input": {...}, "parameters": {...}})', language="json", value="",
+            label='extra (JSON: {"input": {...}, "parameters": {...}})',
+            language="json",
+            value="",
             elem_id="extra",
-        )  # fmt: skip
+        )
         c["bbox_list"] = gr.Code(
             label=f"Region boxes, bbox_list ({models_taking_text('bbox_list')}; JSON: one list of "
             "[x1, y1, x2, y2] per input image, in its own pixels)",
-            language="json", value="", elem_id="bbox-list",
-        )  # fmt: skip
+            language="json",
+            value="",
+            elem_id="bbox-list",
+        )
     return {
-        "reuse_seed": reuse_seed, "key_box": key_box, "key_button": key_button,
-        "forget_button": forget_button, "key_status": key_status,
+        "reuse_seed": reuse_seed,
+        "key_box": key_box,
+        "key_button": key_button,
+        "forget_button": forget_button,
+        "key_status": key_status,
         "key_state": gr.State(None),
-    }  # fmt: skip
+    }
 
 
 SIZE_RANGE = size_range_text("×")
@@ -229,14 +255,22 @@ def build_examples(tab: EditTab) -> gr.Examples:
     c = tab.controls
     examples = gr.Examples(
         examples=[
-            [[str(path) for path in example.files], example.prompt, example.model, example.n,
-             example.size]
+            [
+                [str(path) for path in example.files],
+                example.prompt,
+                example.model,
+                example.n,
+                example.size,
+            ]
             for example in EXAMPLES
         ],
         inputs=[tab.images, c["prompt"], c["model"], c["n"], c["size"]],
-        label=label("examples"), examples_per_page=len(EXAMPLES),
-        cache_examples=False, run_on_click=False, elem_id="examples",
-    )  # fmt: skip
+        label=label("examples"),
+        examples_per_page=len(EXAMPLES),
+        cache_examples=False,
+        run_on_click=False,
+        elem_id="examples",
+    )
     # the columns' names, plain: the controls' labels are translation keys the table shows raw
     examples.dataset.headers = ["Inputs", "Prompt", "Model", "n", "Size"]
     return examples
@@ -244,17 +278,24 @@ def build_examples(tab: EditTab) -> gr.Examples:
 
 def _build_outputs() -> dict[str, Any]:
     results = gr.Gallery(
-        label=label("results"), type="filepath", interactive=False, columns=2, height="auto",
-        object_fit="contain", buttons=["download", "download_all", "fullscreen"],
+        label=label("results"),
+        type="filepath",
+        interactive=False,
+        columns=2,
+        height="auto",
+        object_fit="contain",
+        buttons=["download", "download_all", "fullscreen"],
         elem_id="results",
-    )  # fmt: skip
+    )
     with gr.Row():
         use_as_input = gr.Button(label("use_as_input"), size="sm")
         add_to_inputs = gr.Button(label("add_to_inputs"), size="sm")
     compare = gr.ImageSlider(
         label=label("compare"),
-        type="filepath", interactive=False, elem_id="compare",
-    )  # fmt: skip
+        type="filepath",
+        interactive=False,
+        elem_id="compare",
+    )
     with gr.Row():
         used_seed = gr.Textbox(
             label=label("used_seed"), interactive=False, placeholder=label("after_a_run")
@@ -263,10 +304,14 @@ def _build_outputs() -> dict[str, Any]:
     with gr.Accordion(label("metadata"), open=False):
         metadata = gr.JSON(label="metadata")
     return {
-        "results": results, "use_as_input": use_as_input, "add_to_inputs": add_to_inputs,
-        "compare": compare, "used_seed": used_seed, "revised_prompt": revised_prompt,
-        "metadata": metadata, "result_paths": gr.State([]), "run_inputs": gr.State([]),
+        "results": results,
+        "use_as_input": use_as_input,
+        "add_to_inputs": add_to_inputs,
+        "compare": compare,
+        "used_seed": used_seed,
+        "revised_prompt": revised_prompt,
+        "metadata": metadata,
+        "result_paths": gr.State([]),
+        "run_inputs": gr.State([]),
         "selected": gr.State(0),
-    }  # fmt: skip
-
-
+    }

@@ -35,14 +35,17 @@ def chain_run(
     """Run's two steps after `start` (Run's click, or Run again's restore): at once, the
     refusal or the busy Run; then, queued with the other edits, the run itself."""
     begin = start(
-        editor.start_run, inputs_kwargs=run_inputs(tab),
-        outputs=tab.start_outputs(), **QUIET,
-    )  # fmt: skip
+        editor.start_run, inputs_kwargs=run_inputs(tab), outputs=editor.start_outputs(), **QUIET
+    )
     return begin.then(
-        editor.run_from_page, inputs_kwargs=run_inputs(tab),
-        outputs=tab.run_outputs(), validator=editor.validate_page, show_progress="minimal",
-        **edit_limit, **PRIVATE,
-    )  # fmt: skip
+        editor.run_from_page,
+        inputs_kwargs=run_inputs(tab),
+        outputs=editor.run_outputs(),
+        validator=editor.validate_page,
+        show_progress="minimal",
+        **edit_limit,
+        **PRIVATE,
+    )
 
 
 def wire_editor(
@@ -50,9 +53,9 @@ def wire_editor(
 ) -> tuple[EditorTarget, gr.events.Dependency]:
     """The Edit tab's events and the `/edit` endpoint; returns the editor as History and a
     shared run fill it, and the run step (History lists itself again after it)."""
-    editor = EditorHandlers(ctx)
-    run_step = wire_edit(tab, editor, banner, gr.State(ctx.backend.banner_key), ctx.edit_queue)
-    wire_api(build_api_inputs(), tab, editor, ctx.edit_queue)
+    editor = EditorHandlers(ctx, tab, banner)
+    run_step = wire_edit(tab, editor, gr.State(ctx.backend.banner_key), ctx.edit_queue)
+    wire_api(build_api_inputs(), editor, ctx.edit_queue)
     target = EditorTarget(
         images=tab.images,
         controls=tab.controls,
@@ -65,7 +68,6 @@ def wire_editor(
 def wire_edit(
     tab: EditTab,
     editor: EditorHandlers,
-    banner: gr.Markdown,
     app_banner: gr.State,
     edit_limit: dict[str, Any],
 ) -> gr.events.Dependency:
@@ -73,19 +75,14 @@ def wire_edit(
     _wire_controls(tab, editor)
     _wire_inputs(tab)
     run_step = chain_run(tab.run.click, tab, editor, edit_limit)
-    tab.stop.click(
-        editor.stop_run, None, [tab.status, tab.run, tab.stop], cancels=[run_step],
-        **QUIET,
-    )  # fmt: skip
+    stop_outputs = {tab.status, tab.run, tab.stop}
+    tab.stop.click(editor.stop_run, None, stop_outputs, cancels=[run_step], **QUIET)
     c = tab.controls
-    tab.key_button.click(
-        ev.set_visitor_key, [tab.key_box, app_banner],
-        [tab.key_state, tab.key_box, tab.key_status, banner], **QUIET,
-    )  # fmt: skip
-    tab.forget_button.click(
-        ev.forget_visitor_key, app_banner, [tab.key_state, tab.key_status, banner], **QUIET,
-    )  # fmt: skip
-    tab.reuse_seed.click(ev.reuse_seed, tab.used_seed, [c["seed"], c["randomize_seed"]], **SAYS_WHY)
+    key_outputs = editor.key_outputs()
+    tab.key_button.click(editor.set_visitor_key, [tab.key_box, app_banner], key_outputs, **QUIET)
+    tab.forget_button.click(editor.forget_visitor_key, app_banner, key_outputs, **QUIET)
+    seed_outputs = {c["seed"], c["randomize_seed"]}
+    tab.reuse_seed.click(editor.reuse_seed, tab.used_seed, seed_outputs, **SAYS_WHY)
     return run_step
 
 
@@ -95,17 +92,18 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     c = tab.controls
     c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **QUIET)
     notes = {"inputs": [tab.images, c["model"], c["custom_model"]], "outputs": tab.input_notes}
-    c["model"].change(
-        ev.on_model_change, [c["model"], c["custom_model"], c["n"], c["size"]],
-        [c["custom_model"], c["n"], c["size"], tab.input_notes], **QUIET,
-    ).then(editor.on_images_change, **notes, **PRIVATE)  # fmt: skip
+    model_inputs = [c["model"], c["custom_model"], c["n"], c["size"]]
+    model_outputs = {c["custom_model"], c["n"], c["size"], tab.input_notes}
+    c["model"].change(editor.on_model_change, model_inputs, model_outputs, **QUIET).then(
+        editor.on_images_change, **notes, **PRIVATE
+    )
     c["custom_model"].blur(editor.on_images_change, **notes, **PRIVATE)
-    c["size"].change(ev.on_size_change, c["size"], [c["width"], c["height"]], **QUIET)
+    c["size"].change(editor.on_size_change, c["size"], {c["width"], c["height"]}, **QUIET)
     tab.images.change(editor.on_images_change, **notes, **PRIVATE)
     if tab.examples is not None:  # an example's pictures arrive without numbers or notes
-        tab.examples.load_input_event.then(
-            inputs.renumber, tab.images, tab.images, **QUIET
-        ).then(editor.on_images_change, **notes, **PRIVATE)
+        tab.examples.load_input_event.then(inputs.renumber, tab.images, tab.images, **QUIET).then(
+            editor.on_images_change, **notes, **PRIVATE
+        )
 
 
 def _wire_inputs(tab: EditTab) -> None:
@@ -114,32 +112,37 @@ def _wire_inputs(tab: EditTab) -> None:
     tab.images.change(inputs.renumber, tab.images, tab.images, **QUIET)
 
     tab.images.select(inputs.picked, None, tab.input_selected, **QUIET)
-    selection = {"inputs": [tab.images, tab.input_selected],
-                 "outputs": [tab.images, tab.input_selected]}  # fmt: skip
-    tab.move_left.click(lambda i, s: inputs.move(i, s, -1), **selection, **SAYS_WHY)
-    tab.move_right.click(lambda i, s: inputs.move(i, s, 1), **selection, **SAYS_WHY)
-    tab.remove_input.click(inputs.remove, **selection, **SAYS_WHY)
-    tab.results.select(
-        ev.selected_result, tab.result_paths, tab.selected, **QUIET
-    ).then(
-        ev.compare_selected, [tab.run_inputs, tab.result_paths, tab.selected], tab.compare,
+    selection = {
+        "inputs": [tab.images, tab.input_selected],
+        "outputs": {tab.images, tab.input_selected},
+    }
+    tab.move_left.click(lambda i, s: inputs.move(tab, i, s, -1), **selection, **SAYS_WHY)
+    tab.move_right.click(lambda i, s: inputs.move(tab, i, s, 1), **selection, **SAYS_WHY)
+    tab.remove_input.click(lambda i, s: inputs.remove(tab, i, s), **selection, **SAYS_WHY)
+    tab.results.select(ev.selected_result, tab.result_paths, tab.selected, **QUIET).then(
+        ev.compare_selected,
+        [tab.run_inputs, tab.result_paths, tab.selected],
+        tab.compare,
         **PRIVATE,
-    )  # fmt: skip
+    )
     tab.use_as_input.click(
         inputs.use_as_input, [tab.result_paths, tab.selected], tab.images, **PRIVATE
     )
     tab.add_to_inputs.click(
         inputs.add_to_inputs,
         [tab.images, tab.result_paths, tab.selected, c["model"], c["custom_model"]],
-        tab.images, **PRIVATE,
-    )  # fmt: skip
+        tab.images,
+        **PRIVATE,
+    )
 
 
-def wire_api(api: ApiInputs, edit_tab: EditTab, editor: EditorHandlers, edit_limit: dict) -> None:
-    """The `/edit` endpoint (and MCP tool); no history refresh: an API caller has no page."""
+def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:
+    """The `/edit` endpoint (and MCP tool); no history refresh: an API caller has no page.
+    Its outputs stay a list: API clients receive them in this order."""
     api.button.click(
-        editor.edit, inputs_kwargs={"images": api.images, **api.params},
-        outputs=[edit_tab.results, edit_tab.status, edit_tab.metadata], api_name="edit",
+        editor.edit,
+        inputs_kwargs={"images": api.images, **api.params},
+        outputs=editor.edit_outputs(),
+        api_name="edit",
         **edit_limit,
-    )  # fmt: skip
-
+    )
