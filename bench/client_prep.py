@@ -83,15 +83,21 @@ def main() -> None:
     ratio = client_s / naive_s
     size_ratio = len(client_bytes) / originals_b64
     mb = 1024 * 1024
-    print(f"three {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG photos -> {MODEL} JSON body "
-          f"(median of {REPEATS})")  # fmt: skip
+    print(
+        f"three {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG photos -> {MODEL} JSON body "
+        f"(median of {REPEATS})"
+    )
     print(f"  client preparation : {client_s:6.2f} s   body {len(client_bytes) / mb:6.1f} MB")
     print(f"  naive baseline     : {naive_s:6.2f} s   body {len(naive_bytes) / mb:6.1f} MB")
     print(f"  originals, base64  :            body {originals_b64 / mb:6.1f} MB")
-    print(f"  time ratio client/naive     = {ratio:.2f}  (target <= 0.50: "
-          f"{'met' if ratio <= 0.5 else 'NOT met'})")  # fmt: skip
-    print(f"  body ratio client/originals = {size_ratio:.2f}  (target <= 0.50: "
-          f"{'met' if size_ratio <= 0.5 else 'NOT met'})")  # fmt: skip
+    print(
+        f"  time ratio client/naive     = {ratio:.2f}  (target <= 0.50: "
+        f"{'met' if ratio <= 0.5 else 'NOT met'})"
+    )
+    print(
+        f"  body ratio client/originals = {size_ratio:.2f}  (target <= 0.50: "
+        f"{'met' if size_ratio <= 0.5 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -52,9 +52,15 @@ def make_inputs(directory: Path) -> list[Path]:
 def deployment(root: Path, latency_s: float) -> Iterator[tuple[str, str]]:
     """(simulator origin, app URL): both started as their own processes."""
     simulator_command = [
-        "python", "-m", "simulator", "--port", "{port}", "--latency", str(latency_s),
+        "python",
+        "-m",
+        "simulator",
+        "--port",
+        "{port}",
+        "--latency",
+        str(latency_s),
         "--enable-control",
-    ]  # fmt: skip
+    ]
     app_env = {"MAX_CONCURRENT_RUNS": str(CONCURRENT_CALLS), "POWERTOKENS_API_KEY": "bench"}
     with app_process(simulator_command, root) as simulator:
         app_env["POWERTOKENS_BASE_URL"] = simulator.url + "/v1"

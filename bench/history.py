@@ -131,11 +131,15 @@ def main() -> None:
     for name, measured, baseline in measures:
         store_ms, bare_ms = median_ms(measured), median_ms(baseline)
         worst = max(worst, store_ms / bare_ms)
-        print(f"  {name:18} store {store_ms:7.2f} ms   bare SELECT {bare_ms:7.2f} ms   "
-              f"ratio {store_ms / bare_ms:4.1f}x")  # fmt: skip
+        print(
+            f"  {name:18} store {store_ms:7.2f} ms   bare SELECT {bare_ms:7.2f} ms   "
+            f"ratio {store_ms / bare_ms:4.1f}x"
+        )
     page_ms = median_ms(first_page)
-    print(f"  History tab first page, server-side (query, captions, files): {page_ms:.1f} ms"
-          f"  (target < 100 ms: {'met' if page_ms < 100 else 'NOT met'})")  # fmt: skip
+    print(
+        f"  History tab first page, server-side (query, captions, files): {page_ms:.1f} ms"
+        f"  (target < 100 ms: {'met' if page_ms < 100 else 'NOT met'})"
+    )
     print(
         f"  worst store overhead {worst:.1f}x (target <= 3x: {'met' if worst <= 3 else 'NOT met'})"
     )

@@ -60,9 +60,14 @@ def bulk_rows(template: dict[str, Any], images: list[tuple]) -> Iterator[tuple[t
     start = int(time.time() * 1000) - RUNS - 10_000
     for i in range(RUNS):
         run_id = f"{start + i:013x}{secrets.token_hex(10)}"
-        row = dict(template, id=run_id, seed=i, created_at=time.time() - RUNS + i,
-                   prompt=f"a {WORDS[i % len(WORDS)]} at dusk, variation {i}",
-                   model="qwen-image-2.0-pro" if i % 3 else "wan2.7-image-pro")  # fmt: skip
+        row = dict(
+            template,
+            id=run_id,
+            seed=i,
+            created_at=time.time() - RUNS + i,
+            prompt=f"a {WORDS[i % len(WORDS)]} at dusk, variation {i}",
+            model="qwen-image-2.0-pro" if i % 3 else "wan2.7-image-pro",
+        )
         yield (
             tuple(row[name.strip()] for name in COLUMNS.split(",")),
             [(run_id, role, position, digest) for _old, role, position, digest in images],
@@ -72,9 +77,13 @@ def bulk_rows(template: dict[str, Any], images: list[tuple]) -> Iterator[tuple[t
 def fill(store: HistoryStore, write_rows: Callable[[Any, Iterator], None]) -> None:
     seed_runs(store)
     with store._sql.write() as db:
-        template = dict(zip([n.strip() for n in COLUMNS.split(",")],
-                            db.execute(f"SELECT {COLUMNS} FROM runs LIMIT 1").fetchone(),
-                            strict=True))  # fmt: skip
+        template = dict(
+            zip(
+                [n.strip() for n in COLUMNS.split(",")],
+                db.execute(f"SELECT {COLUMNS} FROM runs LIMIT 1").fetchone(),
+                strict=True,
+            )
+        )
         images = list(db.execute("SELECT * FROM run_images WHERE run_id = ?", (template["id"],)))
         write_rows(db, bulk_rows(template, [tuple(image) for image in images]))
 
@@ -123,13 +132,22 @@ def measures(store: HistoryStore, bare: Any, marker: str) -> list:
     term = store._sql.search_term("lighthouse")
     mine, everyone, found = (sql.replace("?", marker) for sql in (mine, everyone, found))
     return [
-        ("first page (visitor)", lambda: store.list_runs(OWNER),
-         lambda: bare.execute(mine, (OWNER,)).fetchall()),
-        ("first page (shared)", lambda: store.list_runs(None),
-         lambda: bare.execute(everyone, ()).fetchall()),
-        ("prompt search", lambda: store.list_runs(OWNER, search="lighthouse"),
-         lambda: bare.execute(found, (OWNER, term)).fetchall()),
-    ]  # fmt: skip
+        (
+            "first page (visitor)",
+            lambda: store.list_runs(OWNER),
+            lambda: bare.execute(mine, (OWNER,)).fetchall(),
+        ),
+        (
+            "first page (shared)",
+            lambda: store.list_runs(None),
+            lambda: bare.execute(everyone, ()).fetchall(),
+        ),
+        (
+            "prompt search",
+            lambda: store.list_runs(OWNER, search="lighthouse"),
+            lambda: bare.execute(found, (OWNER, term)).fetchall(),
+        ),
+    ]
 
 
 def report(name: str, store: HistoryStore, bare: Any, marker: str) -> float:
@@ -139,8 +157,10 @@ def report(name: str, store: HistoryStore, bare: Any, marker: str) -> float:
         assert [run.id for run in measured()] == [row[0] for row in baseline()], label
         store_ms, bare_ms = medians_ms(measured, baseline)
         worst = max(worst, store_ms / bare_ms)
-        print(f"  {label:22} store {store_ms:7.3f} ms   bare SELECT {bare_ms:7.3f} ms   "
-              f"ratio {store_ms / bare_ms:4.2f}x")  # fmt: skip
+        print(
+            f"  {label:22} store {store_ms:7.3f} ms   bare SELECT {bare_ms:7.3f} ms   "
+            f"ratio {store_ms / bare_ms:4.2f}x"
+        )
     return worst
 
 

@@ -145,8 +145,14 @@ class Measurement:
 def deployment(root: Path) -> Iterator[AppProcess]:
     """The simulator and the app, each in its own process; yields the app."""
     simulator_command = [
-        "python", "-m", "simulator", "--port", "{port}", "--latency", str(SIMULATOR_LATENCY_S),
-    ]  # fmt: skip
+        "python",
+        "-m",
+        "simulator",
+        "--port",
+        "{port}",
+        "--latency",
+        str(SIMULATOR_LATENCY_S),
+    ]
     with app_process(simulator_command, root) as simulator:
         app_env = {
             "POWERTOKENS_API_KEY": "bench",

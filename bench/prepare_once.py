@@ -120,8 +120,10 @@ def main() -> None:
     ratio = click / plain
     photos = f"three {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} JPEG photos"
     print(f"{photos}, {MODEL}, Chromium (median of {REPEATS})")
-    print(f"  Run click -> request at the API : {click:6.3f} s  (each: "
-          f"{', '.join(f'{c:.3f}' for c in clicks)})")  # fmt: skip
+    print(
+        f"  Run click -> request at the API : {click:6.3f} s  (each: "
+        f"{', '.join(f'{c:.3f}' for c in clicks)})"
+    )
     print(f"  one plain Pillow preparation    : {plain:6.3f} s")
     verdict = "met" if ratio <= 0.5 else "NOT met"
     print(f"  ratio click/plain = {ratio:.2f}  (target <= 0.50: {verdict})")

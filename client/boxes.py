@@ -26,11 +26,12 @@ def scaled_boxes(bbox_list: Sequence[Any], images: Sequence[PreparedImage]) -> l
         for number, (x1, y1, x2, y2) in enumerate(boxes, start=1):
             if x2 > source_width or y2 > source_height:
                 raise ValidationError(
-                    "bbox_list", f"inside image {position} ({source_width}×{source_height})",
+                    "bbox_list",
+                    f"inside image {position} ({source_width}×{source_height})",
                     [x1, y1, x2, y2],
                     f"bbox_list: box {number} of image {position}, [{x1}, {y1}, {x2}, {y2}], "
                     f"reaches outside that image ({source_width}×{source_height} pixels).",
-                )  # fmt: skip
+                )
         fx, fy = image.width / source_width, image.height / source_height
         scaled.append([_scale(box, fx, fy, image.width, image.height) for box in boxes])
     return scaled

@@ -87,9 +87,12 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
             negated = f"--no-{name.replace('_', '-')}"
             action = "store_false" if default else "store_true"
             parser.add_argument(
-                negated if default else flag, dest=name, action=action, default=default,
+                negated if default else flag,
+                dest=name,
+                action=action,
+                default=default,
                 help=f"do not {doc}" if default else doc,
-            )  # fmt: skip
+            )
             continue
         shown = f" (default {default})" if default not in (None, "") else ""
         options: dict = {"dest": name, "default": default, "help": doc + shown}

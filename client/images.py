@@ -142,8 +142,11 @@ def prepare_image(
             return source.reused(spec, index)
         again = prepare_image(
             source.data if source.data is not None else source.url,
-            spec, max_bytes=max_bytes, index=index, memory=memory,
-        )  # fmt: skip
+            spec,
+            max_bytes=max_bytes,
+            index=index,
+            memory=memory,
+        )
         return replace(again, source_size=source.source_size or again.source_size)
     if isinstance(source, str) and source.startswith(("https://", "http://")):
         if not source.startswith("https://"):
@@ -259,9 +262,14 @@ def _prepare_decoded(
             _load_fully(image, index)
             image.close()
         return PreparedImage(
-            original.read(), MIME_BY_FORMAT[image.format], *image.size,
-            limits=spec.input_limits, model=spec.name, index=index, source_size=oriented,
-        )  # fmt: skip
+            original.read(),
+            MIME_BY_FORMAT[image.format],
+            *image.size,
+            limits=spec.input_limits,
+            model=spec.name,
+            index=index,
+            source_size=oriented,
+        )
     target = _scaled(oriented, scale)
     job = _Job(spec, budget, index, oriented, target, orientation, image, original is not None)
     return replace(_reencode(job, animated, memory), source_size=oriented)
@@ -371,9 +379,15 @@ def _reencode(job: _Job, animated: bool, memory: MemoryGate) -> PreparedImage:
     if notes:
         changes = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return PreparedImage(
-        encoded, MIME_BY_FORMAT[fmt], size[0], size[1],
-        changes=changes, limits=job.spec.input_limits, model=job.spec.name, index=job.index,
-    )  # fmt: skip
+        encoded,
+        MIME_BY_FORMAT[fmt],
+        size[0],
+        size[1],
+        changes=changes,
+        limits=job.spec.input_limits,
+        model=job.spec.name,
+        index=job.index,
+    )
 
 
 def _decode_and_encode(job: _Job) -> tuple[bytes, tuple[int, int], bool]:
@@ -435,9 +449,11 @@ def _resample_in_bands(
     for top in range(0, size[1], BAND_ROWS):
         bottom = min(top + BAND_ROWS, size[1])
         band_box = (
-            box[0], box[1] + top * rows_per_output_row,
-            box[2], box[1] + bottom * rows_per_output_row,
-        )  # fmt: skip
+            box[0],
+            box[1] + top * rows_per_output_row,
+            box[2],
+            box[1] + bottom * rows_per_output_row,
+        )
         band = image.resize((size[0], bottom - top), Image.Resampling.LANCZOS, band_box)
         result.paste(band, (0, top))
         band.close()

@@ -78,9 +78,12 @@ class ModelSpec:
     def input_limits(self) -> tuple:
         """What decides how an input is prepared: models with equal limits share prepared bytes."""
         return (
-            self.min_side, self.max_side, self.max_image_bytes, self.max_aspect,
+            self.min_side,
+            self.max_side,
+            self.max_image_bytes,
+            self.max_aspect,
             self.input_formats,
-        )  # fmt: skip
+        )
 
 
 MB = 1024 * 1024

@@ -174,18 +174,22 @@ def check_bbox_list(bbox_list: Any, image_count: int) -> None:
     for image, boxes in enumerate(bbox_list, start=1):
         if not isinstance(boxes, list | tuple):
             raise ValidationError(
-                "bbox_list", "a list of boxes", boxes,
+                "bbox_list",
+                "a list of boxes",
+                boxes,
                 f"bbox_list: the entry of image {image} must be a list of boxes; "
                 f"got {describe_value(boxes)}.",
-            )  # fmt: skip
+            )
         for number, box in enumerate(boxes, start=1):
             if not is_box(box):
                 raise ValidationError(
-                    "bbox_list", "[x1, y1, x2, y2] with x1 < x2 and y1 < y2", box,
+                    "bbox_list",
+                    "[x1, y1, x2, y2] with x1 < x2 and y1 < y2",
+                    box,
                     f"bbox_list: box {number} of image {image} must be four whole numbers "
                     f"[x1, y1, x2, y2] with 0 <= x1 < x2 and 0 <= y1 < y2; "
                     f"got {describe_value(box)}.",
-                )  # fmt: skip
+                )
 
 
 def is_box(box: Any) -> bool:

@@ -64,11 +64,16 @@ def model_limits_text(model: str, language: str = "en") -> str:
     spec = model_spec(model)
     name = model if model in MODELS else "Custom model"
     return text_in(
-        language, "limits", name=name, min_images=spec.min_images,
-        max_images=spec.max_images, max_n=spec.max_n,
-        upload=UPLOAD_MAX_BYTES // 1_000_000, max_side=spec.max_side,
+        language,
+        "limits",
+        name=name,
+        min_images=spec.min_images,
+        max_images=spec.max_images,
+        max_n=spec.max_n,
+        upload=UPLOAD_MAX_BYTES // 1_000_000,
+        max_side=spec.max_side,
         max_mb=spec.max_image_bytes // (1024 * 1024),
-    )  # fmt: skip
+    )
 
 
 def check_upload_size(path: str, position: int) -> None:
@@ -124,9 +129,11 @@ def resolve_size(
     if choice == CUSTOM_SIZE:
         if not width or not height or width < 0 or height < 0:
             raise ValidationError(
-                "size", "a width and a height", f"{width} × {height}",
+                "size",
+                "a width and a height",
+                f"{width} × {height}",
                 f"Enter a width and a height in pixels: {size_range_text('×')}, e.g. 1280 and 720.",
-            )  # fmt: skip
+            )
         return f"{int(width)}*{int(height)}"
     return choice
 
@@ -143,9 +150,11 @@ def read_seed(seed: str | float | None, randomize: bool) -> int | None:
         value = math.nan
     if not value.is_integer():
         raise ValidationError(
-            "seed", f"a whole number from 0 to {SEED_MAX}", text,
+            "seed",
+            f"a whole number from 0 to {SEED_MAX}",
+            text,
             f"The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one.",
-        )  # fmt: skip
+        )
     return int(value)
 
 
