@@ -19,7 +19,11 @@ from tests.ship.test_launch import readme_commands
 from tests.ship.test_packaging import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-PACKAGES = PYPROJECT["tool"]["setuptools"]["packages"]
+PACKAGES = [
+    pattern.removesuffix("*")
+    for pattern in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
+]
+"""The top-level packages the install ships (each with its subpackages: ui/core, ui/editor, …)."""
 NOT_SHIPPED = ("tests", "bench")
 
 
