@@ -114,7 +114,7 @@ def _json_value(flag: str, name: str):
         except ValidationError as error:
             if error.limit == "valid JSON":
                 raise argparse.ArgumentTypeError(f"{flag} is not valid JSON") from None
-            raise argparse.ArgumentTypeError(f"{flag}: {error}") from None
+            raise argparse.ArgumentTypeError(str(error)) from None
 
     parse.__name__ = "JSON"
     return parse
