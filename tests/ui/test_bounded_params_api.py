@@ -104,6 +104,8 @@ def test_the_box_cap_itself_is_sent(client: Client, sim: RunningServer, picture)
     assert len(request["bbox_list"][0]) == BOXES_MAX_PER_IMAGE
 
 
-@pytest.mark.parametrize("text", ["[" * DEEP_TEXT, "[" * DEEP + "]" * DEEP])
+@pytest.mark.parametrize(
+    "text", ["[" * DEEP_TEXT, "[" * DEEP + "]" * DEEP], ids=["deep", "100000-deep"]
+)
 def test_the_region_panel_cannot_draw_deep_text_and_does_not_fail(text):
     assert parse_boxes(text, 1) is None
