@@ -8,7 +8,6 @@ client's message. The key comes from POWERTOKENS_API_KEY and is never printed; a
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import get_args, get_type_hints
 from .constants import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WIRE_FORMAT_ENV
 from .errors import ImageEditError, ValidationError
 from .images import allow_large_photos
+from .json_values import parse_json_param
 from .limit_texts import image_counts_text
 from .models import ENCODINGS, RESPONSE_FORMATS, WIRE_FORMATS
 from .params import DOC, JSON_TEXT, PARAM_FIELDS, PARAM_NAMES, EditParams, default_of
@@ -99,7 +99,7 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
         if name in CHOICES:
             options["choices"] = CHOICES[name]
         elif spec.metadata.get(JSON_TEXT):
-            options.update(type=_json_value(flag), metavar="JSON")
+            options.update(type=_json_value(flag, name), metavar="JSON")
         elif int in (kind, *get_args(kind)):
             options["type"] = int
         if name in REQUIRED:
@@ -107,12 +107,14 @@ def add_param_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(*flags, **options)
 
 
-def _json_value(flag: str):
+def _json_value(flag: str, name: str):
     def parse(text: str) -> object:
         try:
-            return json.loads(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} is not valid JSON") from None
+            return parse_json_param(name, text)
+        except ValidationError as error:
+            if error.limit == "valid JSON":
+                raise argparse.ArgumentTypeError(f"{flag} is not valid JSON") from None
+            raise argparse.ArgumentTypeError(str(error)) from None
 
     parse.__name__ = "JSON"
     return parse

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from .models import MAX_OUTPUT_SQUARE, MB, MIN_OUTPUT_SQUARE, MODELS, ModelSpec
+from .models import (
+    BOXES_MAX_PER_IMAGE,
+    JSON_MAX_DEPTH,
+    MAX_OUTPUT_SQUARE,
+    MB,
+    MIN_OUTPUT_SQUARE,
+    MODELS,
+    PARAMS_MAX_BYTES,
+    ModelSpec,
+)
 
 
 def pixel_range_text(times: str = "*") -> str:
@@ -67,6 +76,21 @@ def models_text() -> str:
 def models_taking_text(field: str) -> str:
     """The models that take the optional `field`: "wan2.7-image-pro" for bbox_list."""
     return either([name for name, spec in MODELS.items() if field in spec.optional_fields])
+
+
+def boxes_cap_text() -> str:
+    """ "at most 20 boxes per input image": the cap on `bbox_list`."""
+    return f"at most {BOXES_MAX_PER_IMAGE} boxes per input image"
+
+
+def params_size_text() -> str:
+    """ "the limit is 128 KB": how large a JSON-text parameter, and a run's parameters, may be."""
+    return f"the limit is {PARAMS_MAX_BYTES // 1024} KB"
+
+
+def json_depth_text() -> str:
+    """How deeply `extra` and `bbox_list` may nest, as a refusal says it."""
+    return f"at most {JSON_MAX_DEPTH} levels of nested lists and objects are taken"
 
 
 def megabytes(size_bytes: int) -> str:

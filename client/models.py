@@ -17,6 +17,15 @@ MODEL_NAME_MAX_CHARS = 100
 """A custom model name longer than this is a mistake (a pasted prompt, say), not a model."""
 EXTRA_MAX_BYTES = 64 * 1024
 """`extra` as compact JSON; upstream parameters are a few small values, never a payload."""
+BOXES_MAX_PER_IMAGE = 20
+"""Region boxes (`bbox_list`) per input image. The API documents no number; a person marks a
+few regions, and a cap keeps one request (and its stored run) from carrying a million."""
+PARAMS_MAX_BYTES = 128 * 1024
+"""An edit's parameters as history stores them (compact JSON), and the text of any JSON-text
+parameter (`extra`, `bbox_list`) before it is parsed: no run row grows past this."""
+JSON_MAX_DEPTH = 20
+"""How deeply `extra` and `bbox_list` may nest (bbox_list needs 3): deeper is no parameter, and
+would fail Python's JSON reader and writer with a RecursionError."""
 SEED_MAX = 2_147_483_647
 MIN_OUTPUT_SQUARE = 512
 MAX_OUTPUT_SQUARE = 2048

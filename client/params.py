@@ -14,6 +14,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from typing import Any
 
 from .limit_texts import (
+    boxes_cap_text,
     model_names_text,
     models_taking_text,
     n_ranges_text,
@@ -79,7 +80,7 @@ class EditParams:
     bbox_list: Sequence[Sequence[Sequence[int]]] | None = _param(
         None,
         f"region boxes ({models_taking_text('bbox_list')}): for each input image in order, "
-        "a list of [x1, y1, x2, y2] boxes in that image's own pixels",
+        f"a list of [x1, y1, x2, y2] boxes in that image's own pixels ({boxes_cap_text()})",
         json_text=True,
     )
 

@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import ValidationError, describe_value
-from .limit_texts import pixel_range_text, size_hint
+from .json_values import check_depth, stored_size
+from .limit_texts import boxes_cap_text, params_size_text, pixel_range_text, size_hint
 from .models import (
+    BOXES_MAX_PER_IMAGE,
     ENCODINGS,
     EXTRA_KEYS,
     EXTRA_MAX_BYTES,
@@ -27,6 +29,7 @@ from .models import (
     NAMED_SIZES,
     NEGATIVE_PROMPT_MAX_CHARS,
     OPTIONAL_FIELDS,
+    PARAMS_MAX_BYTES,
     PROMPT_MAX_CHARS,
     RESPONSE_FORMATS,
     SEED_MAX,
@@ -124,10 +127,35 @@ def validate_request(request: EditRequest) -> None:
     _check_choice("response_format", request.response_format, RESPONSE_FORMATS)
     _check_choice("encoding", request.encoding, ENCODINGS)
     _check_wire_format(request.wire_format, request.encoding)
+    for name in ("extra", "bbox_list"):  # first: what follows reads them deeply
+        check_depth(name, getattr(request, name))
     _check_extra(request.extra)
     _check_optional_fields(request, spec)
     if request.bbox_list is not None:
         check_bbox_list(request.bbox_list, len(request.images))
+    _check_stored_size(request)
+
+
+def _check_stored_size(request: EditRequest) -> None:
+    """The parameters as a run keeps them stay under PARAMS_MAX_BYTES (checked last: the fields
+    are then plain values of known shapes)."""
+    size = stored_size(request.as_dict())
+    if size is None:
+        raise ValidationError(
+            "parameters",
+            "plain JSON",
+            "(not storable as JSON)",
+            "The parameters cannot be kept as JSON (a number with thousands of digits?); "
+            "write ordinary numbers.",
+        )
+    if size > PARAMS_MAX_BYTES:
+        raise ValidationError(
+            "parameters",
+            f"at most {PARAMS_MAX_BYTES // 1024} KB as JSON",
+            f"{size} bytes",
+            f"The parameters are {size / 1024:.0f} KB as JSON; {params_size_text()}. "
+            "Shorten extra or bbox_list.",
+        )
 
 
 def _check_wire_format(wire_format: Any, encoding: Any) -> None:
@@ -179,6 +207,14 @@ def check_bbox_list(bbox_list: Any, image_count: int) -> None:
                 boxes,
                 f"bbox_list: the entry of image {image} must be a list of boxes; "
                 f"got {describe_value(boxes)}.",
+            )
+        if len(boxes) > BOXES_MAX_PER_IMAGE:
+            raise ValidationError(
+                "bbox_list",
+                boxes_cap_text(),
+                len(boxes),
+                f"bbox_list: image {image} has {len(boxes)} boxes; {boxes_cap_text()} are "
+                "taken. Keep the regions that matter most.",
             )
         for number, box in enumerate(boxes, start=1):
             if not is_box(box):

@@ -24,6 +24,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from client.errors import ValidationError
+from client.json_values import parse_json_param
 from client.limit_texts import megabytes
 from client.models import MB, MODELS, REQUEST_BODY_MAX_BYTES, ModelSpec, model_spec
 from client.params import WIRE_NAMES, EditRequest
@@ -137,6 +138,8 @@ def _json_fields(body: bytes) -> tuple[dict[str, Any], list[Any], str]:
         fields = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise APIError(400, "InvalidParameter", "The body is not valid JSON.") from None
+    except RecursionError:
+        raise APIError(400, "InvalidParameter", "The body nests too deeply.") from None
     if not isinstance(fields, dict):
         raise APIError(400, "InvalidParameter", "The body must be a JSON object.")
     if is_messages_shape(fields):
@@ -188,9 +191,11 @@ def _form_value(name: str, value: str) -> Any:
         return {"true": True, "false": False}.get(value.strip().lower(), value)
     if name in JSON_FORM_FIELDS:
         try:
-            return json.loads(value)
-        except ValueError:
-            raise invalid(f"{name} must be JSON text.", param=name) from None
+            return parse_json_param(name, value)
+        except ValidationError as error:
+            if error.limit == "valid JSON":
+                raise invalid(f"{name} must be JSON text.", param=name) from None
+            raise invalid(str(error), param=name) from None
     return value
 
 

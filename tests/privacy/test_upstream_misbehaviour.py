@@ -1,4 +1,4 @@
-"""Issue 11.5 and 11.8 through `/edit`, against a scripted upstream on a loopback port.
+"""Issues 11.5, 11.8 and 21.4 through `/edit`, against a scripted upstream on a loopback port.
 
 An upstream that echoes the Authorization header in a successful reply must not get the app's
 key stored, logged or shown. An upstream that reads the whole request and hangs up must get it
@@ -19,6 +19,7 @@ from history import HistoryStore
 from tests.app_process import AppProcess, app_process
 from tests.client.fakes import success_body
 from tests.client.local_api import ScriptedAPI
+from tests.client.test_key_transformations import transformations
 
 SERVER_KEY = "sk-server-secret-0123456789abcdef"
 
@@ -93,3 +94,35 @@ def test_a_reply_lost_after_sending_is_never_resent_and_is_kept_as_maybe_billed(
     finally:
         store.close()
     assert run.status == "failed" and "may have run (and billed)" in run.error
+
+
+def test_an_error_echoing_the_key_in_any_spelling_is_neither_stored_logged_nor_shown(
+    app, upstream, picture, tmp_path
+):
+    """Issue 21.4: upper-cased, url-encoded or base64 (of the key or of its header), the key is
+    masked in the message the caller reads, in the run History keeps, and in the log."""
+    forms = transformations(SERVER_KEY)
+    upstream.hang_up, upstream.status = False, 400
+    upstream.reply = {
+        "request_id": "r-spellings",
+        "code": "InvalidParameter",
+        "message": "refused: " + "; ".join(f"{name}={form}" for name, form in forms.items()),
+    }
+    try:
+        with pytest.raises(AppError) as caught:
+            edit(app, picture, tmp_path)
+    finally:
+        upstream.status, upstream.reply = 200, success_body()
+    store = HistoryStore(app.history_dir)
+    try:
+        run = store.get_run(None, store.list_runs(None, limit=1)[0].id)
+    finally:
+        store.close()
+    assert run.status == "failed" and "refused: verbatim=***" in run.error
+    shown, stored = str(caught.value), everything_stored(app)
+    leaked = [
+        name
+        for name, form in forms.items()
+        if form in shown or form in run.error or form.encode() in stored
+    ]
+    assert leaked == []

@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image
 
 from client import PARAM_NAMES, EditParams, InvalidImageError, ValidationError
+from client.json_values import check_depth, parse_json_param
 from client.limit_texts import size_range_text
 from client.models import (
     DEFAULT_SIZE,
@@ -170,16 +171,9 @@ def parse_json_text(name: str, text: Any) -> Any:
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
     if not isinstance(text, str):
-        return text  # already structured (an API caller sent JSON, not text)
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise ValidationError(
-            name,
-            "valid JSON",
-            text,
-            f"{name} is not valid JSON: {error.msg} (line {error.lineno}).",
-        ) from None
+        check_depth(name, text)  # already structured (an API caller sent JSON, not text)
+        return text
+    value = parse_json_param(name, text)
     kind, expected = JSON_SHAPES[name]
     if not isinstance(value, kind):
         raise ValidationError(name, expected, value)

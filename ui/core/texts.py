@@ -89,10 +89,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear_boxes": ("Clear boxes on this image", "清除这张图片上的框"),
     "mark_boxes": ("Mark the boxes into a copy of this image", "把框画进这张图片的副本"),
     "regions_takes_boxes": (
-        "Click two opposite corners on the picture to draw a box; draw as many as you like, on "
-        "any input. {model} receives them as `bbox_list`.",
-        "在图片上点击两个对角即可画一个框；可以在任意输入上画任意多个。{model} 会以 `bbox_list` "
-        "接收它们。",
+        "Click two opposite corners on the picture to draw a box; draw up to {max_boxes} on "
+        "each input. {model} receives them as `bbox_list`.",
+        "在图片上点击两个对角即可画一个框；每张输入图片最多可画 {max_boxes} 个。{model} 会以 "
+        "`bbox_list` 接收它们。",
     ),
     "regions_takes_marks": (
         "Click two opposite corners on the picture to draw a box. {model} takes no boxes, but it "

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageOps
 
+from client.errors import ValidationError
 from client.images import upright_size
+from client.json_values import parse_json_param
 from client.validation import is_box
 from ui.core.controls import json_text
 from ui.core.gallery import MARKED_PREFIX
@@ -86,8 +87,8 @@ def parse_boxes(text: str | None, count: int) -> BoxList | None:
     if not text or not text.strip():
         return [[] for _ in range(count)]
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = parse_json_param("bbox_list", text)
+    except ValidationError:
         return None
     if not isinstance(value, list) or len(value) > max(count, 1):
         return None

@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 from gradio.utils import get_upload_folder
 
+from client.models import BOXES_MAX_PER_IMAGE
 from ui.core.controls import selected_model, takes_boxes
 from ui.core.events import refused
 from ui.core.gallery import gallery_paths, is_marked, numbered
@@ -183,7 +184,8 @@ class RegionHandlers:
         panel = self.panel
         takes = takes_boxes(model, custom_model)
         help_key = "regions_takes_boxes" if takes else "regions_takes_marks"
-        lines = [say(request, help_key, model=f"`{selected_model(model, custom_model)}`")]
+        shown_model = f"`{selected_model(model, custom_model)}`"
+        lines = [say(request, help_key, model=shown_model, max_boxes=BOXES_MAX_PER_IMAGE)]
         paths = gallery_paths(images)
         lines += [
             say(request, "regions_marked", image=number)
