@@ -21,9 +21,9 @@ READ_TIMEOUT_S = RUN_DEADLINE_S
 WRITE_TIMEOUT_S = 120.0
 POOL_TIMEOUT_S = 30.0
 KEEPALIVE_EXPIRY_S = 4.0
-"""An idle pooled connection is closed after this, before common servers close theirs (nginx's
-and uvicorn's keep-alive default to 5 s): so a request does not go out on a connection the server is
-closing at that moment, which would fail as "may have been billed"."""
+"""An idle pooled connection is closed after this, before common servers close theirs (uvicorn's
+and Node's keep-alive default to 5 s), so a request does not go out on a connection the server is
+closing at that moment: that fails after sending, as "may have been billed"."""
 
 MAX_RETRIES = 2
 INITIAL_RETRY_DELAY_S = 0.5
