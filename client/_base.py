@@ -258,9 +258,8 @@ class ClientCore:
         delay = retry_delay(attempt, reply.headers)
         if delay >= deadline.remaining():
             raise error
-        logger.info(
-            "retrying after HTTP %d %s (attempt %d)", reply.status_code, error.code or "", attempt + 1
-        )
+        code = error.code or ""
+        logger.info("retrying after HTTP %d %s (attempt %d)", reply.status_code, code, attempt + 1)
         return delay
 
     # -- after the answer -----------------------------------------------------------------------

@@ -116,6 +116,6 @@ def deadline_transport(limits: httpx2.Limits) -> httpx2.HTTPTransport:
     httpx takes no network backend, so the one of its connection pool is wrapped in place; it
     is read once per new connection, and the deadline tests fail if a release moves it."""
     transport = httpx2.HTTPTransport(limits=limits)
-    pool = transport._pool  # noqa: SLF001 - see the docstring
-    pool._network_backend = DeadlineBackend(pool._network_backend)  # noqa: SLF001
+    pool = transport._pool  # private: see the docstring
+    pool._network_backend = DeadlineBackend(pool._network_backend)
     return transport

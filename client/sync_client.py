@@ -23,7 +23,10 @@ MAX_PARALLEL_DOWNLOADS = 6
 
 
 class ImageEditClient(EditMethod[EditResult]):
-    """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`."""
+    """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`.
+
+    `timeout`: a number is the deadline of each call, in seconds, retries included (default
+    RUN_DEADLINE_S); an `httpx2.Timeout` sets the waits of each network step instead."""
 
     def __init__(
         self,

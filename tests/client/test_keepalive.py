@@ -55,7 +55,8 @@ def uvicorn_url() -> Iterator[str]:
     log = Path(tempfile.mkdtemp(prefix="keepalive-")) / "uvicorn.log"
     command = [sys.executable, "-m", "uvicorn", "tests.client.test_keepalive:app",
                "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
-               "--timeout-keep-alive", str(SERVER_KEEPALIVE_S), "--log-level", "warning"]  # fmt: skip
+               "--timeout-keep-alive", str(SERVER_KEEPALIVE_S),
+               "--log-level", "warning"]  # fmt: skip
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -57,9 +57,7 @@ def edit_async(base_url: str):
 
 
 @pytest.mark.parametrize("edit", [edit_sync, edit_async], ids=["sync", "async"])
-@pytest.mark.parametrize(
-    "declared", [None, 10 * 1024**3], ids=["until-closed", "claims-10-GB"]
-)
+@pytest.mark.parametrize("declared", [None, 10 * 1024**3], ids=["until-closed", "claims-10-GB"])
 def test_an_endless_reply_is_refused_at_the_cap_as_possibly_billed(edit, declared):
     with RawReplyServer(endless(declared)) as server:
         tracemalloc.start()

@@ -27,8 +27,7 @@ HANG_UP_WAIT_S = 10.0
 def whole_reply() -> bytes:
     body = json.dumps(success_body()).encode()
     head = (
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-        f"content-length: {len(body)}\r\n\r\n"
+        f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
     ).encode()
     return head + body
 
