@@ -1,7 +1,8 @@
 """The machinery both clients share: configuration, request preparation, retries, error mapping.
 
 The sync and async clients only do I/O; every decision (what to send, whether and how long to wait
-before a retry, which error a response means, what the result says) is made here, once.
+before a retry, which error a response means, what the result says) is made here, once. A call
+runs against one deadline (client/deadline.py); its reply is read within a cap (client/reply.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import httpx2
 
 from . import constants as C
+from .deadline import Deadline
 from .encoding import EncodedBody, encode
 from .errors import (
     APIConnectionError,
@@ -36,12 +38,14 @@ from .errors import (
     ReplyLostError,
     ReplyTimeoutError,
     RequestTooLargeError,
+    ServiceFailedError,
 )
 from .images import PreparedImage, prepare_image
 from .models import NAMED_SIZES, REQUEST_BODY_MAX_BYTES, WIRE_FORMATS, model_spec
 from .params import EditRequest
 from .preparation import PREPARATION_MEMORY
 from .redaction import redact
+from .reply import Reply
 from .results import (
     EditedImage,
     EditResult,
@@ -128,6 +132,22 @@ def default_timeout() -> httpx2.Timeout:
     )
 
 
+CONNECTION_LIMITS = httpx2.Limits(
+    max_connections=100, max_keepalive_connections=20, keepalive_expiry=C.KEEPALIVE_EXPIRY_S
+)
+"""httpx's own pool sizes, with idle connections closed before the server's keep-alive ends."""
+
+
+def within(timeout: httpx2.Timeout, seconds: float) -> httpx2.Timeout:
+    """`timeout` with no single wait longer than `seconds`."""
+    return httpx2.Timeout(
+        **{
+            phase: seconds if limit is None else min(limit, seconds)
+            for phase, limit in timeout.as_dict().items()
+        }
+    )
+
+
 @dataclass(frozen=True)
 class PreparedCall:
     """A validated request with its images prepared and encoded, ready to send (and resend)."""
@@ -158,25 +178,33 @@ class ClientCore:
         self.base_url = resolve_base_url(base_url)
         self._api_key = resolve_api_key(api_key, self.base_url)
         self.edits_url = self.base_url + "/images/edits"
+        self.deadline_s = C.RUN_DEADLINE_S
         if timeout is None:
             self.timeout = default_timeout()
         elif isinstance(timeout, httpx2.Timeout):
             self.timeout = timeout
         else:
             self.timeout = httpx2.Timeout(timeout, connect=min(timeout, C.CONNECT_TIMEOUT_S))
+            self.deadline_s = float(timeout)
         self.max_retries = max_retries
         self.wire_format = resolve_wire_format()
 
     def __repr__(self) -> str:
         return f"ClientCore(base_url={self.base_url!r}, api_key='***')"
 
-    def post_kwargs(self, body: EncodedBody) -> dict[str, Any]:
-        """Arguments for one attempt: a fresh copy, so a retried multipart body restarts cleanly."""
+    def deadline(self) -> Deadline:
+        """The deadline of a call starting now: its attempts and waits all end by it."""
+        return Deadline(self.deadline_s)
+
+    def post_kwargs(self, body: EncodedBody, deadline: Deadline) -> dict[str, Any]:
+        """Arguments for one attempt: a fresh copy, so a retried multipart body restarts cleanly,
+        with no wait longer than what is left of the deadline."""
         kwargs = {key: list(v) if isinstance(v, list) else v for key, v in body.kwargs.items()}
         kwargs["headers"] = {
             **kwargs.get("headers", {}),
             "authorization": f"Bearer {self._api_key}",
         }
+        kwargs["timeout"] = within(self.timeout, deadline.remaining())
         return kwargs
 
     def redact(self, value: Any) -> Any:
@@ -206,37 +234,41 @@ class ClientCore:
 
     # -- retries --------------------------------------------------------------------------------
 
-    def delay_after_error(self, error: httpx2.RequestError, attempt: int) -> float:
+    def delay_after_error(
+        self, error: httpx2.RequestError, attempt: int, deadline: Deadline
+    ) -> float:
         """Seconds to wait before retrying a request that failed before it was sent in full, or
-        raises the final error; a failure after sending is never retried (it may be billed)."""
+        raises the final error; a failure after sending is never retried (it may be billed), nor
+        one whose retry could not start before the deadline."""
         if not isinstance(error, UNSENT_ERRORS):
             raise error_after_sending(error) from None
-        if attempt >= self.max_retries:
+        delay = backoff_delay(attempt)
+        if attempt >= self.max_retries or delay >= deadline.remaining():
             timed_out = isinstance(error, httpx2.TimeoutException)
             raise (APITimeoutError() if timed_out else APIConnectionError()) from None
         logger.info("retrying after %s (attempt %d)", type(error).__name__, attempt + 1)
-        return backoff_delay(attempt)
+        return delay
 
-    def delay_after_response(self, response: httpx2.Response, attempt: int) -> float:
-        """Seconds to wait before retrying an error response, or raises its APIStatusError."""
-        error = self.error_for(response)
-        if attempt >= self.max_retries or not is_retryable(response.status_code, error.code):
+    def delay_after_response(self, reply: Reply, attempt: int, deadline: Deadline) -> float:
+        """Seconds to wait before retrying a refusal (429, 503) while the deadline allows it, or
+        raises the reply's APIStatusError."""
+        error = self.error_for(reply)
+        if attempt >= self.max_retries or not is_retryable(reply.status_code, error.code):
             raise error
-        logger.info(
-            "retrying after HTTP %d %s (attempt %d)",
-            response.status_code,
-            error.code or "",
-            attempt + 1,
-        )
-        return retry_delay(attempt, response.headers)
+        delay = retry_delay(attempt, reply.headers)
+        if delay >= deadline.remaining():
+            raise error
+        code = error.code or ""
+        logger.info("retrying after HTTP %d %s (attempt %d)", reply.status_code, code, attempt + 1)
+        return delay
 
     # -- after the answer -----------------------------------------------------------------------
 
-    def error_for(self, response: httpx2.Response) -> APIStatusError:
-        body = _json_or_none(response)
+    def error_for(self, reply: Reply) -> APIStatusError:
+        body = _json_or_none(reply)
         code, service_message, request_id = read_error_envelope(body)
-        request_id = self.redact(request_id or response.headers.get("x-request-id"))
-        status = response.status_code
+        request_id = self.redact(request_id or reply.headers.get("x-request-id"))
+        status = reply.status_code
         cls, lead = explain_status(status, code)
         detail = self.redact(service_message or "").strip().rstrip(".")
         message = lead if not detail else f"{lead} The service said: {detail}."
@@ -246,11 +278,11 @@ class ClientCore:
             message, status_code=status, code=code, request_id=request_id, body=self.redact(body)
         )
 
-    def parse(self, response: httpx2.Response, call: PreparedCall) -> ParsedResponse:
-        body = _json_or_none(response)
-        request_id = response.headers.get("x-request-id")
+    def parse(self, reply: Reply, call: PreparedCall) -> ParsedResponse:
+        body = _json_or_none(reply)
+        request_id = reply.headers.get("x-request-id")
         try:
-            return parse_success(body, response.status_code, request_id, call.requested_size)
+            return parse_success(body, reply.status_code, request_id, call.requested_size)
         except APIStatusError as error:
             error.body, error.request_id = self.redact(error.body), self.redact(error.request_id)
             raise
@@ -365,9 +397,9 @@ def parse_retry_after(headers: httpx2.Headers | dict[str, str]) -> float | None:
     return max(value, 0.0) if value == value else None  # NaN is garbage
 
 
-def _json_or_none(response: httpx2.Response) -> Any:
+def _json_or_none(reply: Reply) -> Any:
     try:
-        return json.loads(response.content)
+        return json.loads(reply.content)
     except (ValueError, UnicodeDecodeError):
         return None
 
@@ -418,9 +450,14 @@ def explain_status(status: int, code: str | None) -> tuple[type[APIStatusError],
         return RateLimitError, (
             "Too many requests (429): the service is busy. Wait a moment and try again."
         )
-    if status >= 500:
+    if status in C.RETRYABLE_STATUSES:
         return APIStatusError, (
             f"The image service failed ({status}). This is usually temporary; try again shortly."
+        )
+    if status >= 500 or status in C.MAY_HAVE_RUN_STATUSES:
+        return ServiceFailedError, (
+            f"The image service failed ({status}) after it received the request, so it may have "
+            "run (and billed) this edit; it was not sent again. Check before running it again."
         )
     if status == 400:
         return APIStatusError, "The service refused the request (400)."

@@ -12,13 +12,15 @@ from collections.abc import Awaitable, Callable
 
 import httpx2
 
-from ._base import ClientCore, billed_if_it_fails
+from ._base import CONNECTION_LIMITS, ClientCore, billed_if_it_fails
 from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .deadline import Deadline
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
-from .errors import ImageEditError, UnsafeURLError
+from .errors import APITimeoutError, ImageEditError, ReplyTimeoutError, UnsafeURLError
 from .params import EditRequest
+from .reply import Reply, ReplyBody
 from .results import EditedImage, EditResult, ResponseItem, Size
 from .sync_client import assemble, urls_to_fetch
 
@@ -40,7 +42,9 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
         self._core = ClientCore(api_key, base_url, timeout, max_retries)
         self._guard = URLGuard(self._core.base_url, resolver)
         self._sleep = sleep
-        self._http = httpx2.AsyncClient(transport=transport, timeout=self._core.timeout)
+        self._http = httpx2.AsyncClient(
+            transport=transport, timeout=self._core.timeout, limits=CONNECTION_LIMITS
+        )
 
     async def __aenter__(self) -> AsyncImageEditClient:
         return self
@@ -60,21 +64,47 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
             images, notes = await self._collect(parsed.items, call.requested_size)
             return self._core.finish(call, parsed, images, notes, started)
 
-    async def _post(self, body: EncodedBody) -> httpx2.Response:
+    async def _post(self, body: EncodedBody) -> Reply:
+        """Sends until a success, an error that is not retried, or the deadline."""
         attempt = 0
+        deadline = self._core.deadline()
         while True:
             try:
-                response = await self._http.post(
-                    self._core.edits_url, **self._core.post_kwargs(body)
-                )
+                reply = await self._attempt(body, deadline)
             except httpx2.RequestError as error:
-                delay = self._core.delay_after_error(error, attempt)
+                delay = self._core.delay_after_error(error, attempt, deadline)
             else:
-                if response.is_success:
-                    return response
-                delay = self._core.delay_after_response(response, attempt)
+                if reply.is_success:
+                    return reply
+                delay = self._core.delay_after_response(reply, attempt, deadline)
             await self._sleep(delay)
             attempt += 1
+
+    async def _attempt(self, body: EncodedBody, deadline: Deadline) -> Reply:
+        """One POST and its whole reply, cancelled when the deadline passes: the error then says
+        whether the request had gone out in full (the service may have run it) or not."""
+        sent = False
+
+        async def trace(event: str, info: object) -> None:
+            nonlocal sent
+            sent = sent or event.endswith("send_request_body.complete")
+
+        kwargs = self._core.post_kwargs(body, deadline)
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                request = self._http.build_request(
+                    "POST", self._core.edits_url, **kwargs, extensions={"trace": trace}
+                )
+                response = await self._http.send(request, stream=True)
+                try:
+                    received = ReplyBody(response)
+                    async for chunk in response.aiter_bytes():
+                        received.add(chunk)
+                finally:
+                    await response.aclose()
+                return received.reply()
+        except TimeoutError:
+            raise (ReplyTimeoutError() if sent else APITimeoutError()) from None
 
     async def _collect(
         self, items: list[ResponseItem], requested: Size

@@ -1,7 +1,8 @@
 """Every tunable of the client in one place: timeouts, retries, download guards.
 
 Values follow shared/API-NOTES.md: edits take 10-30 s and sometimes minutes, so reads wait long;
-retries back off from 0.5 s to 8 s and honour the server's Retry-After up to a minute.
+only refusals before any work are retried (the gateway bills per image), backing off from 0.5 s
+to 8 s and honouring the server's Retry-After up to a minute.
 """
 
 from .models import MAX_OUTPUT_PIXELS
@@ -11,21 +12,39 @@ API_KEY_ENV = "POWERTOKENS_API_KEY"
 BASE_URL_ENV = "POWERTOKENS_BASE_URL"
 WIRE_FORMAT_ENV = "POWERTOKENS_WIRE_FORMAT"
 
+RUN_DEADLINE_S = 300.0
+"""A call to the edits endpoint ends within this (the README promises it): connecting, sending,
+waiting and reading the whole reply, retries included. A number passed as `timeout` replaces it."""
 CONNECT_TIMEOUT_S = 10.0
-READ_TIMEOUT_S = 300.0
+READ_TIMEOUT_S = RUN_DEADLINE_S
+"""The longest wait for any one read: an edit can take minutes before its first byte."""
 WRITE_TIMEOUT_S = 120.0
 POOL_TIMEOUT_S = 30.0
+KEEPALIVE_EXPIRY_S = 4.0
+"""An idle pooled connection is closed after this, before common servers close theirs (uvicorn's
+and Node's keep-alive default to 5 s), so a request does not go out on a connection the server is
+closing at that moment: that fails after sending, as "may have been billed"."""
 
 MAX_RETRIES = 2
 INITIAL_RETRY_DELAY_S = 0.5
 MAX_RETRY_DELAY_S = 8.0
 MAX_RETRY_AFTER_S = 60.0
-RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+RETRYABLE_STATUSES = frozenset({429, 503})
+"""Refusals before any work (rate limits, no capacity), so nothing was billed: retried. Every
+other error status is sent once: a 500, 502 or 504 means the request arrived and may have been
+served and billed (the gateway bills per image)."""
+MAY_HAVE_RUN_STATUSES = frozenset({408, 409})
+"""Client-side statuses treated like a 500: the gateway documents neither, a 408 can come from a
+proxy after the service took the request, a 409 means it arrived. Not retried; may be billed."""
 NON_RETRYABLE_CODES = frozenset(
     {"DataInspectionFailed", "Throttling.AllocationQuota", "AccessDenied"}
 )
 
 DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024
+REPLY_MAX_BYTES = DOWNLOAD_MAX_BYTES
+"""The edits endpoint's reply is read as a stream and refused past this, like a result download:
+a hostile or broken service cannot fill the memory. Inline (b64_json) results count toward
+it; results sent as links are downloaded one by one, each within DOWNLOAD_MAX_BYTES."""
 DOWNLOAD_MAX_REDIRECTS = 3
 DOWNLOAD_TIMEOUT_S = 120.0
 RESULT_MAX_SIZE_FACTOR = 4

@@ -8,8 +8,10 @@ ImageEditError
 ├── APIConnectionError         no HTTP answer came back
 │   ├── APITimeoutError        the service could not be reached in time (nothing was billed)
 │   └── ReplyLostError         the request was sent in full, but the answer was lost
-│       └── ReplyTimeoutError  ... because it did not come in time (also an APITimeoutError)
+│       ├── ReplyTimeoutError  ... because it did not come in time (also an APITimeoutError)
+│       └── ReplyTooLargeError ... because it was too large to read
 └── APIStatusError             it answered with an error status
+    ├── ServiceFailedError     500, 502, 504 (408, 409): it failed after the request arrived
     ├── AuthenticationError    401: the key was rejected
     ├── PermissionDeniedError  403: no access, or the quota is used up
     ├── RequestTooLargeError   413: the request body is too large
@@ -17,9 +19,9 @@ ImageEditError
     └── ContentPolicyError     the input or prompt was blocked by content moderation
 
 `may_have_been_billed` is True on every error raised after the service may have run, and billed,
-the edit: ReplyLostError (and ReplyTimeoutError), OversizedResultError, and any error raised because
-no result of a successful reply could be kept (downloads failed or were refused, nothing usable).
-Do not run such an edit again without checking.
+the edit: ReplyLostError (and its subclasses), ServiceFailedError, OversizedResultError, and any
+error raised because no result of a successful reply could be kept (downloads failed or were
+refused, nothing usable). None of them is retried by the client: check, then run it again.
 """
 
 from __future__ import annotations
@@ -146,6 +148,17 @@ class ReplyTimeoutError(ReplyLostError, APITimeoutError):
         super().__init__(message)
 
 
+class ReplyTooLargeError(ReplyLostError):
+    """The reply grew past the client's cap, so it was not read further (nor kept)."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__(
+            f"The image service sent a reply larger than {limit_bytes // 1024 // 1024} MB, so it "
+            "was not read. The service may have run (and billed) this edit; check before running "
+            'it again, with fewer images or with results sent as links (response format "url").'
+        )
+
+
 class APIStatusError(ImageEditError):
     """The service answered with an error; the fields come from whichever envelope it used."""
 
@@ -164,6 +177,13 @@ class APIStatusError(ImageEditError):
         self.request_id = request_id
         self.body = body
         super().__init__(message)
+
+
+class ServiceFailedError(APIStatusError):
+    """The service failed after the request reached it (500, 502, 504; 408, 409): it may have run
+    and billed the edit, so the client sent it once and leaves running it again to the person."""
+
+    may_have_been_billed = True
 
 
 class AuthenticationError(APIStatusError):

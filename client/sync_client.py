@@ -8,20 +8,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from ._base import ClientCore, PreparedCall, billed_if_it_fails
+from ._base import CONNECTION_LIMITS, ClientCore, PreparedCall, billed_if_it_fails
 from .constants import DOWNLOAD_TIMEOUT_S, MAX_RETRIES
+from .deadline import Deadline, deadline_transport
 from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resolve_host
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, OversizedResultError, UnsafeURLError
 from .params import EditRequest
+from .reply import Reply, ReplyBody
 from .results import EditedImage, EditResult, ResponseItem, Size
 
 MAX_PARALLEL_DOWNLOADS = 6
 
 
 class ImageEditClient(EditMethod[EditResult]):
-    """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`."""
+    """Calls `POST {base_url}/images/edits`; see `edit`. Use as a context manager or `close()`.
+
+    `timeout`: a number is the deadline of each call, in seconds, retries included (default
+    RUN_DEADLINE_S); an `httpx2.Timeout` sets the waits of each network step instead."""
 
     def __init__(
         self,
@@ -37,6 +42,7 @@ class ImageEditClient(EditMethod[EditResult]):
         self._core = ClientCore(api_key, base_url, timeout, max_retries)
         self._guard = URLGuard(self._core.base_url, resolver)
         self._sleep = sleep
+        transport = transport or deadline_transport(CONNECTION_LIMITS)
         self._http = httpx2.Client(transport=transport, timeout=self._core.timeout)
 
     def __enter__(self) -> ImageEditClient:
@@ -62,19 +68,29 @@ class ImageEditClient(EditMethod[EditResult]):
             images, notes = self._collect(parsed.items, call.requested_size)
             return self._core.finish(call, parsed, images, notes, started)
 
-    def _post(self, body: EncodedBody) -> httpx2.Response:
+    def _post(self, body: EncodedBody) -> Reply:
+        """Sends until a success, an error that is not retried, or the deadline."""
         attempt = 0
-        while True:
-            try:
-                response = self._http.post(self._core.edits_url, **self._core.post_kwargs(body))
-            except httpx2.RequestError as error:
-                delay = self._core.delay_after_error(error, attempt)
-            else:
-                if response.is_success:
-                    return response
-                delay = self._core.delay_after_response(response, attempt)
-            self._sleep(delay)
-            attempt += 1
+        with self._core.deadline().applied() as deadline:
+            while True:
+                try:
+                    reply = self._attempt(body, deadline)
+                except httpx2.RequestError as error:
+                    delay = self._core.delay_after_error(error, attempt, deadline)
+                else:
+                    if reply.is_success:
+                        return reply
+                    delay = self._core.delay_after_response(reply, attempt, deadline)
+                self._sleep(delay)
+                attempt += 1
+
+    def _attempt(self, body: EncodedBody, deadline: Deadline) -> Reply:
+        kwargs = self._core.post_kwargs(body, deadline)
+        with self._http.stream("POST", self._core.edits_url, **kwargs) as response:
+            received = ReplyBody(response)
+            for chunk in response.iter_bytes():
+                received.add(chunk)
+            return received.reply()
 
     def _collect(
         self, items: list[ResponseItem], requested: Size

@@ -1,4 +1,7 @@
-"""Retry rules: what is retried, how often, how long the client waits, and what never is."""
+"""Retry rules: what is retried, how often, how long the client waits, and what never is.
+
+Only what surely did no work is retried (refusals: 429, 503; failures before the request was sent
+in full); whatever may have run, and been billed, is sent once and says so."""
 
 import email.utils
 import time
@@ -11,7 +14,9 @@ from client import (
     APIStatusError,
     APITimeoutError,
     ContentPolicyError,
+    RateLimitError,
     ReplyLostError,
+    ServiceFailedError,
 )
 from client._base import parse_retry_after
 from tests.client.fakes import FakeService, edit_args, make_client, png, success
@@ -23,14 +28,39 @@ def failing(status, code=None, headers=None):
     )
 
 
-@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
-def test_retryable_statuses_are_retried_then_succeed(status):
+@pytest.mark.parametrize("status", [429, 503])
+def test_refusals_before_any_work_are_retried_then_succeed(status):
     service = FakeService(failing(status), failing(status), success())
     sleeps = []
     result = make_client(service, sleeps).edit(**edit_args())
     assert len(service.posts) == 3
     assert len(result.images) == 1
     assert 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0  # 0.5 s doubling, jittered
+
+
+@pytest.mark.parametrize("status", [500, 502, 504, 408, 409])
+def test_a_failure_after_the_request_arrived_is_sent_once_and_may_have_been_billed(status):
+    service = FakeService(failing(status), success())  # a retry would have succeeded
+    sleeps = []
+    with pytest.raises(ServiceFailedError, match="may have run \\(and billed\\)") as caught:
+        make_client(service, sleeps).edit(**edit_args())
+    assert len(service.posts) == 1 and sleeps == []
+    assert caught.value.status_code == status and caught.value.may_have_been_billed
+    assert "running it again" in str(caught.value)
+
+
+def test_a_refusal_is_not_billed():
+    with pytest.raises(APIStatusError) as caught:
+        make_client(FakeService(failing(503)), max_retries=0).edit(**edit_args())
+    assert not caught.value.may_have_been_billed
+
+
+def test_no_retry_waits_past_the_runs_deadline():
+    service = FakeService(failing(429, "Throttling.RateQuota", {"retry-after": "20"}), success())
+    sleeps = []
+    with pytest.raises(RateLimitError):
+        make_client(service, sleeps, timeout=10).edit(**edit_args())
+    assert len(service.posts) == 1 and sleeps == []
 
 
 def test_retries_stop_after_max_retries_with_the_last_error():
@@ -135,7 +165,7 @@ def test_no_retries_when_max_retries_is_zero():
 
 
 def test_a_retried_multipart_request_sends_the_same_body_again():
-    service = FakeService(failing(502), success())
+    service = FakeService(failing(503), success())
     make_client(service).edit(**edit_args(encoding="multipart", images=[png(), png((1, 2, 3))]))
     first, second = service.posts
     boundary = lambda r: r.headers["content-type"].split("boundary=")[1]  # noqa: E731

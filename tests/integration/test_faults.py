@@ -50,15 +50,10 @@ def statuses(server) -> list[int]:
 @pytest.mark.parametrize(
     "fault",
     [
-        Fault(status=500),
-        Fault(status=502, html_body=True),
         Fault(status=503, envelope="dashscope", code="ServiceUnavailable"),
-        Fault(status=504),
         Fault(status=429, code="Throttling.RateQuota"),
-        Fault(status=408),
-        Fault(status=409),
     ],
-)
+)  # the statuses that mean "it may have run" are sent once: tests/integration/test_sent_once.py
 def test_a_passing_failure_is_retried_and_the_edit_succeeds(sim, api, sleeps, fault):
     queue(sim, fault)
 
