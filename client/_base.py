@@ -275,7 +275,11 @@ class ClientCore:
         if request_id:
             message += f" Request id: {request_id}."
         return cls(
-            message, status_code=status, code=code, request_id=request_id, body=self.redact(body)
+            message,
+            status_code=status,
+            code=self.redact(code),
+            request_id=request_id,
+            body=self.redact(body),
         )
 
     def parse(self, reply: Reply, call: PreparedCall) -> ParsedResponse:

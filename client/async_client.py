@@ -20,7 +20,7 @@ from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import APITimeoutError, ImageEditError, ReplyTimeoutError, UnsafeURLError
 from .params import EditRequest
-from .reply import Reply, ReplyBody
+from .reply import Reply, ReplyBody, reply_limit
 from .results import EditedImage, EditResult, ResponseItem, Size
 from .sync_client import assemble, urls_to_fetch
 
@@ -58,19 +58,19 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
     async def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()
         call = await asyncio.to_thread(self._core.prepare, request)
-        response = await self._post(call.body)
+        response = await self._post(call.body, reply_limit(call.request.n))
         with billed_if_it_fails():
             parsed = await asyncio.to_thread(self._core.parse, response, call)
             images, notes = await self._collect(parsed.items, call.requested_size)
             return self._core.finish(call, parsed, images, notes, started)
 
-    async def _post(self, body: EncodedBody) -> Reply:
+    async def _post(self, body: EncodedBody, limit: int) -> Reply:
         """Sends until a success, an error that is not retried, or the deadline."""
         attempt = 0
         deadline = self._core.deadline()
         while True:
             try:
-                reply = await self._attempt(body, deadline)
+                reply = await self._attempt(body, deadline, limit)
             except httpx2.RequestError as error:
                 delay = self._core.delay_after_error(error, attempt, deadline)
             else:
@@ -80,7 +80,7 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
             await self._sleep(delay)
             attempt += 1
 
-    async def _attempt(self, body: EncodedBody, deadline: Deadline) -> Reply:
+    async def _attempt(self, body: EncodedBody, deadline: Deadline, limit: int) -> Reply:
         """One POST and its whole reply, cancelled when the deadline passes: the error then says
         whether the request had gone out in full (the service may have run it) or not."""
         sent = False
@@ -97,7 +97,7 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
                 )
                 response = await self._http.send(request, stream=True)
                 try:
-                    received = ReplyBody(response)
+                    received = ReplyBody(response, limit)
                     async for chunk in response.aiter_bytes():
                         received.add(chunk)
                 finally:

@@ -43,8 +43,13 @@ NON_RETRYABLE_CODES = frozenset(
 DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024
 REPLY_MAX_BYTES = DOWNLOAD_MAX_BYTES
 """The edits endpoint's reply is read as a stream and refused past this, like a result download:
-a hostile or broken service cannot fill the memory. Inline (b64_json) results count toward
-it; results sent as links are downloaded one by one, each within DOWNLOAD_MAX_BYTES."""
+a hostile or broken service cannot fill the memory. Results sent as links are downloaded one by
+one, each within DOWNLOAD_MAX_BYTES. Inline (b64_json) results count toward it, and a request
+for many large images may take more: see REPLY_BYTES_PER_IMAGE."""
+REPLY_BYTES_PER_IMAGE = (2048 * 2048 * 3) * 4 // 3 + 1024 * 1024
+"""Room for one inline result: an uncompressed 2048*2048 RGB picture in base64, plus the JSON
+around it. A reply for n images may be n times this when that is more than REPLY_MAX_BYTES, so
+a billed answer of nine large pictures is never refused for its size."""
 DOWNLOAD_MAX_REDIRECTS = 3
 DOWNLOAD_TIMEOUT_S = 120.0
 RESULT_MAX_SIZE_FACTOR = 4

@@ -11,8 +11,13 @@ from dataclasses import dataclass
 
 import httpx2
 
-from .constants import REPLY_MAX_BYTES
+from .constants import REPLY_BYTES_PER_IMAGE, REPLY_MAX_BYTES
 from .errors import ReplyTooLargeError
+
+
+def reply_limit(images: int) -> int:
+    """The most a reply for `images` results may hold (REPLY_MAX_BYTES, or more for many)."""
+    return max(REPLY_MAX_BYTES, images * REPLY_BYTES_PER_IMAGE)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, OversizedResultError, UnsafeURLError
 from .params import EditRequest
-from .reply import Reply, ReplyBody
+from .reply import Reply, ReplyBody, reply_limit
 from .results import EditedImage, EditResult, ResponseItem, Size
 
 MAX_PARALLEL_DOWNLOADS = 6
@@ -62,19 +62,19 @@ class ImageEditClient(EditMethod[EditResult]):
     def send(self, request: EditRequest) -> EditResult:
         started = time.monotonic()
         call = self.prepare(request)
-        response = self._post(call.body)
+        response = self._post(call.body, reply_limit(call.request.n))
         with billed_if_it_fails():
             parsed = self._core.parse(response, call)
             images, notes = self._collect(parsed.items, call.requested_size)
             return self._core.finish(call, parsed, images, notes, started)
 
-    def _post(self, body: EncodedBody) -> Reply:
+    def _post(self, body: EncodedBody, limit: int) -> Reply:
         """Sends until a success, an error that is not retried, or the deadline."""
         attempt = 0
         with self._core.deadline().applied() as deadline:
             while True:
                 try:
-                    reply = self._attempt(body, deadline)
+                    reply = self._attempt(body, deadline, limit)
                 except httpx2.RequestError as error:
                     delay = self._core.delay_after_error(error, attempt, deadline)
                 else:
@@ -84,10 +84,10 @@ class ImageEditClient(EditMethod[EditResult]):
                 self._sleep(delay)
                 attempt += 1
 
-    def _attempt(self, body: EncodedBody, deadline: Deadline) -> Reply:
+    def _attempt(self, body: EncodedBody, deadline: Deadline, limit: int) -> Reply:
         kwargs = self._core.post_kwargs(body, deadline)
         with self._http.stream("POST", self._core.edits_url, **kwargs) as response:
-            received = ReplyBody(response)
+            received = ReplyBody(response, limit)
             for chunk in response.iter_bytes():
                 received.add(chunk)
             return received.reply()

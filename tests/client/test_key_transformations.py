@@ -86,3 +86,23 @@ def test_an_error_echoing_the_key_in_any_spelling_shows_and_logs_none_of_them(ca
     assert leaked == []
     assert "The service said: key not accepted: verbatim=***; upper-cased=***" in str(error)
     assert error.request_id == MASK  # a base64 token is masked whole, with what it is glued to
+
+
+def test_a_refusal_with_the_key_as_its_code_is_retried_without_logging_it(caplog):
+    """A 503 is retried, and the retry's log line names the error's code: a key there is masked."""
+    caplog.set_level(logging.DEBUG)
+
+    def refusing(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(503, json={"code": FORMS["upper-cased"], "message": "busy"})
+
+    client = ImageEditClient(
+        api_key=KEY,
+        base_url=BASE_URL,
+        transport=httpx2.MockTransport(FakeService(refusing)),
+        max_retries=1,
+    )
+    with client, pytest.raises(APIStatusError) as caught:
+        client.edit(**edit_args())
+    assert "retrying" in caplog.text
+    shown = " ".join([caplog.text, str(caught.value), str(caught.value.code)])
+    assert FORMS["upper-cased"] not in shown and KEY not in shown

@@ -71,3 +71,13 @@ def test_an_endless_reply_is_refused_at_the_cap_as_possibly_billed(edit, declare
     assert peak < HELD_MAX, f"the client held {peak // 1024**2} MB"
     assert server.requests == 1 and caught.value.may_have_been_billed
     assert "may have run (and billed)" in str(caught.value)
+
+
+def test_a_reply_of_many_large_pictures_fits_its_own_limit():
+    """Nine uncompressed 2048*2048 pictures in base64 are a billed answer, never "too large";
+    one picture's request keeps the 64 MB cap."""
+    from client.reply import reply_limit
+
+    one_large_b64 = 2048 * 2048 * 3 * 4 // 3
+    assert reply_limit(9) > 9 * one_large_b64
+    assert reply_limit(1) == REPLY_MAX_BYTES
