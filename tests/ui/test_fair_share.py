@@ -90,7 +90,7 @@ class Line:
             self.requests[current].finish()
             if served == len(self.requests):
                 return
-            until(lambda: len(self.served) > served, f"no one got {current}'s slot")
+            until(lambda before=served: len(self.served) > before, "no one got the slot")
             current = self.served[-1]
 
 

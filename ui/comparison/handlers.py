@@ -5,9 +5,10 @@ Every cell is checked before any is sent (one refusal refuses the whole comparis
 model and what it refuses), and the cells are admitted against the visitor's bound
 (MAX_RUNS_PER_VISITOR, ui/core/jobs.py) all together or not at all; then they run at once, at
 most MAX_CONCURRENT_RUNS at a time (the slots shared fairly with other visitors), each through
-the Runner (cells.py), so each is an ordinary run in History, grouped by one comparison id. On the page a comparison is the session's one job (ui/core/jobs.py): a second
-click sends nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried
-here; a failed cell shows its error and the others still show.
+the Runner (cells.py), so each is an ordinary run in History, grouped by one comparison id.
+On the page a comparison is the session's one job (ui/core/jobs.py): a second click sends
+nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried here; a
+failed cell shows its error and the others still show.
 """
 
 from __future__ import annotations
