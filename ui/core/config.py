@@ -86,6 +86,13 @@ class AppConfig:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
 
     @property
+    def edit_workers(self) -> int:
+        """Edit events Gradio runs at once, most of them waiting for a sending slot: the slots
+        plus one visitor's bound, so a visitor at their bound never holds every worker and the
+        others' requests still reach the fair line for the slots (ui/core/fair_share.py)."""
+        return self.max_concurrent_runs + self.max_runs_per_visitor
+
+    @property
     def queue_size(self) -> int:
         """Visitors waiting beyond the running ones before new ones are refused."""
         return self.max_concurrent_runs * 4
