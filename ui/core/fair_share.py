@@ -28,10 +28,11 @@ class _Waiter:
 
 
 class FairSlots:
-    """At most `slots` requests at the service at once (None: no bound), handed out fairly."""
+    """At most `slots` requests at the service at once (None or 0: no bound, as the Runner's
+    `max_sending` always meant), handed out fairly."""
 
     def __init__(self, slots: int | None) -> None:
-        self.slots = slots
+        self.slots = slots or None
         self._lock = threading.Lock()
         self._free = slots or 0
         self._waiting: list[_Waiter] = []
