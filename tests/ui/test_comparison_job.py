@@ -38,12 +38,14 @@ from ui.core.runs import Runner
 BOTH = ["qwen-image-2.0-pro", "wan2.7-image-pro"]
 
 
-def page_context(sim, root: Path, slots: int) -> PageContext:
+def page_context(sim, root: Path, slots: int, per_visitor: int = 16) -> PageContext:
     store = HistoryStore(root / "history")
     client = ImageEditClient(api_key="test-key", base_url=sim.base_url)
     backend = Backend("api", client, sim.base_url)
     runner = Runner(backend, store, PreparationCache(), max_sending=slots)
-    config = AppConfig(history_dir=root / "history", max_concurrent_runs=slots)
+    config = AppConfig(
+        history_dir=root / "history", max_concurrent_runs=slots, max_runs_per_visitor=per_visitor
+    )
     return PageContext(config, backend, store, runner, secret=b"s" * 32)
 
 
@@ -234,3 +236,38 @@ def test_refusals_follow_the_browsers_language(ctx, values, parts, section):
     assert "未运行" in status and "-1 不是种子" in status
     with pytest.raises(Exception, match="不属于你历史中的任何对比"):
         bound(ctx, parts).open_comparison("no-such-run", visitor(language="zh"))
+
+
+@pytest.fixture
+def bounded(sim, tmp_path):
+    """At most six requests in flight per visitor."""
+    context = page_context(sim, tmp_path, slots=4, per_visitor=6)
+    yield context
+    closed(context)
+
+
+def test_a_comparison_beyond_the_visitors_bound_is_refused_and_sends_nothing(
+    bounded, sim, values, parts, section
+):
+    other_tab = bounded.jobs.admit("user:tester", 3, 6)  # e.g. /edit calls from another session
+    [refused] = compare(bound(bounded, parts), values, request=visitor("page-2"))
+    status = refused[section.status]
+    assert "Not run" in status and "You already have 3 requests queued or running" in status
+    assert "asks for 4 more" in status and "at most 6 at once" in status
+    assert "wait for yours to finish" in status
+    assert sent(sim) == [] and not bounded.jobs.running("user:tester")
+    other_tab.close()
+    assert "4 of 4 cells" in compare(bound(bounded, parts), values)[-1][section.status]
+    assert len(sent(sim)) == 4
+
+
+def test_a_finished_comparisons_cells_no_longer_count_under_the_bound(bounded, sim, values, parts):
+    compare(bound(bounded, parts), values)
+    for _ in range(6):  # the comparison's four cells no longer count once they ended
+        bounded.jobs.admit("user:tester", 1, 6)
+
+
+def test_the_bound_refusal_speaks_the_browsers_language(bounded, values, parts, section):
+    with bounded.jobs.admit("user:tester", 6, 6):
+        [refused] = compare(bound(bounded, parts), values, request=visitor(language="zh"))
+    assert "你已有 6 个请求在排队或运行" in refused[section.status]

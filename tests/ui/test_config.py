@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_process import ROOT
+from ui.comparison.plan import MAX_MODELS, MAX_SEEDS
 from ui.core.config import AppConfig, ConfigError, parse_auth
 
 
@@ -121,3 +122,10 @@ def test_the_blob_url_is_read_and_both_urls_are_unset_by_default():
     assert AppConfig.from_env([], {"HISTORY_BLOB_URL": "s3://b/p"}).history_blob_url == "s3://b/p"
     defaults = AppConfig.from_env([], {})
     assert defaults.history_database_url is None and defaults.history_blob_url is None
+
+
+def test_the_bound_per_visitor_lets_the_largest_comparison_run_by_default():
+    assert AppConfig.from_env([], {}).max_runs_per_visitor == MAX_MODELS * MAX_SEEDS
+    assert AppConfig.from_env([], {"MAX_RUNS_PER_VISITOR": "8"}).max_runs_per_visitor == 8
+    with pytest.raises(ConfigError, match="MAX_RUNS_PER_VISITOR must be at least 1"):
+        AppConfig.from_env([], {"MAX_RUNS_PER_VISITOR": "0"})

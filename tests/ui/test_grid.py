@@ -69,6 +69,8 @@ def test_models_come_from_a_list_or_comma_separated_text_and_may_be_custom():
     ("models", "problem"),
     [([], f"Pick the models to compare: up to 4 of {QWEN}, {WAN}."), ("", "Pick the models"),
      (f"{QWEN},{QWEN}", f"{QWEN} is given twice"),
+     (f"{QWEN},{QWEN.upper()}", f"{QWEN.upper()} is given twice"),
+     ([WAN.title(), WAN], f"{WAN} is given twice"),
      ("a,b,c,d,e", f"5 models given: compare up to 4, e.g. {QWEN}, {WAN}.")],
 )  # fmt: skip
 def test_no_model_a_repeated_one_or_too_many_are_refused(models, problem):

@@ -1,7 +1,8 @@
 """An overloaded app refuses new edits with a message instead of queueing without end.
 
-MAX_CONCURRENT_RUNS=1 gives a queue of four waiting runs; one slow upstream answer keeps the
-single running edit busy while more callers arrive than the queue holds.
+MAX_CONCURRENT_RUNS=1 gives a queue of four waiting runs, and MAX_RUNS_PER_VISITOR=1 one more
+edit at work (waiting for the slot); one slow upstream answer keeps the single running edit busy
+while more callers (each a visitor of their own) arrive than the queue holds.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
 
 CALLERS = 8
-ADMITTED_AT_MOST = 1 + 4
+ADMITTED_AT_MOST = (1 + 1) + 4
+"""Edits at work (AppConfig.edit_workers), then the queue."""
 
 
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("overload")
-    with app_on_simulator(simulator, root, MAX_CONCURRENT_RUNS="1") as running:
+    with app_on_simulator(
+        simulator, root, MAX_CONCURRENT_RUNS="1", MAX_RUNS_PER_VISITOR="1"
+    ) as running:
         yield running
 
 
@@ -43,10 +47,9 @@ def test_callers_beyond_the_queue_bound_are_refused_and_the_rest_are_served(
 ):
     picture = tmp_path / "in.png"
     Image.new("RGB", (640, 480), "teal").save(picture)
-    client = Client(app.url, verbose=False, download_files=str(tmp_path / "downloads"))
     jobs = [
-        client.submit(images=[handle_file(str(picture))], prompt=f"caller {i}", api_name="/edit")
-        for i in range(CALLERS)
+        caller.submit(images=[handle_file(str(picture))], prompt=f"caller {i}", api_name="/edit")
+        for i, caller in enumerate(callers(app, tmp_path))
     ]
     served, refused = 0, []
     for job in jobs:
@@ -109,10 +112,9 @@ def test_history_answers_while_the_edit_queue_is_full(app, simulator, tmp_path):
 
 def fill_the_edit_queue(app: AppProcess, picture, tmp_path) -> str:
     """Submits more edits than the queue holds; returns the message of the first one refused."""
-    client = Client(app.url, verbose=False, download_files=str(tmp_path / "downloads"))
     jobs = [
-        client.submit(images=[handle_file(str(picture))], prompt=f"rush {i}", api_name="/edit")
-        for i in range(CALLERS)
+        caller.submit(images=[handle_file(str(picture))], prompt=f"rush {i}", api_name="/edit")
+        for i, caller in enumerate(callers(app, tmp_path))
     ]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -121,3 +123,10 @@ def fill_the_edit_queue(app: AppProcess, picture, tmp_path) -> str:
                 return str(job.exception())
         time.sleep(0.1)
     raise AssertionError("the queue never filled up")
+
+
+def callers(app: AppProcess, tmp_path) -> list[Client]:
+    """CALLERS visitors, each with an owner cookie of their own (one visitor could not have
+    more than MAX_RUNS_PER_VISITOR edits at work), connected before any of them submits."""
+    downloads = str(tmp_path / "downloads")
+    return [Client(app.url, verbose=False, download_files=downloads) for _ in range(CALLERS)]

@@ -21,7 +21,7 @@ from ui.comparison.plan import Cell, Plan
 from ui.comparison.view import CellView
 from ui.core.backend import VisitorKey
 from ui.core.context import PageContext
-from ui.core.jobs import Job
+from ui.core.jobs import Admission, Job
 from ui.core.owner import Owner
 from ui.core.runs import RunOutcome, StoppedBeforeSending
 from ui.core.texts import text_in
@@ -38,17 +38,23 @@ class Sender:
     session: str
     job: Job | None = None
     language: str = "en"
+    admission: Admission | None = None
+    """The cells counted in flight for the owner (ui/core/jobs.py): each cell ends its own."""
 
 
 class _Countdown:
-    """Finishes the job with the last finished cell's outcome once every cell has ended."""
+    """Ends each cell's admission, and finishes the job with the last finished cell's outcome
+    once every cell has ended."""
 
-    def __init__(self, ctx: PageContext, cells: int, job: Job | None) -> None:
-        self._ctx, self._left, self._job = ctx, cells, job
+    def __init__(self, ctx: PageContext, cells: int, sender: Sender) -> None:
+        self._ctx, self._left, self._job = ctx, cells, sender.job
+        self._admission = sender.admission
         self._lock = threading.Lock()
         self._last: RunOutcome | None = None
 
     def ended(self, outcome: RunOutcome | None) -> None:
+        if self._admission is not None:
+            self._admission.release()
         with self._lock:
             self._left -= 1
             self._last = outcome or self._last
@@ -64,7 +70,7 @@ def start_cells(
     comparison id, counting its images in the sender's session; the cells are under way when
     it returns, and its iterator gives each cell as it finishes."""
     comparison = secrets.token_hex(16)
-    countdown = _Countdown(ctx, len(plan.cells), sender.job)
+    countdown = _Countdown(ctx, len(plan.cells), sender)
     stopped = sender.job.stopped if sender.job else threading.Event()
     pool = ThreadPoolExecutor(
         min(len(plan.cells), ctx.config.max_concurrent_runs), thread_name_prefix="compare"
@@ -77,6 +83,8 @@ def start_cells(
     except BaseException:  # the cells not submitted never end: the job must not wait for them
         if sender.job is not None:
             ctx.jobs.finish(sender.job)
+        if sender.admission is not None:
+            sender.admission.close()
         raise
     finally:
         pool.shutdown(wait=False)

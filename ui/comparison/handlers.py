@@ -2,11 +2,13 @@
 History reopening a comparison as its grid.
 
 Every cell is checked before any is sent (one refusal refuses the whole comparison, naming the
-model and what it refuses), then the cells run at once, at most MAX_CONCURRENT_RUNS at a time,
-each through the Runner (cells.py), so each is an ordinary run in History, grouped by one
-comparison id. On the page a comparison is the session's one job (ui/core/jobs.py): a second
-click sends nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried
-here; a failed cell shows its error and the others still show.
+model and what it refuses), and the cells are admitted against the visitor's bound
+(MAX_RUNS_PER_VISITOR, ui/core/jobs.py) all together or not at all; then they run at once, at
+most MAX_CONCURRENT_RUNS at a time (the slots shared fairly with other visitors), each through
+the Runner (cells.py), so each is an ordinary run in History, grouped by one comparison id.
+On the page a comparison is the session's one job (ui/core/jobs.py): a second click sends
+nothing, and Stop keeps the cells not sent yet from being sent. Nothing is retried here; a
+failed cell shows its error and the others still show.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from ui.core.backend import VisitorKey
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
 from ui.core.gallery import gallery_paths
-from ui.core.jobs import AlreadyRunning, Job
+from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say, text_in
 from ui.core.usage import plan_text, requested_images, usage_after
@@ -115,16 +117,20 @@ class CompareHandlers:
         owner = self.ctx.owner(request)
         session = session_of(request, owner.id)
         prompt, models = plan.cells[0].params.prompt, ", ".join(plan.models)
+        job = Job(owner.id, session, prompt, models, kind="comparison")
         try:
-            job = self.ctx.jobs.claim(Job(owner.id, session, prompt, models, kind="comparison"))
+            self.ctx.jobs.claim(job, len(plan.cells), self.ctx.config.max_runs_per_visitor)
         except AlreadyRunning as going:
             if going.running.kind == "comparison":  # its second click: the first's page stands
                 yield gr.skip()
             else:
                 yield self._refused(request, say(request, "grid_busy"))
             return
+        except TooManyInFlight as bound:
+            yield self._refused(request, say(request, "too_many_in_flight", **bound.values))
+            return
         visitor_key = key if isinstance(key, VisitorKey) else None
-        sender = Sender(owner, visitor_key, session, job, language)
+        sender = Sender(owner, visitor_key, session, job, language, job.admission)
         finished = start_cells(self.ctx, plan, images, sender)
         yield from self._fill_grid(plan, finished, job.stopped, request)
 
@@ -219,11 +225,17 @@ class CompareHandlers:
         if refusals:
             raise gr.Error(refusal_text(refusals, plan.models))
         owner = self.ctx.owner(request)
-        sender = Sender(owner, None, session_of(request, owner.id))
-        views = {
-            (cell.model, cell.seed): view
-            for cell, view in start_cells(self.ctx, plan, images, sender)
-        }
+        most = self.ctx.config.max_runs_per_visitor
+        try:
+            admission = self.ctx.jobs.admit(owner.id, len(plan.cells), most)
+        except TooManyInFlight as bound:
+            raise gr.Error(say(request, "too_many_in_flight", **bound.values)) from None
+        with admission:
+            sender = Sender(owner, None, session_of(request, owner.id), admission=admission)
+            views = {
+                (cell.model, cell.seed): view
+                for cell, view in start_cells(self.ctx, plan, images, sender)
+            }
         gallery = [
             (path, cell.caption)
             for cell in plan.cells

@@ -8,8 +8,9 @@ is the editor's EditParams with only its model and seed replaced, so a cell is a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from client import EditParams, ValidationError
 from client.models import MODELS, SEED_MAX
@@ -80,8 +81,9 @@ def parse_seeds(text: str | None, language: str = "en") -> tuple[int, ...]:
 
 
 def parse_models(models: str | Sequence[str] | None, language: str = "en") -> tuple[str, ...]:
-    """The models of "a, b" (or a list): one to MAX_MODELS distinct names, in the order given.
-    A name outside the model table is kept (as /edit keeps it); the validation judges it."""
+    """The models of "a, b" (or a list): one to MAX_MODELS distinct names, in the order given;
+    names differing only in case are one model, given twice. A name outside the model table is
+    kept (as /edit keeps it); the validation judges it."""
     names = models.split(",") if isinstance(models, str) else list(models or ())
     names = [name.strip() for name in names if name and name.strip()]
     known = ", ".join(MODELS)
@@ -89,7 +91,7 @@ def parse_models(models: str | Sequence[str] | None, language: str = "en") -> tu
     if not names:
         problem = text_in(language, "grid_no_models", most=MAX_MODELS, known=known)
         raise ValidationError("models", expected, models, problem)
-    _refuse_repeats("models", names, expected, language)
+    _refuse_repeats("models", names, expected, language, same=str.casefold)
     if len(names) > MAX_MODELS:
         problem = text_in(
             language, "grid_too_many_models", count=len(names), most=MAX_MODELS, known=known
@@ -98,9 +100,19 @@ def parse_models(models: str | Sequence[str] | None, language: str = "en") -> tu
     return tuple(names)
 
 
-def _refuse_repeats(field: str, values: list, expected: str, language: str) -> None:
-    """Refuses a seed or model given twice: it would be billed twice for the same picture."""
-    repeated = next((value for index, value in enumerate(values) if value in values[:index]), None)
+def _refuse_repeats(
+    field: str,
+    values: list,
+    expected: str,
+    language: str,
+    same: Callable[[Any], Any] = lambda value: value,
+) -> None:
+    """Refuses a seed or model given twice (values equal once `same` is applied): it would be
+    billed twice for the same picture."""
+    keys = [same(value) for value in values]
+    repeated = next(
+        (value for index, value in enumerate(values) if keys[index] in keys[:index]), None
+    )
     if repeated is not None:
         key = "grid_seed_twice" if field == "seeds" else "grid_model_twice"
         problem = text_in(language, key, value=repeated)

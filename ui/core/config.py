@@ -15,6 +15,7 @@ from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from client.constants import WIRE_FORMAT_ENV
 from client.limit_texts import models_text
 from client.models import WIRE_FORMATS
+from ui.comparison.plan import MAX_MODELS, MAX_SEEDS
 from ui.core.prices import EXAMPLE as PRICE_EXAMPLE
 from ui.core.prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
 
@@ -25,6 +26,11 @@ SETTINGS = (
     ("GRADIO_SERVER_NAME", "127.0.0.1", "address to listen on; 0.0.0.0 for a server"),
     ("GRADIO_SERVER_PORT", "7860", "port to listen on"),
     ("MAX_CONCURRENT_RUNS", "16", "edits that run at once; more wait in a bounded queue"),
+    (
+        "MAX_RUNS_PER_VISITOR",
+        str(MAX_MODELS * MAX_SEEDS),
+        "per visitor: requests queued or running at once (page, API, MCP); more are refused",
+    ),
     ("HISTORY_DIR", "./data", "where the run history (SQLite + images) lives"),
     ("HISTORY_SCOPE", "private", "private: each browser sees its own runs; shared: all runs"),
     ("HISTORY_MAX_RUNS", "unset", "per visitor: keep at most this many runs, oldest removed first"),
@@ -60,6 +66,8 @@ class AppConfig:
     server_name: str = "127.0.0.1"
     server_port: int = 7860
     max_concurrent_runs: int = 16
+    max_runs_per_visitor: int = MAX_MODELS * MAX_SEEDS
+    """The largest comparison by default, so every comparison the page offers can run."""
     history_dir: Path = Path("data")
     history_scope: str = "private"
     history_max_runs: int | None = None
@@ -76,6 +84,13 @@ class AppConfig:
 
     def __repr__(self) -> str:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
+
+    @property
+    def edit_workers(self) -> int:
+        """Edit events Gradio runs at once, most of them waiting for a sending slot: the slots
+        plus one visitor's bound, so a visitor at their bound never holds every worker and the
+        others' requests still reach the fair line for the slots (ui/core/fair_share.py)."""
+        return self.max_concurrent_runs + self.max_runs_per_visitor
 
     @property
     def queue_size(self) -> int:
@@ -95,6 +110,7 @@ class AppConfig:
             server_name=env.get("GRADIO_SERVER_NAME") or "127.0.0.1",
             server_port=_int(env, "GRADIO_SERVER_PORT", 7860, low=1),
             max_concurrent_runs=_int(env, "MAX_CONCURRENT_RUNS", 16, low=1),
+            max_runs_per_visitor=_int(env, "MAX_RUNS_PER_VISITOR", cls.max_runs_per_visitor, low=1),
             history_dir=Path(env.get("HISTORY_DIR") or "data"),
             history_scope=_choice(env, "HISTORY_SCOPE", "private", ("private", "shared")),
             history_max_runs=_int(env, "HISTORY_MAX_RUNS", None, low=1),

@@ -30,9 +30,10 @@ class PageContext:
 
     @property
     def edit_queue(self) -> dict[str, Any]:
-        """Gradio's options that queue an event with the edits: at most MAX_CONCURRENT_RUNS
-        at once, in one group shared by Run, Compare and the endpoints."""
-        return {"concurrency_limit": self.config.max_concurrent_runs, "concurrency_id": "edit"}
+        """Gradio's options that queue an event with the edits, in one group shared by Run,
+        Compare and the endpoints (AppConfig.edit_workers at once; the Runner's fair slots
+        bound what is sent)."""
+        return {"concurrency_limit": self.config.edit_workers, "concurrency_id": "edit"}
 
     @property
     def shared_history(self) -> bool:

@@ -5,12 +5,17 @@ what the service answers (the runner records it). The page polls here after a re
 when its owner's run finished, and Stop marks the run so it is recorded as stopped. A session
 has one job going at a time (a run, or a comparison): a second click that reaches the server
 before the button turns busy is refused here, so it is never sent and billed twice.
+
+An owner (a visitor, over all their tabs and API sessions) has at most MAX_RUNS_PER_VISITOR
+requests admitted and not yet ended, through every door (Run, Compare, `/edit`, `/compare`, MCP):
+one visitor cannot queue the whole service. Each door admits its requests here before sending.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +32,8 @@ class Job:
     model: str
     kind: str = "run"
     """ "run", or "comparison" (ui/comparison/handlers.py)."""
+    admission: Admission | None = None
+    """Its requests, counted against the owner's bound (`Jobs.claim`)."""
     started: float = field(default_factory=time.monotonic)
     stopped: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
@@ -53,20 +60,81 @@ class AlreadyRunning(Exception):
         self.running = running
 
 
+class TooManyInFlight(Exception):
+    """The owner already has `in_flight` requests admitted; `asked` more would pass `most`."""
+
+    def __init__(self, in_flight: int, asked: int, most: int) -> None:
+        super().__init__(f"{in_flight} requests in flight, {asked} more asked, at most {most}")
+        self.in_flight, self.asked, self.most = in_flight, asked, most
+
+    @property
+    def values(self) -> dict[str, int]:
+        """The numbers the refusal's words name (ui/core/texts.py "too_many_in_flight")."""
+        return {"in_flight": self.in_flight, "asked": self.asked, "most": self.most}
+
+
+class Admission:
+    """Requests of one owner counted as in flight until each ends (`release`) or all the rest
+    do (`close`, also on leaving a `with` block)."""
+
+    def __init__(self, jobs: Jobs, owner: str, requests: int) -> None:
+        self._jobs, self.owner, self._left = jobs, owner, requests
+        self._lock = threading.Lock()
+
+    def release(self, requests: int = 1) -> None:
+        with self._lock:
+            ended = min(requests, self._left)
+            self._left -= ended
+        self._jobs._ended(self.owner, ended)
+
+    def close(self) -> None:
+        self.release(self._left)
+
+    def __enter__(self) -> Admission:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 class Jobs:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._jobs: list[Job] = []
+        self._in_flight: Counter[str] = Counter()
 
-    def claim(self, job: Job) -> Job:
-        """Registers `job` as its session's job going; raises AlreadyRunning when the session
-        has one. The caller ends it with `finish`."""
+    def admit(self, owner: str, requests: int, most: int | None) -> Admission:
+        """Counts `requests` of `owner` as in flight, or raises TooManyInFlight (nothing is
+        counted) when the owner's requests would then pass `most` (None: no bound)."""
+        with self._lock:
+            return self._admit(owner, requests, most)
+
+    def _admit(self, owner: str, requests: int, most: int | None) -> Admission:
+        in_flight = self._in_flight[owner]
+        if most is not None and in_flight + requests > most:
+            raise TooManyInFlight(in_flight, requests, most)
+        self._in_flight[owner] += requests
+        return Admission(self, owner, requests)
+
+    def _ended(self, owner: str, requests: int) -> None:
+        if not requests:
+            return
+        with self._lock:
+            self._in_flight[owner] -= requests
+            if self._in_flight[owner] <= 0:
+                del self._in_flight[owner]
+
+    def claim(self, job: Job, requests: int = 0, most: int | None = None) -> Job:
+        """Registers `job` as its session's job going, its `requests` admitted for its owner
+        (`job.admission`); raises AlreadyRunning when the session has one, else TooManyInFlight
+        when the owner's bound `most` would be passed. The caller ends it with `finish`."""
         with self._lock:
             now = time.monotonic()
             self._jobs = [j for j in self._jobs if not _expired(j, now)]
             for other in self._jobs:
                 if other.session == job.session and not other.done.is_set():
                     raise AlreadyRunning(other)
+            job.admission = self._admit(job.owner, requests, most)
             self._jobs.append(job)
         return job
 
@@ -74,12 +142,20 @@ class Jobs:
     def finish(job: Job, outcome: Any = None, error: BaseException | None = None) -> None:
         job.outcome, job.error = outcome, error
         job.finished = time.monotonic()
+        if job.admission is not None:
+            job.admission.close()
         job.done.set()
 
-    def start(self, job: Job, work: Callable[[threading.Event], Any]) -> Job:
+    def start(
+        self,
+        job: Job,
+        work: Callable[[threading.Event], Any],
+        requests: int = 1,
+        most: int | None = None,
+    ) -> Job:
         """Runs `work(job.stopped)` in a thread of its own; returns the job at once, or raises
-        AlreadyRunning (nothing is run) when the session has a job going."""
-        self.claim(job)
+        AlreadyRunning or TooManyInFlight (`claim`; nothing is run)."""
+        self.claim(job, requests, most)
 
         def target() -> None:
             try:

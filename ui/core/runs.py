@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from client.sendable import sendable
 from history import HistoryStore, NewRun, RunDetail
 from ui.core.backend import Backend, VisitorKey
 from ui.core.controls import check_upload_size
+from ui.core.fair_share import FairSlots
 from ui.core.owner import Owner
 
 logger = logging.getLogger(__name__)
@@ -69,11 +69,12 @@ class Runner:
         max_sending: int | None = None,
     ) -> None:
         """`max_sending`: at most this many requests at the service at once, from runs and
-        from a comparison's cells alike (MAX_CONCURRENT_RUNS); None: no bound here."""
+        from a comparison's cells alike (MAX_CONCURRENT_RUNS), shared fairly between owners
+        (ui/core/fair_share.py); None: no bound here."""
         self.backend = backend
         self.store = store
         self.preparation = preparation or PreparationCache()
-        self.sending = threading.BoundedSemaphore(max_sending) if max_sending else nullcontext()
+        self.sending = FairSlots(max_sending)
 
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
@@ -113,8 +114,8 @@ class Runner:
         stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
-        with self.sending:
-            if stopped.is_set():
+        with self.sending.slot(owner.id, stopped) as granted:
+            if not granted or stopped.is_set():
                 raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
             return self._send(params, request, images, owner, visitor_key, stopped, comparison)
 

@@ -330,6 +330,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "你的对比仍在进行：请等待它完成，或按“停止”。",
     ),
     "this_comparison": ("this comparison", "本次对比"),
+    "too_many_in_flight": (
+        "You already have {in_flight} requests queued or running, and this asks for {asked} "
+        "more: each visitor may have at most {most} at once. Nothing was sent; wait for yours "
+        "to finish, then try again.",
+        "你已有 {in_flight} 个请求在排队或运行，这次还要 {asked} 个：每位访客同时最多 {most} 个。"
+        "没有发送任何请求；请等你的请求完成后再试。",
+    ),
     "your_history": ("your history", "你的历史"),
     "everyones_history": ("everyone's history", "所有人的历史"),
     "history_usage": (

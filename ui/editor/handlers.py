@@ -44,7 +44,7 @@ from ui.core.controls import (
 )
 from ui.core.events import refused
 from ui.core.gallery import gallery_paths
-from ui.core.jobs import AlreadyRunning, Job
+from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say
@@ -307,9 +307,14 @@ class EditorHandlers:
                 lambda stopped: self.ctx.session_usage.counted(
                     session, self.ctx.runner.run(params, images, owner, visitor_key, stopped)
                 ),
+                most=self.ctx.config.max_runs_per_visitor,
             )
         except AlreadyRunning as busy:
             yield self._busy(busy.running, request)
+            return
+        except TooManyInFlight as bound:
+            problem = say(request, "too_many_in_flight", **bound.values)
+            yield self._finished(say(request, "not_run", problem=problem), request)
             return
         typical = self.ctx.store.typical_seconds(params.model)
         while not job.done.wait(PROGRESS_EVERY_S):
@@ -382,7 +387,10 @@ class EditorHandlers:
         owner = self.ctx.owner(request)
         visitor_key = key if isinstance(key, VisitorKey) else None
         try:
-            outcome = self.ctx.runner.run(params, images, owner, visitor_key)
+            with self.ctx.jobs.admit(owner.id, 1, self.ctx.config.max_runs_per_visitor):
+                outcome = self.ctx.runner.run(params, images, owner, visitor_key)
+        except TooManyInFlight as bound:
+            raise gr.Error(say(request, "too_many_in_flight", **bound.values)) from None
         except ImageEditError as error:  # refused before sending: nothing was billed
             raise gr.Error(str(error)) from None
         return self.ctx.session_usage.counted(session_of(request, owner.id), outcome)
