@@ -1,20 +1,21 @@
 """After the README's install, `python -m client` and `python -m simulator` work from any folder.
 
 The install runs for real: the README's install command (`pip install -e .`), in a virtual
-environment that sees the already installed dependencies, on a copy of the project's installable
-files (so the checkout gains no build files). Then both commands run from an unrelated folder.
+environment that sees the already installed dependencies (those of the Python running the tests,
+even inside a venv), on a copy of the project's installable files (so the checkout gains no build
+files). Then both commands run from an unrelated folder.
 """
 
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.ship.environments import fresh_venv_seeing_running_packages, running_site_dirs
 from tests.ship.test_launch import readme_commands
 from tests.ship.test_packaging import ROOT
 
@@ -50,12 +51,7 @@ def installed_python(tmp_path_factory) -> Path:
     """The Python of a fresh environment where the README's install command has run."""
     base = tmp_path_factory.mktemp("install")
     project = copy_installable(base / "project")
-    venv = base / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    python = venv / "bin" / "python"
+    python = fresh_venv_seeing_running_packages(base / "venv")
     # --no-deps: the dependencies are installed already (requirements-dev.txt has them), and the
     # test must not download gradio; that they are the declared ones is checked below.
     pip = readme_install_command()
@@ -92,6 +88,16 @@ def test_the_installed_packages_include_the_examples_pictures(installed_python, 
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     assert all(Path(line).is_file() for line in shown.stdout.split())
+
+
+def test_the_install_sees_the_packages_of_the_python_running_the_tests(installed_python):
+    # Inside a venv, `--system-site-packages` alone would show the base Python's packages instead.
+    shown = subprocess.run(
+        [str(installed_python), "-c", "import sys; print(*sys.path, sep='\\n')"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert set(running_site_dirs()) <= set(shown.stdout.splitlines())
 
 
 def test_the_project_installs_every_package_it_runs_on():
