@@ -138,9 +138,7 @@ def test_a_record_of_positions_is_read_as_names_without_running_anything_again(t
     # done: none fails)
     assert migrate(lambda: immediate(db), SQLITE) == NAMES[len(POSITIONED) :]
     rows = db.execute("SELECT name, applied_at FROM _migrations").fetchall()
-    assert sorted(rows)[: len(POSITIONED)] == [
-        (name, "2025-01-02 03:04:05") for name in POSITIONED
-    ]
+    assert sorted(rows)[: len(POSITIONED)] == [(name, "2025-01-02 03:04:05") for name in POSITIONED]
     db.close()
     store = HistoryStore(tmp_path)
     assert store.get_run("anon:alice", run_id).prompt == "make it snow"

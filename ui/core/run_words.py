@@ -28,7 +28,8 @@ def problem_text(error: Exception, request: Any) -> str:
 
 
 def spooled_warning(outcome: Any, request: Any) -> str:
-    """The warning of a run whose answer is kept in the spool ("" for any other run)."""
+    """The warning of a run whose answer is kept in the spool ("" for any other run); it
+    stands in for the usage, which the history cannot tell while it is down."""
     return "\n\n" + say(request, "spooled") if getattr(outcome, "spooled", False) else ""
 
 

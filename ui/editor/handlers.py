@@ -364,8 +364,7 @@ class EditorHandlers:
         return {
             tab.results: outputs,
             tab.status: outcome_markdown(outcome)
-            + spooled_warning(outcome, request)
-            + usage_after_run(self.ctx, outcome, request),
+            + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             tab.compare: aligned_pair(images, outputs[0]) if outputs else None,
             tab.used_seed: "" if outcome.params.seed is None else str(outcome.params.seed),
             tab.revised_prompt: outcome.revised_prompt or "",
@@ -405,8 +404,7 @@ class EditorHandlers:
         return {
             self.tab.results: [str(p) for p in outcome.output_paths],
             self.tab.status: outcome_markdown(outcome)
-            + spooled_warning(outcome, request)
-            + usage_after_run(self.ctx, outcome, request),
+            + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             self.tab.metadata: outcome.metadata,
         }
 
