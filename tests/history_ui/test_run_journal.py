@@ -10,6 +10,7 @@ the app dies; each visitor has a cookie of their own (their runs are theirs alon
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -48,7 +49,7 @@ def eventually(check: Callable[[], bool], what: str, timeout_s: float = WAIT_S) 
 
 def photo(tmp_path: Path, number: int) -> str:
     path = tmp_path / f"photo-{number}.png"
-    Image.new("RGB", (64, 48), (40 * number, 90, 200)).save(path)
+    Image.new("RGB", (400, 384), (40 * number, 90, 200)).save(path)
     return str(path)
 
 
@@ -66,6 +67,7 @@ def pg_s3_env(postgres_url: str, s3_settings: dict[str, str]) -> dict[str, str]:
     return {
         "HISTORY_DATABASE_URL": create_database(postgres_url),
         "HISTORY_BLOB_URL": f"s3://{S3_BUCKET}/journal-{uuid.uuid4().hex[:8]}",
+        "HISTORY_SECRET": secrets.token_hex(32),
         **s3_settings,
     }
 
@@ -122,7 +124,7 @@ def test_runs_in_flight_when_the_app_is_killed_come_back_interrupted_and_restore
             assert len(captions) == 1 and prompt in captions[0] and INTERRUPTED in captions[0]
             check_opens_and_restores(client, ids[prompt], prompt, photo(tmp_path, number))
         other = visitor(restarted.url, tokens[0])
-        assert other.predict(run_id=ids[prompts[1]], api_name="/history_open")[1] == ""
+        assert other.predict(run_id=ids[prompts[1]], api_name="/history_open")[0] == ""
 
 
 def check_opens_and_restores(client, run_id: str, prompt: str, picture: str) -> None:
