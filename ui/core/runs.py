@@ -163,6 +163,7 @@ class Runner:
         started = time.monotonic()
         run_id = ""
         try:
+            sendable(request, already_prepared)  # what the client would refuse is not a run
             run_id = self._begin(sending, images, owner, comparison)
             result = client.send(request)
         except ImageEditError as error:
@@ -281,6 +282,10 @@ def finished_outcome(outcome: RunOutcome, finished: Finished) -> RunOutcome:
         output_paths=list(finished.output_paths),
         spooled=finished.spooled,
     )
+
+
+def already_prepared(image: PreparedImage, _position: int) -> PreparedImage:
+    return image
 
 
 def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
