@@ -91,7 +91,8 @@ class NewRun:
             params=dict(run.params),
             input_images=[path.read_bytes() for path in run.input_paths],
             output_images=[path.read_bytes() for path in run.output_paths],
-            status=run.status,
+            # a copy made while the run is sending will never get its answer
+            status=INTERRUPTED if run.status == SENDING else run.status,
             backend=run.backend,
             owner_label=owner_label,
             revised_prompts=list(run.revised_prompts),

@@ -171,3 +171,10 @@ def test_a_sending_run_without_its_process_or_carrying_a_key_is_refused(store, j
         journal.spool.keep(
             "0" * 33, replace(new_run(), params={**new_run().params, "extra": {"api_key": "x"}})
         )
+
+
+def test_a_copy_of_a_run_still_sending_is_saved_as_interrupted(store, journal):
+    begun = journal.begin(sending_run())
+    copy = store.save_copy(store.get_run(None, begun.id), "anon:bob")
+    assert copy.status == INTERRUPTED and copy.prompt == "make it snow"
+    assert store.get_run("anon:alice", begun.id).status == SENDING
