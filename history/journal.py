@@ -42,7 +42,7 @@ JOURNAL_FOLDER = "journal"
 LONGEST_RUN_S = 2 * READ_TIMEOUT_S
 """A SENDING run older than this has no live process waiting for it: the client's deadline for
 an answer, and as much again for connecting, sending and retries."""
-KEEP_EVERY_S = 10.0
+KEEP_EVERY_S = 5.0
 """How often the journal replays the spool and marks the runs of dead processes."""
 SENDER = re.compile(r"[0-9a-f]{16}")
 

@@ -2,8 +2,10 @@
 
 Design (after simonw/llm): migrations by name, each run written in one transaction after its
 images are safely stored, so a crash at any moment leaves a database that opens and no row
-pointing at a missing image. Every query is filtered by owner (None only in the shared scope).
-Listing reads one indexed table, so the first page stays fast at 100,000 runs.
+pointing at a missing image. A run is first written as 'sending', before its request leaves,
+and completed in place by its answer (journal.py). Every query is filtered by owner (None only
+in the shared scope). Listing reads one indexed table, so the first page stays fast at 100,000
+runs.
 
 Embedded by default: SQLite and files in HISTORY_DIR. For several replicas, PostgreSQL
 (HISTORY_DATABASE_URL) and S3 objects (HISTORY_BLOB_URL); sql.py and blobs.py hold the
