@@ -22,6 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from gradio_client import handle_file
+from gradio_client.exceptions import AppError
 from PIL import Image
 
 from history import HistoryStore
@@ -211,7 +212,11 @@ def test_an_answer_that_arrives_while_postgres_is_stopped_is_shown_then_kept_onc
             assert len(results) == 1 and SPOOLED in status
             with Image.open(results[0]["image"]) as result:
                 assert result.size[0] > 0
+            with pytest.raises(AppError, match="the run was not sent and nothing was billed"):
+                start_run(client, picture, "a run while the database is down").result(WAIT_S)
             start_postgres()
             eventually(lambda: shows(client, prompt, "done"), "the spooled run saved")
-            assert sum(prompt in caption for caption in history_captions(client)) == 1
+            captions = history_captions(client)
+            assert sum(prompt in caption for caption in captions) == 1
+            assert not any("while the database is down" in caption for caption in captions)
             assert not any((app.history_dir / "spool").iterdir()), "the spool is empty"
