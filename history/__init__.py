@@ -1,18 +1,24 @@
 """Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
-links that share one run.
+links that share one run, the journal of runs in flight and its spool.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
 
 from .export import export_zip, remove_export, run_record
+from .journal import Finished, HistoryUnavailable, RunJournal
 from .shares import Share
-from .store import HistoryStore, NewRun, RunDetail, RunSummary, carries_key
+from .store import INTERRUPTED, SENDING, HistoryStore, NewRun, RunDetail, RunSummary, carries_key
 from .usage import Usage
 
 __all__ = [
+    "INTERRUPTED",
+    "SENDING",
+    "Finished",
     "HistoryStore",
+    "HistoryUnavailable",
     "NewRun",
     "RunDetail",
+    "RunJournal",
     "RunSummary",
     "Share",
     "Usage",

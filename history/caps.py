@@ -100,8 +100,12 @@ def enforce_total_cap(db: Any, cap: int, keep: str) -> list[str]:
 
 
 def oldest_run(db: Any, owner: str, keep: str) -> str | None:
+    """The owner's oldest run a cap may evict: never `keep`, nor a run still sending (its
+    answer, on its way, completes that row: journal.py)."""
     row = db.execute(
-        "SELECT id FROM runs WHERE owner = ? AND id != ? ORDER BY id LIMIT 1", (owner, keep)
+        "SELECT id FROM runs WHERE owner = ? AND id != ? AND status != 'sending'"
+        " ORDER BY id LIMIT 1",
+        (owner, keep),
     ).fetchone()
     return row[0] if row else None
 

@@ -11,6 +11,7 @@ rewritten by name first (legacy_migrations.py). Append, never edit; a name once 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -185,3 +186,43 @@ def m007_comparisons(db: Any, sql: Dialect) -> None:
     if "comparison" not in sql.columns(db, "runs"):
         db.execute(f"ALTER TABLE runs ADD COLUMN comparison {sql.key}")
     db.execute("CREATE INDEX IF NOT EXISTS runs_by_comparison ON runs (comparison, owner)")
+
+
+JOURNAL_STATUSES = "('ok', 'partial', 'failed', 'sending', 'interrupted')"
+
+
+@migration
+def m008_run_journal(db: Any, sql: Dialect) -> None:
+    """Runs recorded before they are sent (journal.py): two more statuses, 'sending' (the
+    request may be at the service) and 'interrupted' (its process died before the answer), and
+    the process (`sender`) whose answer a 'sending' run waits for.
+
+    SQLite cannot alter a CHECK constraint; widening one changes no stored row, so the table's
+    definition is rewritten in place, as SQLite documents for this case (lang_altertable.html,
+    "otheralter"), and the schema version is bumped so every connection reads it again."""
+    if "sender" not in sql.columns(db, "runs"):
+        db.execute(f"ALTER TABLE runs ADD COLUMN sender {sql.key}")
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status)")
+    if sql.name == "postgresql":
+        db.execute("ALTER TABLE runs DROP CONSTRAINT IF EXISTS runs_status_check")
+        db.execute(
+            "ALTER TABLE runs ADD CONSTRAINT runs_status_check"
+            f" CHECK (status IN {JOURNAL_STATUSES})"
+        )
+        return
+    table = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'")
+    definition = table.fetchone()[0]
+    widened = re.sub(
+        r"CHECK\s*\(\s*status\s+IN\s*\([^)]*\)\s*\)",
+        f"CHECK (status IN {JOURNAL_STATUSES})",
+        definition,
+    )
+    if widened == definition:
+        return
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'runs'", (widened,)
+    )
+    db.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    db.execute("PRAGMA writable_schema = OFF")

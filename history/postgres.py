@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import tuple_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .dialects import POSTGRESQL
 from .migrations import migrate
@@ -29,6 +29,12 @@ WRITE_LOCK = 0x68697374_6F7279
 """The advisory lock every write transaction holds ("history" in hex)."""
 POOL_MAX = 10
 CONNECT_TIMEOUT_S = 30.0
+ANSWER_TIMEOUT_S = 2
+WRITE_WAIT_S = 3.0
+"""How long a write waits for a pooled connection before asking whether the server is there at
+all: if it is not, the write fails at once (the run is refused before sending, or its answer is
+spooled: journal.py) instead of keeping the visitor waiting for the pool; if it is, the pool is
+only busy and the write waits as usual."""
 
 
 class Row:
@@ -94,6 +100,7 @@ class PostgresDatabase(Database):
                 f"cannot connect to PostgreSQL at {describe(url)} (HISTORY_DATABASE_URL):"
                 f" {type(error).__name__}"
             ) from None
+        self._url = url
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -112,9 +119,24 @@ class PostgresDatabase(Database):
 
     @contextmanager
     def write(self) -> Iterator[PgConnection]:
-        with self._pool.connection() as conn, conn.transaction():
+        with self._writer() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield PgConnection(conn)
+
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """A pooled connection for a write; raises PoolTimeout at once when the pool has none
+        within WRITE_WAIT_S and the server does not answer."""
+        try:
+            conn = self._pool.getconn(timeout=WRITE_WAIT_S)
+        except PoolTimeout:
+            if not answers(self._url):
+                raise
+            conn = self._pool.getconn()
+        try:
+            yield conn
+        finally:
+            self._pool.putconn(conn)
 
     def search_term(self, text: str) -> str:
         return ts_query(text)
@@ -131,6 +153,15 @@ def ts_query(text: str) -> str:
     if terms:
         terms[-1] += ":*"
     return " & ".join(terms)
+
+
+def answers(url: str) -> bool:
+    """Whether the server at `url` takes a new connection within a couple of seconds."""
+    try:
+        psycopg.connect(url, connect_timeout=ANSWER_TIMEOUT_S).close()
+    except psycopg.Error:
+        return False
+    return True
 
 
 def describe(url: str) -> str:

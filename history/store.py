@@ -2,8 +2,10 @@
 
 Design (after simonw/llm): migrations by name, each run written in one transaction after its
 images are safely stored, so a crash at any moment leaves a database that opens and no row
-pointing at a missing image. Every query is filtered by owner (None only in the shared scope).
-Listing reads one indexed table, so the first page stays fast at 100,000 runs.
+pointing at a missing image. A run is first written as 'sending', before its request leaves,
+and completed in place by its answer (journal.py). Every query is filtered by owner (None only
+in the shared scope). Listing reads one indexed table, so the first page stays fast at 100,000
+runs.
 
 Embedded by default: SQLite and files in HISTORY_DIR. For several replicas, PostgreSQL
 (HISTORY_DATABASE_URL) and S3 objects (HISTORY_BLOB_URL); sql.py and blobs.py hold the
@@ -39,6 +41,13 @@ logger = logging.getLogger(__name__)
 BLOB_CACHE_FOLDER = "blob-cache"
 """Where a store whose images are S3 objects keeps its local copies (s3_blobs.py)."""
 STATUSES = ("ok", "partial", "failed")
+"""How a finished run ended."""
+SENDING = "sending"
+"""A run recorded before its request left (journal.py): its answer has not been recorded yet."""
+INTERRUPTED = "interrupted"
+"""A run whose process died while it was sending: the service may have billed it."""
+SAVED_STATUSES = (*STATUSES, INTERRUPTED)
+"""What `save_run` stores besides SENDING (a copy keeps the status of what it copies)."""
 
 
 COLUMN_PARAMS = ("model", "prompt", "negative_prompt", "seed")
@@ -68,6 +77,8 @@ class NewRun:
     """The visitor pressed Stop; the service answered anyway, and the answer is kept."""
     comparison: str | None = None
     """The comparison (models × seeds run together) this run is a cell of, if any."""
+    sender: str | None = None
+    """The process a SENDING run waits in (journal.py); None once the run is finished."""
 
     @property
     def stored_params(self) -> dict[str, Any]:
@@ -82,7 +93,8 @@ class NewRun:
             params=dict(run.params),
             input_images=[path.read_bytes() for path in run.input_paths],
             output_images=[path.read_bytes() for path in run.output_paths],
-            status=run.status,
+            # a copy made while the run is sending will never get its answer
+            status=INTERRUPTED if run.status == SENDING else run.status,
             backend=run.backend,
             owner_label=owner_label,
             revised_prompts=list(run.revised_prompts),
@@ -147,6 +159,14 @@ def new_run_id(after: str | None = None) -> str:
         return f"{_last_millisecond:013x}{secrets.token_hex(10)}"
 
 
+class RunDeleted(Exception):
+    """The run's owner deleted it while it was being made: its answer is not kept."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"run {run_id} was deleted while it was being made")
+        self.run_id = run_id
+
+
 class HistoryStore:
     def __init__(
         self,
@@ -201,25 +221,34 @@ class HistoryStore:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def save_run(self, run: NewRun) -> RunDetail:
+    def save_run(self, run: NewRun, run_id: str | None = None) -> RunDetail:
         """Stores the run and its images; returns it as stored, what `get_run` gives back (built
         from what was written, not read again). The caps are enforced in the same transaction,
-        and never evict this run: it is there to be shown and kept."""
-        if run.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}")
-        if carries_key(run.params):
-            raise ValueError("a run's parameters must never carry a key")
+        and never evict this run: it is there to be shown and kept.
+
+        With `run_id`, the run completes that row (a SENDING run's answer, journal.py): the same
+        id, owner, prompt and creation time, its other columns and images replaced. Saving the
+        same run under the same id again changes nothing (a replayed spool, spool.py). A row
+        gone meanwhile was deleted by its owner (caps never evict a SENDING run): it stays gone,
+        its new images are dropped, and RunDeleted says so."""
+        check_savable(run)
         images = [("output", position, data) for position, data in enumerate(run.output_images)]
         images += [("input", position, data) for position, data in enumerate(run.input_images)]
         stored = [(role, position, self._blobs.write(data)) for role, position, data in images]
         with self._sql.write() as db:
-            # made under the write lock, after the newest committed id, so ids grow in commit
-            # order on every replica and a run committed after a page was read never lands
-            # behind that page's `before` cursor
-            run_id = new_run_id(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
-            row = self._insert_run(db, run_id, run, stored)
-            evicted = cap_rules.enforce(db, self.caps, run.owner, run_id)
-        self._drop_unreferenced(evicted)
+            replaced: list[str] = []
+            if run_id is None:
+                # made under the write lock, after the newest committed id, so ids grow in
+                # commit order on every replica and a run committed after a page was read never
+                # lands behind that page's `before` cursor
+                run_id = new_run_id(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
+                row = self._insert_run(db, run_id, run, stored)
+            else:
+                row, replaced = self._complete_run(db, run_id, run, stored)
+            evicted = cap_rules.enforce(db, self.caps, run.owner, run_id) if row else []
+        self._drop_unreferenced(evicted + replaced)
+        if row is None:
+            raise RunDeleted(run_id)
         images_by_role = [(role, image.digest, image.ext) for role, _position, image in stored]
         return self._detail(row, images_by_role)
 
@@ -228,6 +257,42 @@ class HistoryStore:
     ) -> dict[str, Any]:
         """The run's rows, inside the saving transaction; its images are already stored. Returns
         its row of `runs` by column name."""
+        self._image_rows(db, stored)
+        # the cover (first result, else first input) is the only image the list shows small
+        row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
+        db.execute(INSERT_RUN, [row[name] for name in RUN_COLUMN_NAMES])
+        self._link_images(db, run_id, stored)
+        return row
+
+    def _complete_run(
+        self, db: Any, run_id: str, run: NewRun, stored: Sequence[tuple[str, int, StoredImage]]
+    ) -> tuple[dict[str, Any] | None, list[str]]:
+        """`_insert_run` for a run already recorded: its row updated in place (the prompt, which
+        the search index follows, and the creation time kept), its images replaced. Returns the
+        row and the digests it stopped using (dropped after the commit if unused); for a run
+        deleted meanwhile, no row and the digests of the images just stored."""
+        existing = db.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
+        existing = existing.fetchone()
+        if existing is None:
+            self._image_rows(db, stored)
+            return None, [image.digest for _role, _position, image in stored]
+        if existing["owner"] != run.owner:
+            raise ValueError("a run can only be completed by its own owner")
+        old = [
+            row[0]
+            for row in db.execute("SELECT digest FROM run_images WHERE run_id = ?", (run_id,))
+        ]
+        db.execute("DELETE FROM run_images WHERE run_id = ?", (run_id,))
+        self._image_rows(db, stored)
+        row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
+        row.update(created_at=existing["created_at"], prompt=existing["prompt"])
+        db.execute(UPDATE_RUN, [*(row[name] for name in UPDATED_COLUMN_NAMES), run_id])
+        self._link_images(db, run_id, stored)
+        return row, old
+
+    def _image_rows(self, db: Any, stored: Sequence[tuple[str, int, StoredImage]]) -> None:
+        """The blob rows of a run's images, already stored (written again if a concurrent
+        delete removed them)."""
         for _role, _position, image in stored:
             self._blobs.ensure(image)
             db.execute(
@@ -235,14 +300,37 @@ class HistoryStore:
                 " ON CONFLICT (digest) DO NOTHING",
                 (image.digest, image.ext, len(image.data), image.width, image.height),
             )
-        # the cover (first result, else first input) is the only image the list shows small
-        row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
-        db.execute(INSERT_RUN, [row[name] for name in RUN_COLUMN_NAMES])
+
+    @staticmethod
+    def _link_images(db: Any, run_id: str, stored: Sequence[tuple[str, int, StoredImage]]) -> None:
         db.executemany(
             "INSERT INTO run_images (run_id, role, position, digest) VALUES (?, ?, ?, ?)",
             [(run_id, role, position, image.digest) for role, position, image in stored],
         )
-        return row
+
+    # -- the journal (journal.py) ---------------------------------------------------------------
+
+    def sending_runs(self) -> list[tuple[str, str | None, float]]:
+        """Every SENDING run as (id, sender, created_at), whoever owns it."""
+        with self._sql.read() as db:
+            return [
+                (row[0], row[1], row[2])
+                for row in db.tuples(
+                    "SELECT id, sender, created_at FROM runs WHERE status = ?", (SENDING,)
+                )
+            ]
+
+    def mark_interrupted(self, run_ids: Sequence[str]) -> int:
+        """Marks those of `run_ids` still SENDING as INTERRUPTED; returns how many it marked."""
+        marked = 0
+        with self._sql.write() as db:
+            for run_id in run_ids:
+                cursor = db.execute(
+                    "UPDATE runs SET status = ?, sender = NULL WHERE id = ? AND status = ?",
+                    (INTERRUPTED, run_id, SENDING),
+                )
+                marked += cursor.rowcount
+        return marked
 
     def delete_run(self, owner: str, run_id: str) -> bool:
         """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
@@ -502,10 +590,27 @@ class HistoryStore:
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"
     " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
-    " comparison"
+    " comparison, sender"
 )
 RUN_COLUMN_NAMES = tuple(RUN_COLUMNS.split(", "))
 INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * len(RUN_COLUMN_NAMES))})"
+UPDATED_COLUMN_NAMES = tuple(
+    name for name in RUN_COLUMN_NAMES if name not in ("id", "owner", "created_at", "prompt")
+)
+"""What completing a run rewrites: not its identity, nor its prompt (SQLite's search index is
+kept in step by insert and delete triggers only)."""
+UPDATE_RUN = (
+    f"UPDATE runs SET {', '.join(f'{name} = ?' for name in UPDATED_COLUMN_NAMES)} WHERE id = ?"
+)
+
+
+def check_savable(run: NewRun) -> None:
+    """Refuses a run the store must never hold: an unknown status, a SENDING run without its
+    process, parameters carrying a key."""
+    if run.status not in SAVED_STATUSES and not (run.status == SENDING and run.sender):
+        raise ValueError(f"status must be one of {SAVED_STATUSES}, or {SENDING} with a sender")
+    if carries_key(run.params):
+        raise ValueError("a run's parameters must never carry a key")
 
 
 def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
@@ -532,6 +637,7 @@ def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
         "cover": cover,
         "stopped": int(run.stopped),
         "comparison": run.comparison,
+        "sender": run.sender if run.status == SENDING else None,
     }
 
 

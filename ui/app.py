@@ -18,7 +18,7 @@ from starlette.middleware import Middleware
 from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
-from history import HistoryStore
+from history import HistoryStore, RunJournal
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
 from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
@@ -64,6 +64,7 @@ class App:
     def close(self) -> None:
         self.demo.close()
         self.context.backend.close()
+        self.context.runner.journal.close()
         self.context.store.close()
 
 
@@ -80,11 +81,13 @@ def build_app(config: AppConfig) -> App:
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     cache = use_own_cache(config.history_dir)
     backend = start_backend(config)
+    journal = RunJournal(store)
+    journal.start()  # runs a crash interrupted are marked, answers kept in the spool saved
     context = PageContext(
         config,
         backend,
         store,
-        Runner(backend, store, PreparationCache(), config.max_concurrent_runs),
+        Runner(backend, store, PreparationCache(), config.max_concurrent_runs, journal),
         secret,
     )
     demo = build_blocks(context)
@@ -96,7 +99,11 @@ def build_app(config: AppConfig) -> App:
         "mcp_server": config.mcp,
         "auth": list(config.auth) or None,
         "max_file_size": GRADIO_UPLOAD_CAP,
-        "allowed_paths": [str(store.blob_folder.resolve()), str(EXAMPLES_DIR)],
+        "allowed_paths": [
+            str(store.blob_folder.resolve()),
+            str(journal.spool.folder.resolve()),
+            str(EXAMPLES_DIR),
+        ],
         "run_history": False,
         "css": CSS,
         "js": CTRL_ENTER_JS,

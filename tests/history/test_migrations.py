@@ -13,6 +13,8 @@ from history.sqlite import immediate
 from tests.history.support import new_run
 
 NAMES = [function.__name__ for function in MIGRATIONS]
+POSITIONED = [old for old, _names in POSITIONS["sqlite"]]
+"""The migrations of SQLite's last release that recorded positions (all of its list then)."""
 
 
 def test_every_migration_is_recorded_once_by_name_and_a_reopen_applies_none(open_store, tmp_path):
@@ -39,7 +41,9 @@ def test_every_old_position_maps_to_names_in_the_list():
     for dialect, positions in POSITIONS.items():
         covered = [name for _old, names in positions for name in names]
         assert set(covered) <= set(NAMES) and len(covered) == len(set(covered)), dialect
-        assert sorted(covered) == NAMES, f"{dialect}'s last release made every migration"
+        assert sorted(covered) == NAMES[: len(covered)], (
+            f"{dialect}'s last release of positions made the first migrations, in order"
+        )
 
 
 def test_a_database_of_the_first_migration_is_upgraded_and_its_runs_become_searchable(tmp_path):
@@ -127,12 +131,14 @@ def test_a_record_of_positions_is_read_as_names_without_running_anything_again(t
     store = HistoryStore(tmp_path)
     run_id = store.save_run(new_run()).id
     store.close()
-    as_positions(tmp_path / "history.sqlite3", enumerate(NAMES, start=1))
+    as_positions(tmp_path / "history.sqlite3", enumerate(POSITIONED, start=1))
 
     db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
-    assert migrate(lambda: immediate(db), SQLITE) == []  # m001 again would find its tables
+    # m001 again would find its tables; those released since are applied (each finds its work
+    # done: none fails)
+    assert migrate(lambda: immediate(db), SQLITE) == NAMES[len(POSITIONED) :]
     rows = db.execute("SELECT name, applied_at FROM _migrations").fetchall()
-    assert sorted(rows) == [(name, "2025-01-02 03:04:05") for name in NAMES]
+    assert sorted(rows)[: len(POSITIONED)] == [(name, "2025-01-02 03:04:05") for name in POSITIONED]
     db.close()
     store = HistoryStore(tmp_path)
     assert store.get_run("anon:alice", run_id).prompt == "make it snow"
@@ -141,7 +147,7 @@ def test_a_record_of_positions_is_read_as_names_without_running_anything_again(t
 
 def test_an_unknown_position_is_refused_and_the_record_left_as_it_was(tmp_path):
     HistoryStore(tmp_path).close()
-    versions = [*enumerate(NAMES, start=1), (len(NAMES) + 1, "m999_from_elsewhere")]
+    versions = [*enumerate(POSITIONED, start=1), (len(POSITIONED) + 1, "m999_from_elsewhere")]
     as_positions(tmp_path / "history.sqlite3", versions)
 
     with pytest.raises(RuntimeError, match="m999_from_elsewhere"):

@@ -30,6 +30,8 @@ from tests.servers import create_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NAMES = sorted(function.__name__ for function in MIGRATIONS)
+SINCE = {name for name in NAMES if name > "m007_comparisons"}
+"""The migrations released after that code (each runs once on its store)."""
 
 
 @dataclass
@@ -116,8 +118,9 @@ def test_the_record_of_positions_is_kept_by_name_with_when_each_ran(old):
     before = old.records()
     old.open()
 
-    assert old.records() == before, "nothing ran again"
-    assert sorted(before) == NAMES
+    after = old.records()
+    assert {name: after[name] for name in before} == before, "nothing ran again"
+    assert sorted(before) == sorted(set(NAMES) - SINCE) and sorted(after) == NAMES
     assert "version" not in columns_of(old, "_migrations")
 
 
@@ -137,7 +140,8 @@ def test_stores_opening_an_old_database_together_rename_its_record_once(old):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert old.records() == before
+    after = old.records()
+    assert {name: after[name] for name in before} == before and sorted(after) == NAMES
 
 
 def test_an_old_store_has_the_schema_of_a_new_one(old, tmp_path, request):
@@ -194,7 +198,7 @@ def test_a_store_of_an_older_release_gains_what_it_lacks(old):
     after = old.records()
     assert sorted(after) == NAMES
     assert {name: after[name] for name in before} == before
-    assert set(after) - set(before) == {"m006_shares", "m007_comparisons"}
+    assert set(after) - set(before) == {"m006_shares", "m007_comparisons", *SINCE}
     runs = store.list_runs(None)
     assert [run.id for run in runs] == [run["id"] for run in old.expected["runs"]]
     assert all(store.get_run(None, run.id).comparison is None for run in runs)

@@ -2,8 +2,10 @@
 
 It checks (raising ValidationError or InvalidImageError before anything is sent), draws the seed
 once, hands the client the inputs prepared when they were added, and records every run that
-reached the service, failed ones included. The files it returns are the history's own copies of
-the exact bytes the API sent back.
+reached the service, failed ones included: as *sending* in the history's journal before the
+request leaves (no record, no request: history/journal.py), completed in the same row after. The
+files it returns are the history's own copies of the exact bytes the API sent back (or, while the
+history cannot take them, the spool's).
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from client.models import ModelSpec
 from client.preparation import PreparationCache
 from client.redaction import redact
 from client.sendable import sendable
-from history import HistoryStore, NewRun, RunDetail
+from history import Finished, HistoryStore, HistoryUnavailable, NewRun, RunJournal
 from ui.core.backend import Backend, VisitorKey
 from ui.core.controls import check_upload_size
 from ui.core.fair_share import FairSlots
 from ui.core.owner import Owner
+from ui.core.texts import text_in
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +57,23 @@ class RunOutcome:
     run_id: str | None = None
     """The history's id of this run (None when it could not be recorded)."""
     stopped: bool = False
+    spooled: bool = False
+    """The history could not take the answer: it is kept on this server (history/spool.py)
+    and added to History when the database is back."""
 
 
 class StoppedBeforeSending(ImageEditError):
     """Stop was pressed while the run waited for a free slot: nothing was sent or billed."""
+
+
+class NotJournalled(ImageEditError):
+    """The history could not record the run before sending it, so it was not sent: a run that
+    reaches the service always leaves a trace. `text_key` names its words (ui/core/texts.py)."""
+
+    text_key = "not_journalled"
+
+    def __init__(self) -> None:
+        super().__init__(text_in("en", self.text_key))
 
 
 class Runner:
@@ -67,14 +83,25 @@ class Runner:
         store: HistoryStore,
         preparation: PreparationCache | None = None,
         max_sending: int | None = None,
+        journal: RunJournal | None = None,
     ) -> None:
         """`max_sending`: at most this many requests at the service at once, from runs and
         from a comparison's cells alike (MAX_CONCURRENT_RUNS), shared fairly between owners
-        (ui/core/fair_share.py); None: no bound here."""
+        (ui/core/fair_share.py); None: no bound here. `journal` records the runs around their
+        sending (made on the store at the first run if None)."""
         self.backend = backend
         self.store = store
         self.preparation = preparation or PreparationCache()
         self.sending = FairSlots(max_sending)
+        self._journal = journal
+        self._journal_made = threading.Lock()
+
+    @property
+    def journal(self) -> RunJournal:
+        with self._journal_made:
+            if self._journal is None:
+                self._journal = RunJournal(self.store)
+            return self._journal
 
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
@@ -129,11 +156,16 @@ class Runner:
         stopped: threading.Event,
         comparison: str | None,
     ) -> RunOutcome:
-        """Sends the prepared request and records what came of it."""
+        """Records the run as sending, sends the prepared request and completes the record
+        with what came of it."""
         keys = self.backend.keys_for(visitor_key)
-        started = time.monotonic()
         client, backend_name, owned = self.backend.client_for(visitor_key)
+        sending = masked(RunOutcome(params, [], 0.0, backend=backend_name), keys)
+        started = time.monotonic()
+        run_id = ""
         try:
+            sendable(request, already_prepared)  # what the client would refuse is not a run
+            run_id = self._begin(sending, images, owner, comparison)
             result = client.send(request)
         except ImageEditError as error:
             if not _reached_service(error):
@@ -149,8 +181,11 @@ class Runner:
                 backend=backend_name,
             )
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
-            failed.run_id = self._record(failed, images, owner, None, "failed", comparison).id
-            return failed
+            finished = self._record(run_id, failed, images, owner, None, "failed", comparison)
+            return finished_outcome(failed, finished)
+        except Exception:
+            self._abandon(run_id)
+            raise
         finally:
             if owned:
                 client.close()
@@ -170,12 +205,33 @@ class Runner:
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
         status = "partial" if result.partial else "ok"
-        stored = self._record(outcome, images, owner, result, status, comparison, revised)
-        outcome.run_id, outcome.output_paths = stored.id, list(stored.output_paths)
-        return outcome
+        finished = self._record(run_id, outcome, images, owner, result, status, comparison, revised)
+        return finished_outcome(outcome, finished)
+
+    def _begin(
+        self, sending: RunOutcome, images: list[str], owner: Owner, comparison: str | None
+    ) -> str:
+        """Records the run as sending (its masked parameters and inputs) and returns its id;
+        raises NotJournalled, and nothing is sent, when the history cannot take it."""
+        run = new_run(sending, images, owner, None, "sending", comparison)
+        try:
+            return self.journal.begin(run).id
+        except HistoryUnavailable:
+            raise NotJournalled() from None
+
+    def _abandon(self, run_id: str) -> None:
+        """An unexpected error after the run was recorded: whether the service got it is
+        unknown, so it is marked interrupted at once (it may have been billed)."""
+        if not run_id:
+            return
+        try:
+            self.journal.store.mark_interrupted([run_id])
+        except Exception:
+            logger.exception("run %s stays sending until the next start marks it", run_id)
 
     def _record(
         self,
+        run_id: str,
         outcome: RunOutcome,
         images: list[str],
         owner: Owner,
@@ -183,27 +239,57 @@ class Runner:
         status: str,
         comparison: str | None,
         revised_prompts: list[str] | None = None,
-    ) -> RunDetail:
-        """Saves the run as the outcome tells it (already masked), with the exact bytes sent
-        back by the service and the visitor's input files."""
-        return self.store.save_run(
-            NewRun(
-                owner=owner.id,
-                owner_label=owner.label,
-                params=outcome.params.as_dict(),
-                input_images=[Path(path).read_bytes() for path in images],
-                output_images=[image.data for image in result.images] if result else [],
-                revised_prompts=revised_prompts or [],
-                status=status,
-                error=outcome.error,
-                elapsed_s=outcome.elapsed_s,
-                request_id=outcome.request_id,
-                backend=outcome.backend,
-                notes=outcome.notes,
-                stopped=outcome.stopped,
-                comparison=comparison,
-            )
-        )
+    ) -> Finished:
+        """Completes the run's record as the outcome tells it (already masked), with the exact
+        bytes sent back by the service and the visitor's input files; into the spool when the
+        history cannot take it."""
+        run = new_run(outcome, images, owner, result, status, comparison, revised_prompts)
+        return self.journal.finish(run_id, run)
+
+
+def new_run(
+    outcome: RunOutcome,
+    images: list[str],
+    owner: Owner,
+    result: EditResult | None,
+    status: str,
+    comparison: str | None,
+    revised_prompts: list[str] | None = None,
+) -> NewRun:
+    """The run as the history records it, from its outcome (already masked)."""
+    return NewRun(
+        owner=owner.id,
+        owner_label=owner.label,
+        params=outcome.params.as_dict(),
+        input_images=[Path(path).read_bytes() for path in images],
+        output_images=[image.data for image in result.images] if result else [],
+        revised_prompts=revised_prompts or [],
+        status=status,
+        error=outcome.error,
+        elapsed_s=outcome.elapsed_s,
+        request_id=outcome.request_id,
+        backend=outcome.backend,
+        notes=outcome.notes,
+        stopped=outcome.stopped,
+        comparison=comparison,
+    )
+
+
+def finished_outcome(outcome: RunOutcome, finished: Finished) -> RunOutcome:
+    """The outcome with where its record went: its id, its results' files, whether spooled;
+    a run deleted while it was being made keeps nothing and says so."""
+    if finished.deleted:
+        return replace(outcome, error=text_in("en", "deleted_while_sending"), output_paths=[])
+    return replace(
+        outcome,
+        run_id=finished.run_id,
+        output_paths=list(finished.output_paths),
+        spooled=finished.spooled,
+    )
+
+
+def already_prepared(image: PreparedImage, _position: int) -> PreparedImage:
+    return image
 
 
 def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
@@ -224,4 +310,6 @@ def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
 
 def _reached_service(error: ImageEditError) -> bool:
     """Refusals made before sending (bad values, unusable images) are not runs."""
-    return not isinstance(error, ValidationError | InvalidImageError | StoppedBeforeSending)
+    return not isinstance(
+        error, ValidationError | InvalidImageError | StoppedBeforeSending | NotJournalled
+    )

@@ -365,6 +365,40 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✓ Your run “{prompt}” finished while the page was away.",
         "✓ 你的运行“{prompt}”在页面离开期间已完成。",
     ),
+    # the run journal (history/journal.py, history/spool.py)
+    "status_sending": ("sending…", "发送中…"),
+    "status_interrupted": (
+        "interrupted: the service may have billed it",
+        "已中断：服务可能已计费",
+    ),
+    "sending_detail": (
+        "**Sending.** This run is at the service now; its answer appears here when it comes back.",
+        "**发送中。** 这次运行正在服务端进行；结果返回后会显示在这里。",
+    ),
+    "interrupted_detail": (
+        "**Interrupted: the service may have billed it.** The app stopped while this run was at "
+        "the service, so its answer was lost. Its inputs and parameters are kept: *Restore* puts "
+        "them back in the editor to run it again.",
+        "**已中断：服务可能已计费。** 这次运行在服务端进行时应用停止了，结果因此丢失。"
+        "它的输入和参数已保留：点击*恢复*即可放回编辑器，再运行一次。",
+    ),
+    "spooled": (
+        "⚠ **Saved locally; will be added to History when the database is back.** The run "
+        "history could not be written just now, so this answer is kept on this server until it "
+        "can be.",
+        "⚠ **已保存在本地；数据库恢复后会加入历史。** 运行历史暂时无法写入，"
+        "这次的结果先保存在本服务器上，直到可以写入为止。",
+    ),
+    "not_journalled": (
+        "The run history cannot be written right now, so the run was not sent and nothing was "
+        "billed. Try again in a minute; if it goes on, the app's database or disk needs attention.",
+        "运行历史暂时无法写入，因此这次运行没有发送，也没有计费。请一分钟后再试；"
+        "如果一直如此，需要检查应用的数据库或磁盘。",
+    ),
+    "deleted_while_sending": (
+        "You deleted this run while it was being made, so its answer was not kept.",
+        "这次运行在生成过程中被你删除了，因此没有保留它的结果。",
+    ),
 }
 """key → (English, Chinese)."""
 

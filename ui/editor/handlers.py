@@ -45,6 +45,7 @@ from ui.core.controls import (
 from ui.core.events import refused
 from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
+from ui.core.run_words import problem_text, spooled_warning
 from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say
@@ -325,7 +326,9 @@ class EditorHandlers:
         try:
             outcome = job.result()
         except ImageEditError as error:  # refused before sending: nothing was billed
-            yield self._finished(say(request, "not_run", problem=error), request)
+            yield self._finished(
+                say(request, "not_run", problem=problem_text(error, request)), request
+            )
             return
         yield self._outcome_outputs(outcome, images, request)
 
@@ -365,7 +368,8 @@ class EditorHandlers:
         outputs = [str(path) for path in outcome.output_paths]
         return {
             tab.results: outputs,
-            tab.status: outcome_markdown(outcome) + usage_after_run(self.ctx, outcome, request),
+            tab.status: outcome_markdown(outcome)
+            + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             tab.compare: aligned_pair(images, outputs[0]) if outputs else None,
             tab.used_seed: "" if outcome.params.seed is None else str(outcome.params.seed),
             tab.revised_prompt: outcome.revised_prompt or "",
@@ -392,7 +396,7 @@ class EditorHandlers:
         except TooManyInFlight as bound:
             raise gr.Error(say(request, "too_many_in_flight", **bound.values)) from None
         except ImageEditError as error:  # refused before sending: nothing was billed
-            raise gr.Error(str(error)) from None
+            raise gr.Error(problem_text(error, request)) from None
         return self.ctx.session_usage.counted(session_of(request, owner.id), outcome)
 
     def edit(self, *args: Any, **kwargs: Any) -> dict:
@@ -408,7 +412,7 @@ class EditorHandlers:
         return {
             self.tab.results: [str(p) for p in outcome.output_paths],
             self.tab.status: outcome_markdown(outcome)
-            + usage_after_run(self.ctx, outcome, request),
+            + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             self.tab.metadata: outcome.metadata,
         }
 

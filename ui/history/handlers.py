@@ -15,8 +15,8 @@ from history import RunDetail, RunSummary, export_zip, remove_export
 from ui.core.context import PageContext
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
-from ui.core.run_words import detail_markdown
-from ui.core.texts import say
+from ui.core.run_words import detail_markdown, journal_status
+from ui.core.texts import language_of, say
 from ui.history.parts import ALL_MODELS, HistoryTab
 
 PAGE_SIZE = 50
@@ -25,18 +25,21 @@ PAGE_SIZE = 50
 STATUS_WORDS = {"ok": "done", "partial": "partial", "failed": "FAILED"}
 
 
-def caption(run: RunSummary) -> str:
-    """The prompt (the page shows two lines of it), then model, date and status."""
+def caption(run: RunSummary, language: str = "en") -> str:
+    """The prompt (the page shows two lines of it), then model, date and status (a run still
+    sending, or interrupted, says so in the page's language)."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))
-    status = "stopped" if run.stopped else STATUS_WORDS.get(run.status, run.status)
+    status = journal_status(run.status, language)
+    if status is None:
+        status = "stopped" if run.stopped else STATUS_WORDS.get(run.status, run.status)
     who = f" · {run.owner_label}" if run.owner_label else ""
     prompt = run.prompt if len(run.prompt) <= 140 else run.prompt[:137] + "…"
     return f"{prompt}\n{run.model} · {when} · {status}{who}"
 
 
-def _entry(run: RunSummary) -> list[str]:
+def _entry(run: RunSummary, language: str = "en") -> list[str]:
     """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session."""
-    return [run.id, str(run.thumbnail_path or ""), caption(run)]
+    return [run.id, str(run.thumbnail_path or ""), caption(run, language)]
 
 
 def _empty_text(request: Any, runs: list, search: str, model: str, shown: list) -> Any:
@@ -130,14 +133,16 @@ class HistoryHandlers:
     def list_history(self, search: str, model: str, request: gr.Request) -> dict[Any, Any]:
         """The newest page of runs for the search and model filter."""
         runs = self._page(request, search, model, None)
-        return self._listing(request, runs, [_entry(run) for run in runs], search, model)
+        language = language_of(request)
+        shown = [_entry(run, language) for run in runs]
+        return self._listing(request, runs, shown, search, model)
 
     def more_history(
         self, search: str, model: str, shown: list[list[str]], request: gr.Request
     ) -> dict[Any, Any]:
         """Appends the next page (runs older than the last one shown)."""
         runs = self._page(request, search, model, shown[-1][0] if shown else None)
-        shown = [*shown, *(_entry(run) for run in runs)]
+        shown = [*shown, *(_entry(run, language_of(request)) for run in runs)]
         return self._listing(request, runs, shown, search, model)
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
@@ -160,7 +165,7 @@ class HistoryHandlers:
             }
         return {
             tab.detail: gr.update(visible=True),
-            tab.detail_text: detail_markdown(run),
+            tab.detail_text: detail_markdown(run, language_of(request)),
             tab.detail_inputs: numbered(run.input_paths),
             tab.detail_outputs: [str(path) for path in run.output_paths],
             tab.detail_params: run.params,
