@@ -115,4 +115,5 @@ def _run_cell(
         logger.exception("a comparison cell failed")
         return CellView(error=f"unexpected {type(error).__name__}"), None
     outcome = ctx.session_usage.counted(sender.session, outcome)
-    return CellView(tuple(str(path) for path in outcome.output_paths), outcome.error), outcome
+    pictures = ctx.gate.outputs(outcome.run_id, outcome.output_paths) if outcome.run_id else []
+    return CellView(tuple(pictures), outcome.error), outcome
