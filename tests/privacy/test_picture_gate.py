@@ -183,7 +183,7 @@ def test_every_picture_answers_its_owner_alone_in_every_spelling_until_revoke_an
         ]
         assert "event: complete" in edit_with(app.url, token, restored, "again, from History")
         refused = edit_with(app.url, bob_token, restored, "someone else's")
-        assert "event: error" in refused and "it is not yours" in refused
+        assert "event: error" in refused and "no longer on the server" in refused
 
         alice_api.predict(token=share_token(link), api_name="/history_revoke")
         assert set(stranger.statuses(linked, symlink).values()) == {404}

@@ -51,8 +51,8 @@ NOT_FOUND = (
     b"Not found: this file was deleted with its run, or its link was revoked, or it expired."
 )
 GONE_INPUT = (
-    "this picture's run was deleted, or it is not yours, or its link was revoked. "
-    "Remove it from the inputs and add the picture again."
+    "it is no longer on the server: it went with a run deleted from History (or the run is not "
+    "yours, or its link was revoked). Remove it and add the picture again."
 )
 
 _ID = r"[0-9A-Za-z_-]{1,64}"
