@@ -13,6 +13,8 @@ from __future__ import annotations
 import http.client
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +25,7 @@ from PIL import Image
 
 from tests.app_process import ROOT, app_process
 from tests.history_api import issued_cookie, newest_run_id, owner_cookie_name, raw_visitor, urls_in
+from ui.core.picture_gate import Picture, PictureGate, parse
 
 ROUTE = "/gradio_api/file="
 MODELS = "qwen-image-2.0-pro,wan2.7-image-pro"
@@ -253,3 +256,51 @@ def test_a_delete_on_one_replica_ends_the_pictures_the_other_serves(tmp_path, re
 
         on_a.predict(run_id=run_id, search="", model="All models", api_name="/history_delete")
         assert set(alice_on_b.statuses(flat(served_by_b)).values()) == {404}
+
+
+@contextmanager
+def logged_in(url: str, user: str, password: str) -> Iterator[httpx2.Client]:
+    """A browser logged in through Gradio's own form (its access-token cookie)."""
+    with httpx2.Client(timeout=30) as browser:
+        browser.post(url + "/login", data={"username": user, "password": password})
+        yield browser
+
+
+@pytest.mark.parametrize("scope", ["private", "shared"])
+def test_with_logins_a_picture_answers_who_may_see_its_run(tmp_path, picture, scope):
+    """APP_AUTH: the Gradio login is the owner; the shared scope shows every run to everyone
+    logged in; nobody who is not logged in gets anything."""
+    env = {"SIMULATOR_LATENCY": "0", "APP_AUTH": "alice:pw-a,bob:pw-b", "HISTORY_SCOPE": scope}
+    with app_process(["python", "app.py"], tmp_path, env=env) as app:
+        alice_api = Client(app.url, auth=("alice", "pw-a"), verbose=False, download_files=False)
+        edited = alice_api.predict(images=[handle_file(str(picture))], prompt="x", api_name="/edit")
+        urls = urls_in(edited)
+        with logged_in(app.url, "alice", "pw-a") as alice, logged_in(app.url, "bob", "pw-b") as bob:
+            assert {alice.get(url).status_code for url in urls} == {200}
+            shown = {bob.get(url).status_code for url in urls}
+        assert shown == {200 if scope == "shared" else 404}
+        assert {httpx2.get(url).status_code for url in urls} == {404}
+
+
+def test_the_gate_takes_every_route_and_prefix_that_reach_its_folder(tmp_path):
+    """Which requests the gate answers itself: any of Gradio's file routes, behind a root path
+    too, in any spelling that reaches its folder; nothing else."""
+    root = tmp_path / "cache" / "gate"
+    gate = PictureGate(store=None, root=root, secret=b"s", shared_scope=False)
+    picture = f"{root}/run/abc/output-1.png"
+    for path in (
+        ROUTE + picture,
+        "/prefix" + ROUTE + picture,
+        "/gradio_api/file/" + picture,
+        ROUTE + f"{tmp_path}/cache/x/../gate/run/abc/output-1.png",
+        ROUTE + "//" + picture.lstrip("/").replace("/gate/", "//gate///"),
+    ):
+        assert gate.requested(path) == Path(picture), path
+    for path in (ROUTE + f"{tmp_path}/cache/other.png", "/gradio_api/upload", f"/{picture}"):
+        assert gate.requested(path) is None, path
+    assert parse(Path("run/abc/output-1.png")) == Picture("abc", "output", 1)
+    assert parse(Path("link/abc/" + "0" * 32 + "/run-abc.zip")) == Picture(
+        "abc", "zip", 0, "0" * 32
+    )
+    for name in ("run/abc/output-0.png", "run/abc/secret.txt", "run/abc/run-other.zip", "x/y/z"):
+        assert parse(Path(name)) is None, name
