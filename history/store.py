@@ -586,6 +586,40 @@ class HistoryStore:
             self._sweeper.join(timeout=30)
         self._sql.close()
 
+    # -- the picture gate (ui/core/picture_gate.py) asks, per request ---------------------------
+
+    def run_image(self, owner: str | None, run_id: str, role: str, position: int) -> Path | None:
+        """The local file of image `position` (0-based) of `role` (input, output) of a run that
+        `owner` may see (any owner's when None, as in get_run); None when there is none."""
+        mine, values = ("", ()) if owner is None else (" AND r.owner = ?", (owner,))
+        with self._sql.read() as db:
+            row = db.execute(
+                "SELECT b.digest, b.ext FROM runs r JOIN run_images i ON i.run_id = r.id"
+                " JOIN blobs b ON b.digest = i.digest"
+                f" WHERE r.id = ? AND i.role = ? AND i.position = ?{mine}",
+                (run_id, role, position, *values),
+            ).fetchone()
+        return self._blobs.fetch(row[0], row[1]) if row else None
+
+    def run_thumbnail(self, owner: str | None, run_id: str) -> Path | None:
+        """The local file of the list's thumbnail of a run `owner` may see (made if missing; the
+        grey placeholder when none can be); None when the run is not there (or not theirs)."""
+        mine, values = ("", (run_id,)) if owner is None else (" AND owner = ?", (run_id, owner))
+        with self._sql.read() as db:
+            row = db.execute(f"SELECT cover FROM runs WHERE id = ?{mine}", values).fetchone()
+        if row is None:
+            return None
+        thumbnail = self._blobs.thumbnail_name(row[0]) if row[0] else None
+        if thumbnail is None or not self._blobs.make_thumbnail(thumbnail):
+            return Path(self._blobs.placeholder)
+        return Path(thumbnail)
+
+    def share_tokens(self, run_id: str) -> list[str]:
+        """The tokens of a run's live links, whoever owns it: never shown, only compared."""
+        with self._sql.read() as db:
+            rows = db.execute("SELECT token FROM shares WHERE run_id = ?", (run_id,)).fetchall()
+        return [row[0] for row in rows]
+
 
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"

@@ -24,9 +24,9 @@ from ui.core.backend import start_backend
 from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
 from ui.core.context import PageContext
 from ui.core.owner import OwnerCookieMiddleware, load_or_create_secret
+from ui.core.picture_gate import PictureGateMiddleware
 from ui.core.runs import Runner
-from ui.core.served_files import DELETE_CACHE, GoneFileMiddleware, use_own_cache
-from ui.core.shared_files import SharedFileMiddleware
+from ui.core.served_files import DELETE_CACHE, use_own_cache
 from ui.core.texts import I18N
 from ui.editor.parts import build_edit_tab, build_header
 from ui.editor.wiring import wire_editor
@@ -79,7 +79,7 @@ def build_app(config: AppConfig) -> App:
         blob_url=config.history_blob_url,
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
-    cache = use_own_cache(config.history_dir)
+    use_own_cache(config.history_dir)  # before the context: the picture gate lives in it
     backend = start_backend(config)
     journal = RunJournal(store)
     journal.start()  # runs a crash interrupted are marked, answers kept in the spool saved
@@ -99,9 +99,8 @@ def build_app(config: AppConfig) -> App:
         "mcp_server": config.mcp,
         "auth": list(config.auth) or None,
         "max_file_size": GRADIO_UPLOAD_CAP,
-        "allowed_paths": [
-            str(store.blob_folder.resolve()),
-            str(journal.spool.folder.resolve()),
+        "allowed_paths": [  # a run's pictures only through the gate; a spooled answer's files
+            str(journal.spool.folder.resolve()),  # until the history can take it
             str(EXAMPLES_DIR),
         ],
         "run_history": False,
@@ -112,8 +111,7 @@ def build_app(config: AppConfig) -> App:
         "app_kwargs": {
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
-                Middleware(GoneFileMiddleware, folders=[cache, store.blob_folder]),
-                Middleware(SharedFileMiddleware, copies=context.shared, live=store.share_is_live),
+                Middleware(PictureGateMiddleware, gate=context.gate),
             ]
         },
     }
@@ -133,7 +131,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         editor, run_step = wire_editor(ctx, edit_tab, banner, tabs)
         history = wire_history(ctx, demo, history_tab, editor)
         history.relist(run_step.then)
-        add_regions(edit_tab)
+        add_regions(edit_tab, ctx.input_files)
         add_comparison(ctx, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
         add_usage(ctx, demo, edit_tab, history)

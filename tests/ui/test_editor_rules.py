@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import gradio as gr
 import pytest
@@ -29,6 +30,8 @@ from ui.core.controls import (
     resolve_size,
     size_controls,
 )
+from ui.core.gallery import gallery_paths
+from ui.core.owner import Owner
 from ui.editor import handlers as ev
 from ui.editor import inputs
 from ui.editor.parts import EditTab, build_edit_tab
@@ -61,14 +64,23 @@ def banner(built) -> gr.Markdown:
     return built[1]
 
 
+def page_context(runner) -> SimpleNamespace:
+    """What the editor's handlers use of PageContext: the runner, one visitor, and their
+    inputs as the files they are (no run's picture among them: no picture gate)."""
+    return SimpleNamespace(
+        runner=runner,
+        owner=lambda _request: Owner("anon:a"),
+        input_files=lambda images, _request: gallery_paths(images),
+    )
+
+
 @pytest.fixture
 def editor(tab, banner) -> ev.EditorHandlers:
-    from types import SimpleNamespace
 
     from ui.core.runs import Runner
 
     runner = Runner(backend=None, store=None, preparation=PreparationCache())
-    return ev.EditorHandlers(SimpleNamespace(runner=runner), tab, banner)
+    return ev.EditorHandlers(page_context(runner), tab, banner)
 
 
 def model_change(editor: ev.EditorHandlers, *values) -> tuple:

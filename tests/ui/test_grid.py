@@ -121,7 +121,9 @@ def test_a_reopened_comparison_orders_models_by_the_table_and_seeds_upwards():
             owner_label=None, thumbnail_path=None, seed=seed, comparison="c",
         )  # fmt: skip
 
-    models, seeds, views = reopened_grid([run(WAN, 9), run(QWEN, 2), run(QWEN, 9)], "en")
+    models, seeds, views = reopened_grid(
+        [run(WAN, 9), run(QWEN, 2), run(QWEN, 9)], "en", lambda cell: []
+    )
     assert (models, seeds) == ([QWEN, WAN], [2, 9])
     assert views[(WAN, 2)] == CellView(note="Deleted from History since.")  # no failure
     assert views[(QWEN, 9)] == CellView((), None)

@@ -13,8 +13,8 @@ from history import HistoryStore
 from ui.core.jobs import Jobs
 from ui.core.owner import resolve_owner
 from ui.core.page import EditorTarget
-from ui.core.served_files import ServedCopies
-from ui.core.shared_files import ShareCopies
+from ui.core.picture_gate import PictureGate
+from ui.core.served_files import UploadCopies
 from ui.history.handlers import HistoryHandlers
 from ui.history.parts import build_finished_notice, build_history_tab
 from ui.share.handlers import ShareHandlers
@@ -32,8 +32,8 @@ def page(tmp_path):
     ctx = SimpleNamespace(
         store=store,
         jobs=Jobs(),
-        served=ServedCopies(),
-        shared=ShareCopies(),
+        uploads=UploadCopies(),
+        gate=PictureGate(store, tmp_path / "cache" / "gate", b"secret", shared_scope=False),
         owner=lambda request: resolve_owner(request, b"secret"),
         visible_to=lambda owner: owner.id,
     )

@@ -7,13 +7,11 @@ model table's limits.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from PIL import Image
 
 from client.preparation import PreparationCache
-from tests.ui.test_editor_rules import built_tab
+from tests.ui.test_editor_rules import built_tab, page_context
 from ui.core.controls import CONTROL_NAMES, CUSTOM_CHOICE, CUSTOM_SIZE
 from ui.core.runs import Runner
 from ui.editor.handlers import EditorHandlers
@@ -23,7 +21,7 @@ from ui.editor.handlers import EditorHandlers
 def handlers() -> EditorHandlers:
     runner = Runner(backend=None, store=None, preparation=PreparationCache())
     tab, _banner = built_tab()
-    return EditorHandlers(SimpleNamespace(runner=runner), tab)
+    return EditorHandlers(page_context(runner), tab)
 
 
 @pytest.fixture

@@ -23,8 +23,10 @@ from tests.ui.test_editor_rules import built_tab
 from ui.core.backend import Backend
 from ui.core.config import AppConfig
 from ui.core.controls import CONTROL_NAMES
+from ui.core.gallery import gallery_paths
 from ui.core.jobs import Jobs
 from ui.core.owner import Owner
+from ui.core.picture_gate import PictureGate
 from ui.core.runs import Runner
 from ui.core.session_usage import SessionUsage
 from ui.editor import handlers as handlers_module
@@ -63,6 +65,8 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
         runner=runner, owner=lambda _r: Owner("anon:a"), jobs=Jobs(), store=store,
         session_usage=SessionUsage(), config=AppConfig(), shared_history=False,
         visible_to=lambda owner: owner.id,
+        input_files=lambda images, _request: gallery_paths(images),
+        gate=PictureGate(store, tmp_path / "gate", b"secret", shared_scope=False),
     )  # fmt: skip
     tab, _banner = built_tab()
     handlers = EditorHandlers(context, tab)

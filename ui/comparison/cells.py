@@ -123,4 +123,5 @@ def _run_cell(
         logger.exception("a comparison cell failed")
         return CellView(error=f"unexpected {type(error).__name__}"), None
     outcome = ctx.session_usage.counted(sender.session, outcome)
-    return CellView(tuple(str(path) for path in outcome.output_paths), outcome.error), outcome
+    pictures = ctx.gate.results(outcome)
+    return CellView(tuple(pictures), outcome.error), outcome

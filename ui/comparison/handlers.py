@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import gradio as gr
@@ -50,7 +50,6 @@ from ui.core.api_inputs import (
 from ui.core.backend import VisitorKey
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
-from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say, text_in
@@ -104,10 +103,10 @@ class CompareHandlers:
         changes nothing; Compare while a Run goes is refused. Updates the status, the grid,
         Compare and Stop."""
         language = language_of(request)
-        images = gallery_paths(values["images"])
         try:
+            images = self.ctx.input_files(values["images"], request)
             plan = plan_from_page(values, images, grid_models, grid_seeds, language)
-        except ValidationError as error:
+        except (ValidationError, InvalidImageError) as error:
             yield self._refused(request, str(error))
             return
         refusals = self.refusals(plan, images)
@@ -194,9 +193,11 @@ class CompareHandlers:
         n images each, priced when prices are configured), or what Compare would refuse; a
         hint while the seeds are missing or not seeds."""
         language = language_of(request)
-        images = gallery_paths(values["images"])
         try:
+            images = self.ctx.input_files(values["images"], request)
             plan = plan_from_page(values, images, grid_models, grid_seeds, language)
+        except InvalidImageError as error:
+            return text_in(language, "grid_plan_refused", problem=error)
         except ValidationError as error:
             if error.field == "seeds":
                 return text_in(language, "grid_seeds_hint")
@@ -213,8 +214,8 @@ class CompareHandlers:
 
     def compare(self, *args: Any, **kwargs: Any) -> dict:
         arguments, request = called_with(CompareHandlers.compare, self, args, kwargs)
-        images = gallery_paths(arguments.pop("images"))
         try:
+            images = self.ctx.input_files(arguments.pop("images"), request)
             models = parse_models(arguments.pop("models"))
             seeds = parse_seeds(arguments.pop("seeds"))
             params = params_from_api(arguments)
@@ -272,7 +273,10 @@ class CompareHandlers:
             raise gr.Error(say(request, "grid_not_a_cell"))
         owner = self.ctx.visible_to(self.ctx.owner(request))
         runs = self.ctx.store.comparison_runs(owner, run.comparison)
-        models, seeds, views = reopened_grid(runs, language_of(request))
+        gate = self.ctx.gate
+        models, seeds, views = reopened_grid(
+            runs, language_of(request), lambda cell: gate.outputs(cell.id, cell.output_paths)
+        )
         return gr.update(value=grid_html(models, seeds, views, language_of(request)), visible=True)
 
 
@@ -298,20 +302,18 @@ def plan_from_page(
 
 
 def reopened_grid(
-    runs: Sequence[RunDetail], language: str
+    runs: Sequence[RunDetail], language: str, pictures: Callable[[RunDetail], list[str]]
 ) -> tuple[list[str], list[int], dict[tuple[str, int], CellView]]:
     """Rows (the model table's order first), columns (seeds, ascending) and cells of stored
-    runs; a cell deleted since says so."""
+    runs, each cell's results named by `pictures` (the picture gate's names); a cell deleted
+    since says so."""
     listed = list(MODELS)
     models = sorted(
         {run.model for run in runs},
         key=lambda name: (listed.index(name) if name in listed else len(listed), name),
     )
     seeds = sorted({run.seed for run in runs if run.seed is not None})
-    views = {
-        (run.model, run.seed): CellView(tuple(str(p) for p in run.output_paths), run.error)
-        for run in runs
-    }
+    views = {(run.model, run.seed): CellView(tuple(pictures(run)), run.error) for run in runs}
     gone = CellView(note=text_in(language, "grid_gone"))
     for model in models:
         for seed in seeds:

@@ -1,8 +1,8 @@
 """The comparison grid as the page shows it: an HTML table, rows by model, columns by seed.
 
 Its header row names the seeds and its first column the models, so a person reads the grid
-without captions. Images are the history's own files, served by Gradio's file route (the history
-folder is one of the app's allowed paths), each a link that opens the whole picture in a new tab;
+without captions. Images are named by the picture gate and served through Gradio's file route,
+which the gate answers (ui/core/picture_gate.py), each a link that opens the picture in a new tab;
 a cell still running says so, a failed one its error, one never sent (Stop) or deleted since why.
 """
 

@@ -17,6 +17,7 @@ import gradio as gr
 from client import EditParams
 from history import RunDetail
 from ui.core.controls import CONTROL_NAMES, page_values
+from ui.core.gallery import numbered
 
 Event = Any
 """A Gradio event (gr.events.Dependency), or an event trigger's method such as `.success`."""
@@ -37,11 +38,12 @@ class EditorTarget:
     def outputs(self) -> list[Any]:
         return [self.images, *self.controls.values(), self.tabs]
 
-    def restore(self, run: RunDetail) -> dict[Any, Any]:
-        """A run's inputs and every parameter, seed included, in the editor, which is shown."""
+    def restore(self, run: RunDetail, inputs: list[str]) -> dict[Any, Any]:
+        """A run's inputs (as the picture gate names them: `inputs`) and every parameter, seed
+        included, in the editor, which is shown."""
         values = page_values(EditParams.from_dict(run.params))
         return {
-            self.images: [str(path) for path in run.input_paths],
+            self.images: numbered(inputs),
             **{self.controls[name]: values[name] for name in CONTROL_NAMES},
             self.tabs: gr.Tabs(selected="edit"),
         }

@@ -43,7 +43,6 @@ from ui.core.controls import (
     size_choices,
 )
 from ui.core.events import refused
-from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.run_words import problem_text, spooled_warning
 from ui.core.runs import RunOutcome
@@ -188,7 +187,10 @@ class EditorHandlers:
         """Prepares the inputs as soon as they change (the run reuses the prepared bytes), so a
         bad file or a change made to fit the model is named before any run."""
         name = selected_model(model, custom_model)
-        paths = gallery_paths(images)
+        try:
+            paths = self.ctx.input_files(images, request)
+        except InvalidImageError as error:
+            return "\n\n".join([model_limits_text(name, language_of(request)), f"⚠ {error}"])
         messages = []
         problem = image_count_problem(name, len(paths)) if paths else None
         if problem:
@@ -206,12 +208,14 @@ class EditorHandlers:
 
     # -- Run: its check, its two steps, Stop ---------------------------------------------------
 
-    def checked(self, values: dict[str, Any]) -> CheckedPage:
+    def checked(self, values: dict[str, Any], request: Any = None) -> CheckedPage:
         """The page's values parsed and checked once: Run's first step, its validator and the
         run itself get the same values, so the later two reuse the first's reading (the check
-        depends on the values alone; the inputs are files Gradio never rewrites)."""
+        depends on the values and the sender alone: a run's pictures among the inputs are read
+        through the gate for that sender; the inputs are files Gradio never rewrites)."""
         fingerprint = json.dumps(
-            {name: value for name, value in values.items() if name != "key"},
+            {name: value for name, value in values.items() if name != "key"}
+            | {"": self.ctx.owner(request).id},
             sort_keys=True,
             default=repr,
         )
@@ -219,7 +223,10 @@ class EditorHandlers:
             if fingerprint in self._checked:
                 self._checked.move_to_end(fingerprint)
                 return self._checked[fingerprint]
-        images = gallery_paths(values["images"])
+        try:
+            images = self.ctx.input_files(values["images"], request)
+        except InvalidImageError as error:
+            return CheckedPage([], None, error)
         try:
             params = params_from_page(values, images)
             self.ctx.runner.check(params, images)
@@ -235,7 +242,7 @@ class EditorHandlers:
 
     def field_problem(self, values: dict[str, Any], request: Any = None) -> tuple[str, str] | None:
         """(control name, message) for the first value the service would refuse, else None."""
-        error = self.checked(values).error
+        error = self.checked(values, request).error
         if isinstance(error, InvalidImageError):
             return "images", str(error)
         if error is None:
@@ -247,10 +254,10 @@ class EditorHandlers:
             field = "width"  # the sides are typed there, with the range beside them
         return field, refusal_with_remedy(error, values, request)
 
-    def validate_page(self, **values: Any) -> list[dict]:
+    def validate_page(self, request: gr.Request = None, **values: Any) -> list[dict]:
         """Gradio validator: one gr.validate per input, the failing control carrying the
         message."""
-        problem = self.field_problem(values)
+        problem = self.field_problem(values, request)
         names = list(values)
         failing = problem[0] if problem and problem[0] in names else "prompt"
         return [
@@ -294,7 +301,7 @@ class EditorHandlers:
     def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> Iterator:
         """The Run button: runs the edit in a job of its own (a reload or Stop never loses it),
         shows the seconds going by and the model's usual time, then the results."""
-        page = self.checked(values)
+        page = self.checked(values, request)
         if page.params is None:
             yield self._finished(say(request, "not_run", problem=page.error), request)
             return
@@ -365,7 +372,7 @@ class EditorHandlers:
 
     def _outcome_outputs(self, outcome: RunOutcome, images: list[str], request: Any) -> dict:
         tab = self.tab
-        outputs = [str(path) for path in outcome.output_paths]
+        outputs = self.ctx.gate.results(outcome)
         return {
             tab.results: outputs,
             tab.status: outcome_markdown(outcome)
@@ -401,8 +408,8 @@ class EditorHandlers:
 
     def edit(self, *args: Any, **kwargs: Any) -> dict:
         arguments, request = called_with(EditorHandlers.edit, self, args, kwargs)
-        paths = gallery_paths(arguments.pop("images"))
         try:
+            paths = self.ctx.input_files(arguments.pop("images"), request)
             chosen = params_from_api(arguments)
         except (ValidationError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
@@ -410,7 +417,7 @@ class EditorHandlers:
         if outcome.error:
             raise gr.Error(outcome.error)
         return {
-            self.tab.results: [str(p) for p in outcome.output_paths],
+            self.tab.results: self.ctx.gate.results(outcome),
             self.tab.status: outcome_markdown(outcome)
             + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             self.tab.metadata: outcome.metadata,

@@ -11,10 +11,11 @@ from typing import Any
 
 import gradio as gr
 
-from history import RunDetail, RunSummary, export_zip, remove_export
+from history import RunDetail, RunSummary
 from ui.core.context import PageContext
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
+from ui.core.picture_gate import PictureGate
 from ui.core.run_words import detail_markdown, journal_status
 from ui.core.texts import language_of, say
 from ui.history.parts import ALL_MODELS, HistoryTab
@@ -37,9 +38,10 @@ def caption(run: RunSummary, language: str = "en") -> str:
     return f"{prompt}\n{run.model} · {when} · {status}{who}"
 
 
-def _entry(run: RunSummary, language: str = "en") -> list[str]:
-    """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session."""
-    return [run.id, str(run.thumbnail_path or ""), caption(run, language)]
+def _entry(run: RunSummary, gate: PictureGate, language: str = "en") -> list[str]:
+    """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session (the
+    thumbnail as the picture gate names it; a run without a picture shows the placeholder)."""
+    return [run.id, gate.thumbnail(run.id), caption(run, language)]
 
 
 def _empty_text(request: Any, runs: list, search: str, model: str, shown: list) -> Any:
@@ -66,12 +68,6 @@ def _more_button(runs: list[RunSummary]) -> Any:
 def pick_run(shown: list[list[str]], event: gr.SelectData) -> str:
     index = event.index if isinstance(event.index, int) else 0
     return shown[index][0] if 0 <= index < len(shown) else ""
-
-
-def run_files(run: RunDetail) -> list[str]:
-    """Every file of a run the page may have shown: inputs, results and the list's thumbnail."""
-    files = [str(path) for path in (*run.input_paths, *run.output_paths)]
-    return files + ([run.thumbnail_path] if run.thumbnail_path else [])
 
 
 class HistoryHandlers:
@@ -134,7 +130,7 @@ class HistoryHandlers:
         """The newest page of runs for the search and model filter."""
         runs = self._page(request, search, model, None)
         language = language_of(request)
-        shown = [_entry(run, language) for run in runs]
+        shown = [_entry(run, self.ctx.gate, language) for run in runs]
         return self._listing(request, runs, shown, search, model)
 
     def more_history(
@@ -142,7 +138,8 @@ class HistoryHandlers:
     ) -> dict[Any, Any]:
         """Appends the next page (runs older than the last one shown)."""
         runs = self._page(request, search, model, shown[-1][0] if shown else None)
-        shown = [*shown, *(_entry(run, language_of(request)) for run in runs)]
+        language = language_of(request)
+        shown = [*shown, *(_entry(run, self.ctx.gate, language) for run in runs)]
         return self._listing(request, runs, shown, search, model)
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
@@ -166,33 +163,32 @@ class HistoryHandlers:
         return {
             tab.detail: gr.update(visible=True),
             tab.detail_text: detail_markdown(run, language_of(request)),
-            tab.detail_inputs: numbered(run.input_paths),
-            tab.detail_outputs: [str(path) for path in run.output_paths],
+            tab.detail_inputs: numbered(self.ctx.gate.inputs(run)),
+            tab.detail_outputs: self.ctx.gate.outputs(run.id, run.output_paths),
             tab.detail_params: run.params,
             tab.confirm_row: gr.update(visible=False),
         }
 
     def export_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
-        """The run as a zip, built now (Download was clicked): the file to send, and the same
-        path kept to remove it once sent."""
+        """The run as a zip (Download was clicked): the gate builds it when the browser asks
+        for it, after the same check as the run's pictures, so it is never kept anywhere."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
-        archive = str(export_zip(run))
-        self.ctx.served.zip_sent(run.id, archive)
+        archive = self.ctx.gate.zip(run.id)
         return {self.tab.download_file: archive, self.tab.export_path: archive}
 
     @staticmethod
     def remove_export(archive: str | None) -> None:
-        """Deletes the zip once Gradio has taken its copy to send."""
-        remove_export(archive)
+        """Nothing to remove: the gate's zip is built per request and removed once sent (kept
+        for the event chained after Download)."""
 
     def restore_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
         """Puts a run's inputs and every parameter, seed included, back into the editor."""
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error("That run is not in your history.")
-        return self.editor.restore(run)
+        return self.editor.restore(run, self.ctx.gate.inputs(run))
 
     def delete_run(
         self, run_id: str, search: str, model: str, request: gr.Request
@@ -200,15 +196,13 @@ class HistoryHandlers:
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
         owner = self.ctx.owner(request)
         run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
-        # the copies' folders are named after the files' content: read them while it exists
-        served_folders = self.ctx.served.copies_of(run_files(run) if run else [])
-        links = [share.token for share in self.ctx.store.shares_of(owner.id, run.id)] if run else []
+        # the uploads' folders are named after the files' content: read them while it exists
+        uploads = self.ctx.uploads.copies_of(run.input_paths if run else [])
         if run is None or not self.ctx.store.delete_run(owner.id, run.id):
             raise gr.Error(
                 "Only your own runs can be deleted, and this one is not (or no longer) there."
             )
-        self.ctx.served.run_deleted(run.id, served_folders)
-        self.ctx.shared.ended(links)  # its links went with it, in the same transaction
+        self.ctx.uploads.remove(uploads)  # its pictures, and links, answer 404 from now on
         return {
             **self.list_history(search, model, request),
             self.tab.detail: gr.update(visible=False),

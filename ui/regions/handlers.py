@@ -9,6 +9,7 @@ model that takes no `bbox_list`, and the copy replaces the input: what is sent i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,15 @@ class RegionHandlers:
     """The panel's handlers, bound to the panel and to the editor tab whose inputs, `bbox_list`
     and prompt they change."""
 
-    def __init__(self, panel: RegionPanel, tab: EditTab) -> None:
+    def __init__(
+        self,
+        panel: RegionPanel,
+        tab: EditTab,
+        files: Callable[[Any, Any], list[str]] = lambda images, request: gallery_paths(images),
+    ) -> None:
+        """`files(images, request)`: the files to read behind the inputs (a run's pictures
+        among them through the picture gate's check: PageContext.input_files)."""
+        self.files = files
         self.panel = panel
         self.images = tab.images
         self.boxes = tab.controls["bbox_list"]
@@ -65,7 +74,7 @@ class RegionHandlers:
         """The inputs changed (added, moved, removed, replaced): each picture keeps its own
         boxes, and the panel keeps showing its picture (regions.shown_after). Boxes written for
         other pictures (typed, restored) are taken as they stand."""
-        paths = gallery_paths(images)
+        paths = self.files(images, request)
         keys = [regions.content_key(path) for path in paths]
         before = (owners or {}).get("keys", [])
         index = regions.shown_after(before, keys, None if chosen is None else int(chosen))
@@ -81,10 +90,10 @@ class RegionHandlers:
         text = regions.boxes_text(regions.follow(old, before, keys))
         return {**updates, self.boxes: text, panel.owners: {"text": text, "keys": keys}}
 
-    def adopt_boxes(self, images: Any, bbox_text: str) -> dict:
+    def adopt_boxes(self, images: Any, bbox_text: str, request: gr.Request = None) -> dict:
         """bbox_list changed (drawn, typed, restored): it belongs to the inputs as they are now;
         the panel opens when there are boxes to see."""
-        keys = [regions.content_key(path) for path in gallery_paths(images)]
+        keys = [regions.content_key(path) for path in self.files(images, request)]
         boxes = regions.parse_boxes(bbox_text, len(keys))
         owners = {self.panel.owners: {"text": bbox_text or "", "keys": keys}}
         if boxes and any(boxes):
@@ -103,7 +112,7 @@ class RegionHandlers:
         """A click on the preview: the first corner of a box, or its opposite corner, which adds
         the box to bbox_list (a second click too close to the first is refused, and the first
         corner stays)."""
-        paths = gallery_paths(images)
+        paths = self.files(images, request)
         index = _shown(paths, chosen)
         if index is None or not isinstance(event.index, list | tuple):
             return {self.panel.corner: None}
@@ -145,7 +154,7 @@ class RegionHandlers:
     ) -> Any:
         """Draws the shown input's boxes into a copy of it, puts the copy in its place, takes
         those boxes out of bbox_list and adds the hint to the prompt (once)."""
-        paths = gallery_paths(images)
+        paths = self.files(images, request)
         index = _shown(paths, chosen)
         if index is None:
             return refused(say(request, "regions_no_image"))
@@ -186,7 +195,7 @@ class RegionHandlers:
         help_key = "regions_takes_boxes" if takes else "regions_takes_marks"
         shown_model = f"`{selected_model(model, custom_model)}`"
         lines = [say(request, help_key, model=shown_model, max_boxes=BOXES_MAX_PER_IMAGE)]
-        paths = gallery_paths(images)
+        paths = self.files(images, request)
         lines += [
             say(request, "regions_marked", image=number)
             for number, path in enumerate(paths, start=1)

@@ -6,21 +6,25 @@ from `bbox_list`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ui.core.events import QUIET, SAYS_WHY
 from ui.editor.parts import EditTab
 from ui.regions.handlers import RegionHandlers, pick_input
 from ui.regions.parts import RegionPanel, build_region_panel
 
 
-def add_regions(tab: EditTab) -> None:
-    """The panel in the editor's slot under Run, wired to the editor's inputs and boxes."""
+def add_regions(tab: EditTab, files: Callable[[Any, Any], list[str]]) -> None:
+    """The panel in the editor's slot under Run, wired to the editor's inputs and boxes;
+    `files(images, request)` gives the files behind the inputs (PageContext.input_files)."""
     with tab.below_run:
         panel = build_region_panel()
-    wire_regions(panel, tab)
+    wire_regions(panel, tab, files)
 
 
-def wire_regions(panel: RegionPanel, tab: EditTab) -> None:
-    ev = RegionHandlers(panel, tab)
+def wire_regions(panel: RegionPanel, tab: EditTab, files: Callable[[Any, Any], list[str]]) -> None:
+    ev = RegionHandlers(panel, tab, files)
     c = tab.controls
     images, boxes, corner = tab.images, c["bbox_list"], panel.corner
     drawing = [images, panel.image, boxes, corner]

@@ -3,8 +3,9 @@ Shared run tab that anyone with a link opens (read-only, with Download and Open 
 
 Making, listing and revoking links resolve the owner from the request (signed cookie or login
 name), never from an argument, and only ever touch that owner's runs, in the shared scope too.
-Opening a link needs its token alone; what it shows is served from copies of the link's own
-(ui/core/shared_files.py), so a revoke or a delete ends them at once. Open in my editor saves a copy
+Opening a link needs its token alone; its pictures are named for the link in the picture gate
+(ui/core/picture_gate.py), which serves them only while the link is live, so a revoke or a delete
+ends them at once, on every replica. Open in my editor saves a copy
 into the visitor's own history: the visitor's, from their own cookie, never the sharer's.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import gradio as gr
 from gradio import route_utils
 
-from history import RunDetail, export_zip, remove_export
+from history import RunDetail
 from ui.core.context import PageContext
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
@@ -119,7 +120,6 @@ class ShareHandlers:
         owner = self.ctx.owner(request)
         if not self.ctx.store.revoke_share(owner.id, token or ""):
             raise gr.Error(NOT_YOURS_TO_REVOKE)
-        self.ctx.shared.ended([token])
         return say(request, "revoked")
 
     # -- anyone's side, through a link ----------------------------------------------------------
@@ -143,11 +143,11 @@ class ShareHandlers:
         if run is None:
             gone = f"**{say(request, 'link_gone')}**"
             return {view.text: gone, view.inputs: [], view.outputs: [], view.params: None}
-        inputs, outputs = self.ctx.shared.serve(token, run)
+        gate = self.ctx.gate
         return {
             view.text: shared_markdown(run),
-            view.inputs: numbered(inputs),
-            view.outputs: outputs,
+            view.inputs: numbered(gate.inputs(run, token)),
+            view.outputs: gate.outputs(run.id, run.output_paths, token),
             view.params: run.params,
         }
 
@@ -158,13 +158,10 @@ class ShareHandlers:
         return run
 
     def export(self, token: str) -> str:
-        """The shared run as a zip, built now and served from the link's own folder."""
+        """The shared run as a zip, which the gate builds when the browser asks for it, while
+        the link is live."""
         run = self._live_run(token)
-        archive = export_zip(run)
-        try:
-            return self.ctx.shared.serve_zip(token, archive)
-        finally:
-            remove_export(archive)
+        return self.ctx.gate.zip(run.id, token)
 
     def open_in_editor(self, token: str, request: gr.Request) -> dict[Any, Any]:
         """Saves a copy of the shared run into the visitor's own history and puts its inputs and
@@ -172,7 +169,8 @@ class ShareHandlers:
         run = self._live_run(token)
         owner = self.ctx.owner(request)
         copy = self.ctx.store.save_copy(run, owner.id, owner.label)
-        return {**self.editor.restore(copy), self.view.status: say(request, "copied")}
+        restored = self.editor.restore(copy, self.ctx.gate.inputs(copy))
+        return {**restored, self.view.status: say(request, "copied")}
 
 
 def _when(created_at: float) -> str:
