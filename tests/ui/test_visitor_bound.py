@@ -16,8 +16,10 @@ from tests.ui.test_editor_rules import built_tab
 from ui.core.backend import Backend
 from ui.core.config import AppConfig
 from ui.core.controls import CONTROL_NAMES
+from ui.core.gallery import gallery_paths
 from ui.core.jobs import AlreadyRunning, Job, Jobs, TooManyInFlight
 from ui.core.owner import Owner
+from ui.core.picture_gate import PictureGate
 from ui.core.runs import Runner
 from ui.core.session_usage import SessionUsage
 from ui.editor.handlers import EditorHandlers
@@ -96,6 +98,8 @@ def test_the_pages_run_beyond_the_bound_is_refused_saying_how_many_are_in_flight
         owner=lambda _request: Owner(ALICE), jobs=jobs, store=store,
         session_usage=SessionUsage(), config=AppConfig(max_runs_per_visitor=2),
         shared_history=False, visible_to=lambda owner: owner.id,
+        input_files=lambda images, _request: gallery_paths(images),
+        gate=PictureGate(store, tmp_path / "gate", b"secret", shared_scope=False),
     )  # fmt: skip
     tab, _banner = built_tab()
     values = {name: None for name in CONTROL_NAMES}
