@@ -14,11 +14,9 @@ from typing import Any
 
 from client import EditParams, ValidationError
 from client.models import MODELS, SEED_MAX
+from ui.core.config import COMPARISON_MAX_MODELS as MAX_MODELS
+from ui.core.config import COMPARISON_MAX_SEEDS as MAX_SEEDS
 from ui.core.texts import text_in
-
-MAX_SEEDS = 4
-MAX_MODELS = 4
-"""A comparison is at most MAX_MODELS × MAX_SEEDS runs, each billed; more is a mistake."""
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,13 @@ from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from client.constants import WIRE_FORMAT_ENV
 from client.limit_texts import models_text
 from client.models import WIRE_FORMATS
-from ui.comparison.plan import MAX_MODELS, MAX_SEEDS
 from ui.core.prices import EXAMPLE as PRICE_EXAMPLE
 from ui.core.prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
+
+COMPARISON_MAX_SEEDS = 4
+COMPARISON_MAX_MODELS = 4
+"""A comparison is at most this many models × seeds, each run billed; more is a mistake. Here,
+not in ui/comparison/, because MAX_RUNS_PER_VISITOR's default is the largest comparison."""
 
 SETTINGS = (
     (API_KEY_ENV, "unset", "key for the real API; unset: the offline simulator is used"),
@@ -28,7 +32,7 @@ SETTINGS = (
     ("MAX_CONCURRENT_RUNS", "16", "edits that run at once; more wait in a bounded queue"),
     (
         "MAX_RUNS_PER_VISITOR",
-        str(MAX_MODELS * MAX_SEEDS),
+        str(COMPARISON_MAX_MODELS * COMPARISON_MAX_SEEDS),
         "per visitor: requests queued or running at once (page, API, MCP); more are refused",
     ),
     ("HISTORY_DIR", "./data", "where the run history (SQLite + images) lives"),
@@ -66,7 +70,7 @@ class AppConfig:
     server_name: str = "127.0.0.1"
     server_port: int = 7860
     max_concurrent_runs: int = 16
-    max_runs_per_visitor: int = MAX_MODELS * MAX_SEEDS
+    max_runs_per_visitor: int = COMPARISON_MAX_MODELS * COMPARISON_MAX_SEEDS
     """The largest comparison by default, so every comparison the page offers can run."""
     history_dir: Path = Path("data")
     history_scope: str = "private"
