@@ -20,7 +20,9 @@ from client.limit_texts import size_range_text
 from client.models import (
     DEFAULT_SIZE,
     MAX_OUTPUT_PIXELS,
+    MAX_OUTPUT_SQUARE,
     MIN_OUTPUT_PIXELS,
+    MIN_OUTPUT_SQUARE,
     MODELS,
     NAMED_SIZES,
     PROMPT_MAX_CHARS,
@@ -30,7 +32,7 @@ from client.models import (
     model_spec,
 )
 from ui.core.config import UPLOAD_MAX_BYTES
-from ui.core.texts import say, text_in
+from ui.core.texts import language_of, say, text_in
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
@@ -128,15 +130,44 @@ def resolve_size(
         with Image.open(images[-1]) as last:
             return nearest_size(*last.size)
     if choice == CUSTOM_SIZE:
-        if not width or not height or width < 0 or height < 0:
+        sides = whole_number(width), whole_number(height)
+        if None in sides or min(sides) <= 0:
             raise ValidationError(
                 "size",
                 "a width and a height",
                 f"{width} × {height}",
                 f"Enter a width and a height in pixels: {size_range_text('×')}, e.g. 1280 and 720.",
             )
-        return f"{int(width)}*{int(height)}"
+        return "{}*{}".format(*sides)
     return choice
+
+
+def whole_number(value: Any) -> int | None:
+    """A number field's value (or a text field's) as the whole number it is; None for an empty
+    field, a fraction or no number at all. Nothing is rounded: 2.5 is refused, never sent as 2."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def read_count(n: Any) -> int:
+    """The number of results the editor asks for, exactly as typed; the model's range is the
+    validation's to check (so the refusal follows the selected model). Empty or a fraction is
+    refused: an empty field is not sent as 1, nor 2.5 as 2."""
+    count = whole_number(n)
+    if count is None:
+        raise ValidationError("n", "a whole number", n)
+    return count
+
+
+def count_range(model: str) -> str:
+    """ "1–4": how many results `model` makes at once, as the n field's note shows it."""
+    spec = model_spec(model)
+    return f"{spec.min_n}–{spec.max_n}"
 
 
 def read_seed(seed: str | float | None, randomize: bool) -> int | None:
@@ -145,18 +176,15 @@ def read_seed(seed: str | float | None, randomize: bool) -> int | None:
     text = "" if seed is None else str(seed).strip()
     if randomize or not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not value.is_integer():
+    value = whole_number(text)
+    if value is None:
         raise ValidationError(
             "seed",
             f"a whole number from 0 to {SEED_MAX}",
             text,
             f"The seed must be a whole number from 0 to {SEED_MAX}, or empty for a random one.",
         )
-    return int(value)
+    return value
 
 
 JSON_SHAPES = {
@@ -201,7 +229,7 @@ def size_controls(size: str) -> tuple[str, int | None, int | None]:
 PAGE_READERS: dict[str, Callable[[Mapping[str, Any], list[str]], Any]] = {
     "model": lambda values, _images: resolve_model(values["model"], values["custom_model"]),
     "prompt": lambda values, _images: values["prompt"] or "",
-    "n": lambda values, _images: int(values["n"] or 1),
+    "n": lambda values, _images: read_count(values["n"]),
     "size": lambda values, images: resolve_size(
         values["size"], values["width"], values["height"], images
     ),
@@ -252,9 +280,48 @@ def takes_boxes(model: str, custom_model: str) -> bool:
 
 def refusal_with_remedy(error: Exception, values: dict[str, Any], request: Any = None) -> str:
     """The validation's message; when it refuses boxes to a model that takes none, it also says
-    how to give that model the boxes anyway (the panel's Mark button)."""
+    how to give that model the boxes anyway (the panel's Mark button). A number the person
+    typed is refused in the page's language (number_refusal)."""
+    typed = number_refusal(error, values, language_of(request))
+    if typed:
+        return typed
     if getattr(error, "field", None) == "bbox_list" and not takes_boxes(
         values.get("model") or "", values.get("custom_model") or ""
     ):
         return say(request, "boxes_refused", problem=error)
     return str(error)
+
+
+def number_refusal(error: Exception, values: Mapping[str, Any], language: str) -> str | None:
+    """The refusal of a number typed into the editor (n, the seed, a custom size's sides) in the
+    page's language: what the selected model takes and what the field holds, so the person
+    sees why nothing was sent. None for any other refusal (the validation's own words)."""
+    field = getattr(error, "field", None)
+    if field == "n":
+        model = selected_model(values.get("model") or "", values.get("custom_model"))
+        spec = model_spec(model)
+        typed = shown(values.get("n"), language)
+        return text_in(
+            language, "n_refused", low=spec.min_n, high=spec.max_n, model=model, value=typed
+        )
+    if field == "seed":
+        return text_in(language, "seed_refused", top=SEED_MAX, value=shown(error.value, language))
+    if field == "size" and values.get("size") == CUSTOM_SIZE:
+        return text_in(
+            language,
+            "size_refused",
+            low=MIN_OUTPUT_SQUARE,
+            high=MAX_OUTPUT_SQUARE,
+            width=shown(values.get("width"), language),
+            height=shown(values.get("height"), language),
+        )
+    return None
+
+
+def shown(value: Any, language: str) -> str:
+    """A field's value as the person typed it: 6, 2.5, or "empty"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return text_in(language, "empty_value")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

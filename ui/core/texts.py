@@ -3,7 +3,8 @@
 Labels, buttons and fixed notes go to the browser as Gradio I18n keys (the browser picks the
 language). Sentences the server writes while the page is used (the status line, the inputs'
 notes, History's notices) are picked by the request's Accept-Language. The client's validation
-messages name fields and limits in English in both.
+messages name fields and limits in English in both, except a number typed into the editor, whose
+refusal the page words itself (ui/core/controls.py number_refusal).
 """
 
 from __future__ import annotations
@@ -293,6 +294,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "添加图片、描述修改，然后点击**运行**——或者从下面的示例开始。",
     ),
     "not_run": ("⚠ **Not run.** {problem}", "⚠ **未运行。** {problem}"),
+    # a number typed into the editor, refused (ui/core/controls.py number_refusal)
+    "n_refused": (
+        "Results (n) is {value}: {model} makes {low} to {high} results at once. Type a whole "
+        "number from {low} to {high}.",
+        "结果数 (n) 为 {value}：{model} 一次生成 {low} 到 {high} 张。请填写 {low} 到 {high} "
+        "之间的整数。",
+    ),
+    "seed_refused": (
+        "The seed is {value}: a seed is a whole number from 0 to {top}. Type one, or leave it "
+        "empty for a random one.",
+        "种子为 {value}：种子是 0 到 {top} 之间的整数。请填写一个，或留空以随机生成。",
+    ),
+    "size_refused": (
+        "The size is {width} × {height}: width and height are whole numbers of pixels, "
+        "W×H between {low}×{low} and {high}×{high} pixels in total, e.g. 1280 and 720.",
+        "尺寸为 {width} × {height}：宽和高是像素整数，宽×高总计在 {low}×{low} 到 "
+        "{high}×{high} 像素之间，例如 1280 和 720。",
+    ),
+    "empty_value": ("empty", "空"),
     "waiting": ("Waiting for a free slot…", "正在等待空闲位置…"),
     "running_status": (
         "**Running** · {seconds} s{usual}. Stop keeps what comes back.",

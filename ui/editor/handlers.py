@@ -35,6 +35,7 @@ from ui.core.context import PageContext
 from ui.core.controls import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
+    count_range,
     model_limits_text,
     params_from_page,
     prompt_counter,
@@ -123,17 +124,17 @@ class EditorHandlers:
 
     # -- small control handlers ----------------------------------------------------------------
 
-    def on_model_change(self, choice: str, custom_name: str, n: float, size: str) -> dict:
-        """The controls that follow the model: the custom name box, n's range, the size list
-        (the model's named sizes first; a size it does not take goes back to the default), the
-        limits."""
+    def on_model_change(self, choice: str, custom_name: str, size: str) -> dict:
+        """The controls that follow the model: the custom name box, n's range (its note; the
+        number typed stays as it is: one the model does not take is refused at Run, in words,
+        not changed behind the person's back), the size list (the model's named sizes first; a
+        size it does not take goes back to the default), the limits."""
         model = selected_model(choice, custom_name)
-        spec = model_spec(model)
         choices = size_choices(model)
         c = self.tab.controls
         return {
             c["custom_model"]: gr.update(visible=choice == CUSTOM_CHOICE),
-            c["n"]: gr.update(maximum=spec.max_n, value=min(int(n or 1), spec.max_n)),
+            c["n"]: gr.update(info=count_range(model)),
             c["size"]: gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
             self.tab.input_notes: model_limits_text(model),
         }

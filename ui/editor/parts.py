@@ -21,12 +21,12 @@ from client.models import (
     MODELS,
     RESPONSE_FORMATS,
     WIRE_FORMATS,
-    model_spec,
 )
 from examples import EXAMPLES
 from ui.core.controls import (
     CONTROL_NAMES,
     CUSTOM_CHOICE,
+    count_range,
     model_limits_text,
     prompt_counter,
     size_choices,
@@ -141,14 +141,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
             elem_id="model",
         )
         c["custom_model"] = gr.Textbox(label=label("custom_model"), visible=False)
-        c["n"] = gr.Slider(
-            1,
-            model_spec(DEFAULT_MODEL).max_n,
-            value=1,
-            step=1,
-            label=label("n"),
-            min_width=160,
-        )
+        c["n"] = typed_number("n", value=1, info=count_range(DEFAULT_MODEL), min_width=160)
     parts = _build_parameters(c, wire_format)
     return {
         "images": images,
@@ -179,14 +172,11 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
             value=DEFAULT_SIZE,
             label=label("size"),
             min_width=200,
+            elem_id="size",
             allow_custom_value=True,  # "W*H" may be typed; validation says what a model takes
         )
-        c["width"] = gr.Number(
-            label=label("width"), precision=0, visible=False, info=SIZE_RANGE, elem_id="width"
-        )
-        c["height"] = gr.Number(
-            label=label("height"), precision=0, visible=False, info=SIZE_RANGE, elem_id="height"
-        )
+        c["width"] = typed_number("width", visible=False, info=SIZE_RANGE)
+        c["height"] = typed_number("height", visible=False, info=SIZE_RANGE)
     with gr.Row(equal_height=False, elem_id="seed-row"):
         c["seed"] = gr.Textbox(
             label=label("seed"),
@@ -247,6 +237,14 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
 
 
 SIZE_RANGE = size_range_text("×")
+
+
+def typed_number(name: str, **options: Any) -> gr.Number:
+    """A number field that hands over exactly what was typed: no minimum or maximum (Gradio's
+    page clamps to them silently, and its server refuses past them with a bare "Error") and no
+    precision (it rounds 2.5 to 2). The editor's own check refuses what the model would, in
+    words beside the field and under Run, and never sends another number than the one shown."""
+    return gr.Number(label=label(name), precision=None, step=1, elem_id=name, **options)
 
 
 def build_examples(tab: EditTab) -> gr.Examples:

@@ -92,7 +92,7 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     c = tab.controls
     c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **QUIET)
     notes = {"inputs": [tab.images, c["model"], c["custom_model"]], "outputs": tab.input_notes}
-    model_inputs = [c["model"], c["custom_model"], c["n"], c["size"]]
+    model_inputs = [c["model"], c["custom_model"], c["size"]]
     model_outputs = {c["custom_model"], c["n"], c["size"], tab.input_notes}
     c["model"].change(editor.on_model_change, model_inputs, model_outputs, **QUIET).then(
         editor.on_images_change, **notes, **PRIVATE
