@@ -8,10 +8,11 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-from client import EditParams, InvalidImageError
+from client import EditParams, EditRequest, InvalidImageError
 from client.errors import ValidationError
 from client.models import MAX_OUTPUT_PIXELS, MIN_OUTPUT_PIXELS, MODELS, PROMPT_MAX_CHARS, SEED_MAX
 from client.preparation import PreparationCache
+from client.validation import validate_request
 from ui.core.backend import VisitorKey
 from ui.core.controls import (
     CONTROL_NAMES,
@@ -21,14 +22,17 @@ from ui.core.controls import (
     check_upload_size,
     model_limits_text,
     nearest_size,
+    number_refusal,
     page_values,
     params_from_page,
     parse_json_text,
     prompt_counter,
+    read_count,
     read_seed,
     resolve_model,
     resolve_size,
     size_controls,
+    whole_number,
 )
 from ui.core.gallery import gallery_paths
 from ui.core.owner import Owner
@@ -126,34 +130,135 @@ def test_a_preset_size_is_sent_as_is_and_a_custom_one_is_built_from_width_and_he
     assert resolve_size(CUSTOM_SIZE, 1200.0, 800.0, []) == "1200*800"
 
 
-def test_a_custom_size_without_both_sides_is_refused_on_the_size_field():
+@pytest.mark.parametrize(
+    ("width", "height"), [(1200, None), (1200.5, 800), (0, 800), (-1200, 800), (1200, "abc")]
+)
+def test_a_custom_size_not_of_two_whole_positive_sides_is_refused_never_rounded(width, height):
     with pytest.raises(ValidationError) as caught:
-        resolve_size(CUSTOM_SIZE, 1200, None, [])
+        resolve_size(CUSTOM_SIZE, width, height, [])
     assert caught.value.field == "size"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (3, 3),
+        (3.0, 3),
+        (" 4 ", 4),
+        (0, 0),
+        (-2, -2),
+        (7, 7),
+        (2.5, None),
+        (None, None),
+        ("", None),
+        ("x", None),
+        (True, None),
+        (float("inf"), None),
+        (float("nan"), None),
+    ],
+)
+def test_a_typed_number_is_read_as_the_whole_number_it_is_and_never_rounded(typed, expected):
+    assert whole_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed", [None, "", 2.5, "two"])
+def test_n_that_is_no_whole_number_is_refused_not_sent_as_another(typed):
+    """An empty n used to be sent as 1 and 2.5 as 2; 0 and 7 go through to the validation,
+    which refuses them against the selected model's range."""
+    with pytest.raises(ValidationError) as caught:
+        read_count(typed)
+    assert caught.value.field == "n"
+    assert read_count(0) == 0 and read_count(7.0) == 7
+
+
+def refusal_of(values: dict, language: str) -> str | None:
+    """The page's words for what the validation refuses in `values` (a picture-less run)."""
+    base = {"prompt": "p", "model": "qwen-image-2.0-pro", "custom_model": "", "n": 1}
+    base |= {
+        "size": "1024*1024",
+        "width": None,
+        "height": None,
+        "seed": "",
+        "randomize_seed": False,
+    }
+    base |= {"negative_prompt": "", "watermark": False, "prompt_extend": True, "extra": ""}
+    base |= {"response_format": "b64_json", "encoding": "json", "wire_format": "flat"}
+    values = {**base, "bbox_list": "", **values}
+    try:
+        params = params_from_page(values, [])
+        validate_request(EditRequest.of(params, ["in.png"]))
+    except ValidationError as error:
+        return number_refusal(error, values, language)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("values", "english", "chinese"),
+    [
+        (
+            {"model": "wan2.7-image-pro", "n": 6},
+            "Results (n) is 6: wan2.7-image-pro makes 1 to 4 results at once.",
+            "结果数 (n) 为 6：wan2.7-image-pro 一次生成 1 到 4 张。",
+        ),
+        ({"n": 7}, "qwen-image-2.0-pro makes 1 to 6", "qwen-image-2.0-pro 一次生成 1 到 6 张"),
+        ({"n": 0}, "Results (n) is 0:", "结果数 (n) 为 0："),
+        ({"n": None}, "Results (n) is empty:", "结果数 (n) 为 空："),
+        ({"n": 2.5}, "Results (n) is 2.5:", "结果数 (n) 为 2.5："),
+        (
+            {"seed": "-1"},
+            "The seed is -1: a seed is a whole number from 0 to 2147483647.",
+            "种子为 -1",
+        ),
+        ({"seed": "2147483648"}, "The seed is 2147483648:", "0 到 2147483647 之间的整数"),
+        ({"seed": "1.5"}, "The seed is 1.5:", "种子为 1.5"),
+        (
+            {"size": CUSTOM_SIZE, "width": 4096, "height": 4096},
+            "The size is 4096 × 4096: width and height are whole numbers of pixels, W×H between "
+            "512×512 and 2048×2048 pixels in total",
+            "尺寸为 4096 × 4096",
+        ),
+        ({"size": CUSTOM_SIZE, "width": 1200.5, "height": 800}, "1200.5 × 800", "1200.5 × 800"),
+        ({"size": CUSTOM_SIZE, "width": 600}, "The size is 600 × empty", "尺寸为 600 × 空"),
+    ],
+)
+def test_a_refused_number_is_worded_in_the_pages_language_with_the_models_range(
+    values, english, chinese
+):
+    assert english in refusal_of(values, "en")
+    assert chinese in refusal_of(values, "zh")
+
+
+def test_other_refusals_keep_the_validations_own_words():
+    assert refusal_of({"prompt": " "}, "zh") is None
+    assert refusal_of({"size": "2K"}, "en") is None  # a size chosen, not typed
+    assert refusal_of({"n": 4, "model": "wan2.7-image-pro"}, "en") is None  # in range: no refusal
 
 
 @pytest.mark.parametrize(
     ("model", "max_n", "max_images"),
     [("qwen-image-2.0-pro", 6, 3), ("wan2.7-image-pro", 4, 9)],
 )
-def test_choosing_a_model_bounds_n_and_names_its_limits(editor, model, max_n, max_images):
-    custom, n, _size, notes = model_change(editor, model, "", 6, "1024*1024")
+def test_choosing_a_model_notes_its_n_range_and_leaves_the_typed_n_alone(
+    editor, model, max_n, max_images
+):
+    custom, n, _size, notes = model_change(editor, model, "", "1024*1024")
     assert custom["visible"] is False
-    assert n["maximum"] == max_n and n["value"] == min(6, max_n)
+    assert n["info"] == f"1–{max_n}"
+    assert "value" not in n and "maximum" not in n  # never clamped: Run refuses it in words
     assert f"1–{max_images} input images" in notes and f"n up to {max_n}" in notes
 
 
 def test_the_size_list_offers_the_models_named_sizes_and_drops_one_it_does_not_take(editor):
-    _custom, _n, size, _notes = model_change(editor, "wan2.7-image-pro", "", 1, "1280*720")
+    _custom, _n, size, _notes = model_change(editor, "wan2.7-image-pro", "", "1280*720")
     assert size["choices"][:2] == ["1K", "2K"] and size["value"] == "1280*720"
-    _custom, _n, size, _notes = model_change(editor, "qwen-image-2.0-pro", "", 1, "2K")
+    _custom, _n, size, _notes = model_change(editor, "qwen-image-2.0-pro", "", "2K")
     assert "2K" not in size["choices"] and size["value"] == "1024*1024"
 
 
 def test_the_custom_model_choice_shows_its_name_field_and_general_limits(editor):
-    custom, n, _size, notes = model_change(editor, CUSTOM_CHOICE, "my-model", 2, "1024*1024")
+    custom, n, _size, notes = model_change(editor, CUSTOM_CHOICE, "my-model", "1024*1024")
     assert custom["visible"] is True
-    assert n["value"] == 2
+    assert n["info"] == "1–6"
     assert notes.startswith("Custom model")
 
 

@@ -7,6 +7,8 @@ model table's limits.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from PIL import Image
 
@@ -74,12 +76,17 @@ def test_valid_values_pass(handlers, picture):
         ({"prompt": "  "}, "prompt", "The prompt is empty."),
         ({"prompt": "x" * 801}, "prompt", "the limit is 800"),
         ({"negative_prompt": "y" * 501}, "negative_prompt", "the limit is 500"),
-        ({"n": 7}, "n", "from 1 to 6 for qwen-image-2.0-pro"),
-        ({"n": 5, "model": "wan2.7-image-pro"}, "n", "from 1 to 4 for wan2.7-image-pro"),
+        ({"n": 7}, "n", "qwen-image-2.0-pro makes 1 to 6 results"),
+        ({"n": 5, "model": "wan2.7-image-pro"}, "n", "wan2.7-image-pro makes 1 to 4 results"),
+        ({"n": 0}, "n", "Results (n) is 0: qwen-image-2.0-pro makes 1 to 6"),
+        ({"n": None}, "n", "Results (n) is empty"),
+        ({"n": 2.5}, "n", "Results (n) is 2.5"),
         ({"model": CUSTOM_CHOICE}, "custom_model", "Type the custom model's name."),
-        ({"size": CUSTOM_SIZE, "width": 600}, "width", "Enter a width and a height in pixels"),
-        ({"size": CUSTOM_SIZE, "width": 4096, "height": 4096}, "width", "2048*2048"),
+        ({"size": CUSTOM_SIZE, "width": 600}, "width", "The size is 600 × empty"),
+        ({"size": CUSTOM_SIZE, "width": 4096, "height": 4096}, "width", "2048×2048"),
+        ({"size": CUSTOM_SIZE, "width": 1280.5, "height": 720}, "width", "1280.5 × 720"),
         ({"seed": 3_000_000_000, "randomize_seed": False}, "seed", "0 to 2147483647"),
+        ({"seed": "-5", "randomize_seed": False}, "seed", "The seed is -5"),
         ({"extra": "{oops"}, "extra", "extra is not valid JSON"),
         ({"extra": '{"parameters": {"api_key": "x"}}'}, "extra", "extra.parameters.api_key"),
         ({"extra": '{"input": {"a": [{"Cookie": "c"}]}}'}, "extra", "keys or secrets"),
@@ -109,3 +116,28 @@ def test_an_unreadable_upload_is_reported_on_the_images(handlers, picture, tmp_p
         handlers, page_values(picture, images=[(picture, None), (str(broken), None)])
     )
     assert list(problems) == ["images"] and problems["images"].startswith("Image 2: ")
+
+
+CHINESE_BROWSER = SimpleNamespace(headers={"accept-language": "zh-CN,zh;q=0.9"})
+"""A request from a browser set to zh-CN: what validate_page and start_run read the language of."""
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"n": 6, "model": "wan2.7-image-pro"}, "n", "wan2.7-image-pro 一次生成 1 到 4 张"),
+        ({"seed": "-1", "randomize_seed": False}, "seed", "种子为 -1"),
+        ({"size": CUSTOM_SIZE, "width": 100, "height": 100}, "width", "尺寸为 100 × 100"),
+    ],
+)
+def test_a_refused_number_is_told_beside_its_field_and_under_run_in_the_pages_language(
+    handlers, picture, changes, field, message
+):
+    values = page_values(picture, **changes)
+    answers = handlers.validate_page(CHINESE_BROWSER, **values)
+    problems = {
+        name: a["message"] for name, a in zip(values, answers, strict=True) if not a["is_valid"]
+    }
+    assert list(problems) == [field] and message in problems[field]
+    status = handlers.start_run(CHINESE_BROWSER, **values)[handlers.tab.status]
+    assert status.startswith("⚠ **未运行。**") and message in status
