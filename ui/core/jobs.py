@@ -42,6 +42,8 @@ class Job:
     """Set while its request waits for a sending slot (ui/core/fair_share.py), so the page
     says it waits only when it does."""
     done: threading.Event = field(default_factory=threading.Event)
+    over: threading.Event = field(default_factory=threading.Event)
+    """Set once it is done or stopped (`wait`): a page waiting on it leaves at once."""
     outcome: Any = None
     error: BaseException | None = None
     finished: float | None = None
@@ -55,6 +57,11 @@ class Job:
         """Still its session's job: neither done nor stopped (a stopped job's request may
         still be at the service, but the page is done with it)."""
         return not (self.done.is_set() or self.stopped.is_set())
+
+    def wait(self, timeout: float) -> bool:
+        """Waits up to `timeout` for the job to be done or stopped, whichever comes first;
+        True when it is no longer going (threading has no wait-for-either)."""
+        return self.over.wait(timeout)
 
     def result(self) -> Any:
         """The outcome, or the error the work raised (after `done`)."""
@@ -158,6 +165,7 @@ class Jobs:
         if job.admission is not None:
             job.admission.close()
         job.done.set()
+        job.over.set()
 
     def start(
         self,
@@ -188,6 +196,7 @@ class Jobs:
             running = [j for j in self._jobs if j.session == session and j.going]
         for job in running:
             job.stopped.set()
+            job.over.set()
         return bool(running)
 
     def running(self, owner: str) -> list[Job]:

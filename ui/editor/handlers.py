@@ -342,7 +342,7 @@ class EditorHandlers:
             yield self._finished(say(request, "not_run", problem=problem), request)
             return
         typical = self.ctx.store.typical_seconds(params.model)
-        while not job.done.wait(PROGRESS_EVERY_S) and not job.stopped.is_set():
+        while not job.wait(PROGRESS_EVERY_S):  # Stop ends the wait at once, freeing the event
             yield {self.tab.status: progress_text(request, job, typical, runner.sending)}
         if job.stopped.is_set():  # the page may already show the next run: leave it be
             yield gr.skip()
