@@ -18,13 +18,26 @@ PATIENCE_S = 10.0
 """Only a bound for a broken scheduler: a correct one hands each slot over at once."""
 
 
+class Witness(threading.Event):
+    """An event that remembers whether it was ever set (a wait may set and clear it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ever_set = False
+
+    def set(self) -> None:
+        self.ever_set = True
+        super().set()
+
+
 class Request:
     """One request of `owner`: waits for a slot in a thread, records when it got one, and
-    keeps it until `finish()`."""
+    keeps it until `finish()`. `waiting` is the flag the page reads to say it waits."""
 
     def __init__(self, slots: FairSlots, owner: str, name: str, served: list[str]) -> None:
         self.owner, self.name = owner, name
         self.stopped = threading.Event()
+        self.waiting = Witness()
         self.holding = threading.Event()
         self.done = threading.Event()
         self.granted: bool | None = None
@@ -37,7 +50,7 @@ class Request:
         return self
 
     def _run(self) -> None:
-        with self._slots.slot(self.owner, self.stopped) as granted:
+        with self._slots.slot(self.owner, self.stopped, self.waiting) as granted:
             self.granted = granted
             if granted:
                 self._served.append(self.name)
@@ -155,3 +168,38 @@ def test_without_a_bound_every_request_is_granted_at_once():
     for index in range(5):
         line.holding("alice", f"a{index}")
     assert line.served == [f"a{index}" for index in range(5)]
+
+
+def test_a_request_that_finds_a_free_slot_never_says_it_waits():
+    line = Line(FairSlots(2))
+    first, second = line.holding("alice", "a0"), line.holding("bob", "b0")
+    assert not first.waiting.ever_set and not second.waiting.ever_set
+
+
+def test_a_request_says_it_waits_only_until_it_holds_a_slot():
+    line = Line(FairSlots(1))
+    holder = line.holding("alice", "a0")
+    queued = line.waiting("bob", "b1")
+    until(queued.waiting.is_set, "b1 waits without saying so")
+    holder.finish()
+    assert queued.holding.wait(PATIENCE_S), "b1 never got the freed slot"
+    assert not queued.waiting.is_set()
+
+
+def test_a_request_stopped_while_waiting_no_longer_says_it_waits():
+    line = Line(FairSlots(1))
+    line.holding("alice", "a0")
+    queued = line.waiting("bob", "b1")
+    until(queued.waiting.is_set, "b1 waits without saying so")
+    queued.stopped.set()
+    assert queued.done.wait(PATIENCE_S), "Stop did not end the wait"
+    assert not queued.waiting.is_set()
+
+
+def test_the_slots_an_owner_holds_are_counted_until_released():
+    line = Line(FairSlots(3))
+    alices = [line.holding("alice", "a0"), line.holding("alice", "a1")]
+    line.holding("bob", "b0")
+    assert (line.slots.sending("alice"), line.slots.sending("carol")) == (2, 0)
+    alices[0].finish()
+    assert line.slots.sending("alice") == 1

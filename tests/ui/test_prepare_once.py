@@ -81,7 +81,7 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
         )  # fmt: skip
         parsed = count_page_reads(monkeypatch)
         started = handlers.start_run(None, **values)
-        assert started[tab.status] == "Waiting for a free slot…"
+        assert started[tab.status] == "Starting…"
         assert started[tab.stop]["visible"] is True and started[tab.results] == []
         assert all(verdict["is_valid"] for verdict in handlers.validate_page(**values))
         *_progress, outputs = handlers.run_from_page(None, None, **values)

@@ -4,7 +4,8 @@ A first-come-first-served semaphore let one visitor's comparisons fill the queue
 so everyone else's single edit waited behind all of their cells. Here a freed slot is handed to
 the waiting visitor (owner id) with the fewest requests at the service, and between equals to
 the one served longest ago: round robin by owner, so a visitor's cells wait behind their own
-cells. A wait ends when the run is stopped, and a stopped waiter never takes a slot.
+cells. A wait ends when the run is stopped, and a stopped waiter never takes a slot. A request
+already sent keeps its slot until it ends, stopped or not: the service is working on it.
 """
 
 from __future__ import annotations
@@ -41,15 +42,24 @@ class FairSlots:
         self._turns = itertools.count()
 
     @contextmanager
-    def slot(self, owner: str, stopped: threading.Event) -> Iterator[bool]:
+    def slot(
+        self, owner: str, stopped: threading.Event, waiting: threading.Event | None = None
+    ) -> Iterator[bool]:
         """Waits for a slot for `owner`'s request and holds it for the body; yields True. When
         `stopped` is set first the wait ends without a slot and it yields False: the caller
-        must then send nothing."""
+        must then send nothing. `waiting` is set only while the request really waits (no slot
+        was free when it came), so a page can say so truthfully."""
         if self.slots is None:
             yield True
             return
         waiter = self._enqueue(owner)
-        granted = self._wait(waiter, stopped)
+        if waiting is not None and not waiter.granted.is_set():
+            waiting.set()
+        try:
+            granted = self._wait(waiter, stopped)
+        finally:
+            if waiting is not None:
+                waiting.clear()
         try:
             yield granted
         finally:
@@ -60,6 +70,11 @@ class FairSlots:
         """How many requests wait for a slot now."""
         with self._lock:
             return len(self._waiting)
+
+    def sending(self, owner: str) -> int:
+        """How many of the slots `owner`'s requests hold now (a stopped run's among them)."""
+        with self._lock:
+            return self._sending[owner]
 
     def _enqueue(self, owner: str) -> _Waiter:
         with self._lock:

@@ -4,7 +4,9 @@ Each run of the page works in a thread of its own, so a reload, a closed tab or 
 what the service answers (the runner records it). The page polls here after a reload to learn
 when its owner's run finished, and Stop marks the run so it is recorded as stopped. A session
 has one job going at a time (a run, or a comparison): a second click that reaches the server
-before the button turns busy is refused here, so it is never sent and billed twice.
+before the button turns busy is refused here, so it is never sent and billed twice. Stop ends
+the job for its page at once: its request, already at the service, finishes in the background
+(recorded, still counted for its owner) while the session's next job starts.
 
 An owner (a visitor, over all their tabs and API sessions) has at most MAX_RUNS_PER_VISITOR
 requests admitted and not yet ended, through every door (Run, Compare, `/edit`, `/compare`, MCP):
@@ -36,7 +38,12 @@ class Job:
     """Its requests, counted against the owner's bound (`Jobs.claim`)."""
     started: float = field(default_factory=time.monotonic)
     stopped: threading.Event = field(default_factory=threading.Event)
+    waiting: threading.Event = field(default_factory=threading.Event)
+    """Set while its request waits for a sending slot (ui/core/fair_share.py), so the page
+    says it waits only when it does."""
     done: threading.Event = field(default_factory=threading.Event)
+    over: threading.Event = field(default_factory=threading.Event)
+    """Set once it is done or stopped (`wait`): a page waiting on it leaves at once."""
     outcome: Any = None
     error: BaseException | None = None
     finished: float | None = None
@@ -44,6 +51,17 @@ class Job:
     @property
     def elapsed_s(self) -> float:
         return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def going(self) -> bool:
+        """Still its session's job: neither done nor stopped (a stopped job's request may
+        still be at the service, but the page is done with it)."""
+        return not (self.done.is_set() or self.stopped.is_set())
+
+    def wait(self, timeout: float) -> bool:
+        """Waits up to `timeout` for the job to be done or stopped, whichever comes first;
+        True when it is no longer going (threading has no wait-for-either)."""
+        return self.over.wait(timeout)
 
     def result(self) -> Any:
         """The outcome, or the error the work raised (after `done`)."""
@@ -126,13 +144,15 @@ class Jobs:
 
     def claim(self, job: Job, requests: int = 0, most: int | None = None) -> Job:
         """Registers `job` as its session's job going, its `requests` admitted for its owner
-        (`job.admission`); raises AlreadyRunning when the session has one, else TooManyInFlight
-        when the owner's bound `most` would be passed. The caller ends it with `finish`."""
+        (`job.admission`); raises AlreadyRunning when the session has one going (a stopped one
+        is not: Stop frees the page), else TooManyInFlight when the owner's bound `most` would
+        be passed (a stopped job's requests count until they end). The caller ends it with
+        `finish`."""
         with self._lock:
             now = time.monotonic()
             self._jobs = [j for j in self._jobs if not _expired(j, now)]
             for other in self._jobs:
-                if other.session == job.session and not other.done.is_set():
+                if other.session == job.session and other.going:
                     raise AlreadyRunning(other)
             job.admission = self._admit(job.owner, requests, most)
             self._jobs.append(job)
@@ -145,6 +165,7 @@ class Jobs:
         if job.admission is not None:
             job.admission.close()
         job.done.set()
+        job.over.set()
 
     def start(
         self,
@@ -169,14 +190,18 @@ class Jobs:
         return job
 
     def stop(self, session: str) -> bool:
-        """Marks the session's running job as stopped; False when it has none."""
+        """Marks the session's job going as stopped, which ends it for the page (`going`);
+        False when it has none."""
         with self._lock:
-            running = [j for j in self._jobs if j.session == session and not j.done.is_set()]
+            running = [j for j in self._jobs if j.session == session and j.going]
         for job in running:
             job.stopped.set()
+            job.over.set()
         return bool(running)
 
     def running(self, owner: str) -> list[Job]:
+        """The owner's jobs not done yet, stopped ones included: their answers are still to
+        be recorded (History waits for them after a reload)."""
         with self._lock:
             return [j for j in self._jobs if j.owner == owner and not j.done.is_set()]
 

@@ -133,15 +133,17 @@ class Runner:
         visitor_key: VisitorKey | None,
         stopped: threading.Event | None = None,
         comparison: str | None = None,
+        waiting: threading.Event | None = None,
     ) -> RunOutcome:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
         Every key the run met is masked in what it records and returns. `stopped`, set while
         the service works, marks the run as stopped; what it answers is kept all the same.
-        `comparison` records the run as a cell of that comparison (ui/comparison/handlers.py)."""
+        `comparison` records the run as a cell of that comparison (ui/comparison/handlers.py).
+        `waiting` is set while the run waits for a sending slot (none was free)."""
         stopped = stopped or threading.Event()
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
-        with self.sending.slot(owner.id, stopped) as granted:
+        with self.sending.slot(owner.id, stopped, waiting) as granted:
             if not granted or stopped.is_set():
                 raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
             return self._send(params, request, images, owner, visitor_key, stopped, comparison)

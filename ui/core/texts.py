@@ -313,7 +313,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{high}×{high} 像素之间，例如 1280 和 720。",
     ),
     "empty_value": ("empty", "空"),
-    "waiting": ("Waiting for a free slot…", "正在等待空闲位置…"),
+    "starting": ("Starting…", "正在开始…"),
+    "waiting": (
+        "**Waiting for a free slot** · {seconds} s. This app sends at most {slots} at once and "
+        "every slot is taken{yours}. Yours goes as soon as one frees; Stop now and nothing is "
+        "sent.",
+        "**正在等待空闲位置** · {seconds} 秒。本应用同时最多发送 {slots} 个请求，目前都已占用"
+        "{yours}。一有空位就发送你的请求；现在停止则不会发送任何内容。",
+    ),
+    "waiting_yours": (
+        ", {mine} by your earlier runs still at the service",
+        "，其中 {mine} 个是你之前仍在服务端处理的运行",
+    ),
     "running_status": (
         "**Running** · {seconds} s{usual}. Stop keeps what comes back.",
         "**运行中** · {seconds} 秒{usual}。停止后，服务返回的结果仍会保留。",

@@ -44,6 +44,7 @@ from ui.core.controls import (
     size_choices,
 )
 from ui.core.events import refused
+from ui.core.fair_share import FairSlots
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.run_words import problem_text, spooled_warning
 from ui.core.runs import RunOutcome
@@ -83,6 +84,17 @@ CHECKED_KEPT = 64
 def running_text(request: Any, job: Job, typical: float | None) -> str:
     usual = say(request, "usually", model=job.model, typical=f"{typical:.0f}") if typical else ""
     return say(request, "running_status", seconds=f"{job.elapsed_s:.0f}", usual=usual)
+
+
+def progress_text(request: Any, job: Job, typical: float | None, slots: FairSlots) -> str:
+    """The run's status while it goes: waiting for a slot only while it really waits (no
+    slot was free), naming the bound and how many slots the visitor's own earlier runs hold
+    (a stopped run's request keeps its slot until the service answers); else running."""
+    if not job.waiting.is_set():
+        return running_text(request, job, typical)
+    mine = slots.sending(job.owner)
+    yours = say(request, "waiting_yours", mine=mine) if mine else ""
+    return say(request, "waiting", seconds=f"{job.elapsed_s:.0f}", slots=slots.slots, yours=yours)
 
 
 def on_prompt_change(prompt: str) -> str:
@@ -278,7 +290,7 @@ class EditorHandlers:
     def _started(self, request: Any = None) -> dict:
         tab = self.tab
         return {
-            tab.status: say(request, "waiting"),
+            tab.status: say(request, "starting"),
             tab.run: gr.update(value=say(request, "running"), interactive=False),
             tab.stop: gr.update(visible=True),
             **self._cleared(),
@@ -301,7 +313,9 @@ class EditorHandlers:
 
     def run_from_page(self, request: gr.Request, key: Any = None, **values: Any) -> Iterator:
         """The Run button: runs the edit in a job of its own (a reload or Stop never loses it),
-        shows the seconds going by and the model's usual time, then the results."""
+        shows the seconds going by and the model's usual time (or that it waits for a slot),
+        then the results. Stop ends it here at once and leaves the page to Stop's own answer
+        and to the next run: the stopped request finishes in the background and is recorded."""
         page = self.checked(values, request)
         if page.params is None:
             yield self._finished(say(request, "not_run", problem=page.error), request)
@@ -310,11 +324,14 @@ class EditorHandlers:
         owner = self.ctx.owner(request)
         session = session_of(request, owner.id)
         visitor_key = key if isinstance(key, VisitorKey) else None
+        job = Job(owner.id, session, params.prompt, params.model)
+        runner = self.ctx.runner
         try:
-            job = self.ctx.jobs.start(
-                Job(owner.id, session, params.prompt, params.model),
+            self.ctx.jobs.start(
+                job,
                 lambda stopped: self.ctx.session_usage.counted(
-                    session, self.ctx.runner.run(params, images, owner, visitor_key, stopped)
+                    session,
+                    runner.run(params, images, owner, visitor_key, stopped, waiting=job.waiting),
                 ),
                 most=self.ctx.config.max_runs_per_visitor,
             )
@@ -326,11 +343,11 @@ class EditorHandlers:
             yield self._finished(say(request, "not_run", problem=problem), request)
             return
         typical = self.ctx.store.typical_seconds(params.model)
-        while not job.done.wait(PROGRESS_EVERY_S):
-            if job.stopped.is_set():
-                yield self._finished(say(request, "stopped"), request)
-                return
-            yield {self.tab.status: running_text(request, job, typical)}
+        while not job.wait(PROGRESS_EVERY_S):  # Stop ends the wait at once, freeing the event
+            yield {self.tab.status: progress_text(request, job, typical, runner.sending)}
+        if job.stopped.is_set():  # the page may already show the next run: leave it be
+            yield gr.skip()
+            return
         try:
             outcome = job.result()
         except ImageEditError as error:  # refused before sending: nothing was billed
@@ -389,7 +406,8 @@ class EditorHandlers:
         }
 
     def stop_run(self, request: gr.Request) -> dict:
-        """Stop: the run is marked stopped (what the service answers is still kept)."""
+        """Stop: the run is marked stopped (what the service answers is still kept, in
+        History) and the page is ready for the next run at once."""
         self.ctx.jobs.stop(session_of(request, self.ctx.owner(request).id))
         return {self.tab.status: say(request, "stopped"), **self.ready_buttons(request)}
 

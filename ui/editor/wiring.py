@@ -33,7 +33,10 @@ def chain_run(
     edit_limit: dict[str, Any],
 ) -> gr.events.Dependency:
     """Run's two steps after `start` (Run's click, or Run again's restore): at once, the
-    refusal or the busy Run; then, queued with the other edits, the run itself."""
+    refusal or the busy Run; then, queued with the other edits, the run itself. The browser
+    sends every run step ("multiple"): with Gradio's "once" a Run pressed just after Stop, while
+    the stopped step still ends, was dropped and the page hung; a second click of one run is
+    refused on the server instead (ui/core/jobs.py), so it is never sent twice."""
     begin = start(
         editor.start_run, inputs_kwargs=run_inputs(tab), outputs=editor.start_outputs(), **QUIET
     )
@@ -43,6 +46,7 @@ def chain_run(
         outputs=editor.run_outputs(),
         validator=editor.validate_page,
         show_progress="minimal",
+        trigger_mode="multiple",
         **edit_limit,
         **PRIVATE,
     )
