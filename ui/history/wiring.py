@@ -1,7 +1,11 @@
 """Which handler answers which event of the History tab: the list, search as you type, an opened
 run and its actions, and the notice of a run that finished while the page was away.
 
-Everything answers at once (outside Gradio's queue, which edits may fill). `history_list`,
+Everything answers at once (outside Gradio's queue, which edits may fill). The list follows the
+search box's value whichever way it changed (typed, pasted, cut, cleared: Gradio's `input` event
+comes from key presses only, so a paste was missed), and the search, the model filter and Refresh
+are one event answering always the last: one answer at a time, the next one made for what the box
+and filter hold by then, so an older term's answer never lands after a newer one. `history_list`,
 `history_open`, `history_restore` and `history_delete` are API endpoints; like every history
 endpoint they take no owner: the caller's own cookie or login decides what they see.
 """
@@ -32,10 +36,13 @@ def wire_history(
     history = HistoryHandlers(ctx, page, editor)
     listing = {"inputs": [page.search, page.model_filter], "outputs": history.listed}
     demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
-    page.refresh.click(history.list_history, **listing, **QUIET)
-    page.search.input(history.list_history, **listing, trigger_mode="always_last", **QUIET)
-    page.search.submit(history.list_history, **listing, **QUIET)
-    page.model_filter.change(history.list_history, **listing, **QUIET)
+    gr.on(
+        [page.search.change, page.search.submit, page.model_filter.change, page.refresh.click],
+        history.list_history,
+        **listing,
+        trigger_mode="always_last",
+        **QUIET,
+    )
     page.more.click(
         history.more_history,
         [page.search, page.model_filter, page.shown_runs],
