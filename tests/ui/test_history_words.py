@@ -34,17 +34,12 @@ def deleted_run(history) -> str:
 
 
 ON_PAGE = {
-    "open": lambda history, run_id, request: history.open_on_page(run_id, "", "All models", request),
-    "restore": lambda history, run_id, request: history.restore_on_page(
-        run_id, "", "All models", request
-    ),
-    "download": lambda history, run_id, request: history.export_run(
-        run_id, "", "All models", request
-    ),
-    "delete": lambda history, run_id, request: history.delete_on_page(
-        run_id, "", "All models", request
-    ),
+    "open": "open_on_page",
+    "restore": "restore_on_page",
+    "download": "export_run",
+    "delete": "delete_on_page",
 }
+"""The page's actions on an opened run, by the name of their handler."""
 DECLARED = {
     "open": lambda history: history.gone,
     "restore": lambda history: [*history.editor.outputs(), *history.gone],
@@ -61,7 +56,8 @@ def test_acting_on_a_run_deleted_elsewhere_says_so_in_words_and_lists_again(
     language,
 ):
     history, _ = page
-    answer = ON_PAGE[action](history, deleted_run(history), alice(language))
+    act = getattr(history, ON_PAGE[action])
+    answer = act(deleted_run(history), "", "All models", alice(language))
     tab = history.tab
     assert answer[tab.detail_text] == text_in(language, "run_gone")
     assert answer[tab.detail] == gr.update(visible=True)
