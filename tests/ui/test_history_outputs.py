@@ -67,7 +67,7 @@ def test_history_answers_fill_every_declared_output(page):
     more = history.more_history("", "All models", [], ALICE)
     assert filled(more) == declared(history.listed)
     assert filled(history.open_run("nothing-here", ALICE)) == declared(history.opened)
-    assert filled(history.reopen("a-run")) == declared(history.reopened)
+    assert filled(history.reopen("a-run", ALICE)) == declared(history.reopened)
 
 
 def test_history_answers_nothing_while_no_run_is_going_or_done(page):

@@ -387,6 +387,30 @@ TEXTS: dict[str, tuple[str, str]] = {
         "还没有运行记录。每次编辑完成后都会立即出现在这里，刷新或重启后依然保留。",
     ),
     "no_match": ("No run matches “{search}”.", "没有与“{search}”匹配的运行。"),
+    # what History says of a run it cannot act on (ui/history/handlers.py)
+    "run_gone": (
+        "⚠ **This run is no longer in your history:** it was deleted, perhaps in another tab or "
+        "window. The list above shows the runs that are left.",
+        "⚠ **这次运行已不在你的历史中：** 它已被删除，可能是在另一个标签页或窗口中删除的。"
+        "上面的列表显示的是剩下的运行。",
+    ),
+    "not_in_history": ("That run is not in your history.", "这次运行不在你的历史中。"),
+    "delete_refused": (
+        "Only your own runs can be deleted, and this one is not (or no longer) there.",
+        "只能删除你自己的运行，而这次运行不是你的（或已不存在）。",
+    ),
+    "delete_not_yours": (
+        "⚠ **Only your own runs can be deleted:** this one was made by someone else, so it stays.",
+        "⚠ **只能删除你自己的运行：** 这次运行是别人的，因此会保留。",
+    ),
+    "finished_gone": (
+        "That run is no longer in your history.",
+        "这次运行已不在你的历史中。",
+    ),
+    "status_done": ("done", "完成"),
+    "status_partial": ("partial", "部分完成"),
+    "status_failed": ("FAILED", "失败"),
+    "status_stopped": ("stopped", "已停止"),
     "no_model_runs": ("No run of {model} yet.", "还没有 {model} 的运行。"),
     "still_going": (
         "Your run “{prompt}” is still going on the server…",

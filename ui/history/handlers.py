@@ -2,6 +2,9 @@
 
 Every handler works out the owner from the request (signed cookie or login name), never from an
 argument, so calling these endpoints through the API with someone else's run id finds nothing.
+An API endpoint refuses a run it cannot act on with an error; the page's own events say it in
+words where the run was shown (`*_on_page`): outside Gradio's queue an error shows only a red
+"Error" over the outputs. Every sentence comes from ui/core/texts.py, in the browser's language.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
 from ui.core.picture_gate import PictureGate
 from ui.core.run_words import detail_markdown, journal_status
-from ui.core.texts import language_of, say
+from ui.core.texts import language_of, say, text_in
 from ui.history.parts import ALL_MODELS, HistoryTab
 
 PAGE_SIZE = 50
 
 
-STATUS_WORDS = {"ok": "done", "partial": "partial", "failed": "FAILED"}
+STATUS_WORDS = {"ok": "status_done", "partial": "status_partial", "failed": "status_failed"}
+"""The statuses of a run that ended, by the key of their words in the list."""
 
 
 def caption(run: RunSummary, language: str = "en") -> str:
@@ -32,7 +36,8 @@ def caption(run: RunSummary, language: str = "en") -> str:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))
     status = journal_status(run.status, language)
     if status is None:
-        status = "stopped" if run.stopped else STATUS_WORDS.get(run.status, run.status)
+        key = "status_stopped" if run.stopped else STATUS_WORDS.get(run.status)
+        status = text_in(language, key) if key else run.status
     who = f" · {run.owner_label}" if run.owner_label else ""
     prompt = run.prompt if len(run.prompt) <= 140 else run.prompt[:137] + "…"
     return f"{prompt}\n{run.model} · {when} · {status}{who}"
@@ -94,13 +99,18 @@ class HistoryHandlers:
         """What open_run fills."""
         self.deleted = [*self.listed, tab.detail, tab.run_id, tab.confirm_row]
         """What delete_run fills: the list again, and no run opened."""
-        self.exported = [tab.download_file, tab.export_path]
+        self.gone = [*self.listed, *self.opened]
+        """What a page's action on a run no longer there fills: the list again, and in the
+        run's place the words saying so."""
+        self.deleted_on_page = list(dict.fromkeys([*self.deleted, *self.gone]))
+        """What delete_on_page fills."""
+        self.exported = [tab.download_file, tab.export_path, *self.gone]
         """What export_run fills."""
         self.noticed = [tab.notice_row, tab.finished_notice, tab.finished_run, tab.since, tab.poll]
         """What watch_runs fills: the notice of a run that finished while the page was away."""
         self.polled = [*self.listed, *self.noticed]
         """What poll_runs fills: the list again and the notice."""
-        self.reopened = [tab.run_id, editor.tabs, tab.notice_row]
+        self.reopened = [tab.run_id, editor.tabs, tab.notice_row, tab.finished_notice]
         """What reopen fills."""
 
     def _page(self, request: Any, search: str, model: str, before: str | None):
@@ -148,8 +158,32 @@ class HistoryHandlers:
         return self.ctx.store.get_run(self.ctx.visible_to(self.ctx.owner(request)), run_id.strip())
 
     def open_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
-        """One run: its inputs, results, parameters, timing and error."""
+        """One run: its inputs, results, parameters, timing and error (nothing for a run that
+        is not in the caller's history)."""
+        return self._shown(request, self._visible_run(request, run_id))
+
+    def open_on_page(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """The page's Open: as open_run, but a run no longer there (deleted in another tab, or
+        from a list read before) says so."""
         run = self._visible_run(request, run_id)
+        if run is None and (run_id or "").strip():
+            return self._gone(request, search, model)
+        return self._shown(request, run)
+
+    def _gone(self, request: Any, search: str, model: str) -> dict[Any, Any]:
+        """The run the person acts on is no longer in their history: the words say so where the
+        run was shown, and the list is read again, so it shows what is left."""
+        return {
+            **self.list_history(search, model, request),
+            **self._shown(request, None),
+            self.tab.detail: gr.update(visible=True),
+            self.tab.detail_text: say(request, "run_gone"),
+        }
+
+    def _shown(self, request: Any, run: RunDetail | None) -> dict[Any, Any]:
+        """The opened run's parts showing `run` (hidden and empty for None)."""
         tab = self.tab
         if run is None:
             return {
@@ -169,12 +203,16 @@ class HistoryHandlers:
             tab.confirm_row: gr.update(visible=False),
         }
 
-    def export_run(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
+    def export_run(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
         """The run as a zip (Download was clicked): the gate builds it when the browser asks
-        for it, after the same check as the run's pictures, so it is never kept anywhere."""
+        for it, after the same check as the run's pictures, so it is never kept anywhere. A run
+        no longer there says so, and nothing is downloaded."""
         run = self._visible_run(request, run_id)
         if run is None:
-            raise gr.Error("That run is not in your history.")
+            nothing = {self.tab.download_file: None, self.tab.export_path: None}
+            return {**self._gone(request, search, model), **nothing}
         archive = self.ctx.gate.zip(run.id)
         return {self.tab.download_file: archive, self.tab.export_path: archive}
 
@@ -187,22 +225,61 @@ class HistoryHandlers:
         """Puts a run's inputs and every parameter, seed included, back into the editor."""
         run = self._visible_run(request, run_id)
         if run is None:
-            raise gr.Error("That run is not in your history.")
+            raise gr.Error(say(request, "not_in_history"))
         return self.editor.restore(run, self.ctx.gate.inputs(run))
+
+    def restore_on_page(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """The page's Restore (and Run again's first step): a run no longer there says so."""
+        run = self._visible_run(request, run_id)
+        if run is None:
+            return self._gone(request, search, model)
+        return self.editor.restore(run, self.ctx.gate.inputs(run))
+
+    def still_there(self, run_id: str, request: gr.Request) -> None:
+        """Between Run again's restore and its run: a run no longer there stops the chain; the
+        restore has already said so in words, so this error shows nothing of its own."""
+        if self._visible_run(request, run_id) is None:
+            raise gr.Error(say(request, "not_in_history"), visible=False, print_exception=False)
 
     def delete_run(
         self, run_id: str, search: str, model: str, request: gr.Request
     ) -> dict[Any, Any]:
         """Deletes one of the visitor's own runs (in the shared scope too, only their own)."""
+        if not self._delete_own(request, run_id):
+            raise gr.Error(say(request, "delete_refused"))
+        return self._after_delete(request, search, model)
+
+    def delete_on_page(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """The page's Yes, delete it: a run deleted already (in another tab) or made by someone
+        else (the shared scope) says so in words instead."""
+        if self._delete_own(request, run_id):
+            return self._after_delete(request, search, model)
+        run = self._visible_run(request, run_id)
+        if run is None:
+            return self._gone(request, search, model)
+        words = say(request, "delete_not_yours")
+        return {
+            self.tab.detail_text: f"{words}\n\n{detail_markdown(run, language_of(request))}",
+            self.tab.confirm_row: gr.update(visible=False),
+        }
+
+    def _delete_own(self, request: Any, run_id: str) -> bool:
+        """Deletes the run if it is the visitor's own; False when there is no such run."""
         owner = self.ctx.owner(request)
         run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
         # the uploads' folders are named after the files' content: read them while it exists
         uploads = self.ctx.uploads.copies_of(run.input_paths if run else [])
         if run is None or not self.ctx.store.delete_run(owner.id, run.id):
-            raise gr.Error(
-                "Only your own runs can be deleted, and this one is not (or no longer) there."
-            )
+            return False
         self.ctx.uploads.remove(uploads)  # its pictures, and links, answer 404 from now on
+        return True
+
+    def _after_delete(self, request: Any, search: str, model: str) -> dict[Any, Any]:
+        """The list without the deleted run, and no run opened."""
         return {
             **self.list_history(search, model, request),
             self.tab.detail: gr.update(visible=False),
@@ -255,14 +332,15 @@ class HistoryHandlers:
             self.tab.poll: gr.Timer(active=False),
         }
 
-    def reopen(self, run_id: str | None) -> dict[Any, Any]:
-        """Opens the finished run in History."""
+    def reopen(self, run_id: str | None, request: gr.Request) -> dict[Any, Any]:
+        """Opens the finished run in History (a run that left none says so in the notice)."""
         if not run_id:
-            raise gr.Error("That run is no longer in your history.")
+            return {self.tab.finished_notice: say(request, "finished_gone")}
         return {
             self.tab.run_id: run_id,
             self.editor.tabs: gr.Tabs(selected="history"),
             self.tab.notice_row: gr.update(visible=False),
+            self.tab.finished_notice: "",
         }
 
 

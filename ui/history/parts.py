@@ -131,7 +131,8 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             detail_inputs = run_pictures("detail_inputs", 260)
             detail_outputs = run_pictures("detail_outputs", 260)
         detail_params = gr.JSON(label=label("parameters"))
-        download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
+    # outside the run's column: showing the column again (another run opened) would show it
+    download_file = gr.DownloadButton(visible="hidden", elem_id="run-download-file")
     return detail, {
         "detail_text": detail_text,
         "detail_inputs": detail_inputs,

@@ -1,9 +1,14 @@
 """Which handler answers which event of the History tab: the list, search as you type, an opened
 run and its actions, and the notice of a run that finished while the page was away.
 
-Everything answers at once (outside Gradio's queue, which edits may fill). `history_list`,
+Everything answers at once (outside Gradio's queue, which edits may fill). The list follows the
+search box's value whichever way it changed (typed, pasted, cut, cleared: Gradio's `input` event
+comes from key presses only, so a paste was missed), and the search, the model filter and Refresh
+are one event answering always the last: one answer at a time, the next one made for what the box
+and filter hold by then, so an older term's answer never lands after a newer one. `history_list`,
 `history_open`, `history_restore` and `history_delete` are API endpoints; like every history
-endpoint they take no owner: the caller's own cookie or login decides what they see.
+endpoint they take no owner: the caller's own cookie or login decides what they see. The last
+three are apart from the page's buttons: they refuse with an error, the page says it in words.
 """
 
 from __future__ import annotations
@@ -32,10 +37,13 @@ def wire_history(
     history = HistoryHandlers(ctx, page, editor)
     listing = {"inputs": [page.search, page.model_filter], "outputs": history.listed}
     demo.load(history.list_history, api_name="history_list", **listing, **AT_ONCE)
-    page.refresh.click(history.list_history, **listing, **QUIET)
-    page.search.input(history.list_history, **listing, trigger_mode="always_last", **QUIET)
-    page.search.submit(history.list_history, **listing, **QUIET)
-    page.model_filter.change(history.list_history, **listing, **QUIET)
+    gr.on(
+        [page.search.change, page.search.submit, page.model_filter.change, page.refresh.click],
+        history.list_history,
+        **listing,
+        trigger_mode="always_last",
+        **QUIET,
+    )
     page.more.click(
         history.more_history,
         [page.search, page.model_filter, page.shown_runs],
@@ -43,14 +51,16 @@ def wire_history(
         **QUIET,
     )
     page.gallery.select(pick_run, page.shown_runs, page.run_id, **QUIET)
-    page.run_id.change(
-        history.open_run, page.run_id, history.opened, api_name="history_open", **AT_ONCE
-    ).then(None, js=SHOW_DETAIL_JS)
+    on_run = [page.run_id, page.search, page.model_filter]
+    page.run_id.change(history.open_on_page, on_run, history.gone, **QUIET).then(
+        None, js=SHOW_DETAIL_JS
+    )
 
     def relist(event: Any) -> Any:
         return event(history.list_history, **listing, **QUIET)
 
     _wire_run_actions(page, history, editor, relist)
+    _wire_api(page, history, editor)
     _wire_finished_runs(demo, page, history)
     return HistoryHooks(
         run_id=page.run_id,
@@ -65,18 +75,30 @@ def wire_history(
 def _wire_run_actions(
     page: HistoryTab, history: HistoryHandlers, editor: EditorTarget, relist: Any
 ) -> None:
-    """Restore, Run again (then the list again), Download, and Delete with its second step."""
-    page.restore.click(
-        history.restore_run, page.run_id, editor.outputs(), api_name="history_restore", **AT_ONCE
-    )
-    restored = page.run_again.click(history.restore_run, page.run_id, editor.outputs(), **QUIET)
-    relist(editor.run_after(restored.success).then)
-    page.download.click(history.export_run, page.run_id, history.exported, **QUIET).then(
+    """Restore, Run again (then the list again), Download, and Delete with its second step; on a
+    run no longer there each says so in words (and Run again runs nothing)."""
+    on_run = [page.run_id, page.search, page.model_filter]
+    restoring = [*editor.outputs(), *history.gone]
+    page.restore.click(history.restore_on_page, on_run, restoring, **QUIET)
+    restored = page.run_again.click(history.restore_on_page, on_run, restoring, **QUIET)
+    there = restored.success(history.still_there, page.run_id, None, **QUIET)
+    relist(editor.run_after(there.success).then)
+    page.download.click(history.export_run, on_run, history.exported, **QUIET).then(
         None, js=CLICK_DOWNLOAD_JS
     ).then(history.remove_export, page.export_path, None, **QUIET)
     page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **QUIET)
     page.cancel_delete.click(lambda: gr.update(visible=False), None, page.confirm_row, **QUIET)
-    page.confirm_delete.click(
+    page.confirm_delete.click(history.delete_on_page, on_run, history.deleted_on_page, **QUIET)
+
+
+def _wire_api(page: HistoryTab, history: HistoryHandlers, editor: EditorTarget) -> None:
+    """The endpoints an API client calls with a run id, on no trigger of the page: they refuse a
+    run they cannot act on with an error, which the page's own events say in words instead."""
+    run = {"inputs": page.run_id, **AT_ONCE}
+    gr.on([], history.open_run, outputs=history.opened, api_name="history_open", **run)
+    gr.on([], history.restore_run, outputs=editor.outputs(), api_name="history_restore", **run)
+    gr.on(
+        [],
         history.delete_run,
         [page.run_id, page.search, page.model_filter],
         history.deleted,
