@@ -183,7 +183,8 @@ class Runner:
                 backend=backend_name,
             )
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
-            finished = self._record(run_id, failed, images, owner, None, "failed", comparison)
+            run = new_run(failed, images, owner, None, "failed", comparison)
+            finished = self.journal.finish(run_id, run)
             return finished_outcome(failed, finished)
         except Exception:
             self._abandon(run_id)
@@ -207,7 +208,8 @@ class Runner:
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
         status = "partial" if result.partial else "ok"
-        finished = self._record(run_id, outcome, images, owner, result, status, comparison, revised)
+        run = new_run(outcome, images, owner, result, status, comparison, revised)
+        finished = self.journal.finish(run_id, run)  # into the spool if the history cannot take it
         return finished_outcome(outcome, finished)
 
     def _begin(
@@ -230,23 +232,6 @@ class Runner:
             self.journal.store.mark_interrupted([run_id])
         except Exception:
             logger.exception("run %s stays sending until the next start marks it", run_id)
-
-    def _record(
-        self,
-        run_id: str,
-        outcome: RunOutcome,
-        images: list[str],
-        owner: Owner,
-        result: EditResult | None,
-        status: str,
-        comparison: str | None,
-        revised_prompts: list[str] | None = None,
-    ) -> Finished:
-        """Completes the run's record as the outcome tells it (already masked), with the exact
-        bytes sent back by the service and the visitor's input files; into the spool when the
-        history cannot take it."""
-        run = new_run(outcome, images, owner, result, status, comparison, revised_prompts)
-        return self.journal.finish(run_id, run)
 
 
 def new_run(
