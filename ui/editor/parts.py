@@ -90,9 +90,12 @@ def build_edit_tab(wire_format: str = WIRE_FORMATS[0]) -> EditTab:
             with gr.Column(scale=5, min_width=320):
                 parts = _build_inputs(wire_format)
             with gr.Column(scale=6, min_width=320):
-                parts.update(_build_outputs())
+                outputs = _build_outputs()
+                examples_slot = outputs.pop("examples_slot")
+                parts.update(outputs)
                 tab = EditTab(**parts, below_columns=None)  # made below the two columns
-                tab.examples = build_examples(tab)
+                with examples_slot:  # their rows name the controls, made above
+                    tab.examples = build_examples(tab)
         tab.below_columns = gr.Column()
     return tab
 
@@ -288,6 +291,8 @@ def _build_outputs() -> dict[str, Any]:
     with gr.Row():
         use_as_input = gr.Button(label("use_as_input"), size="sm")
         add_to_inputs = gr.Button(label("add_to_inputs"), size="sm")
+    # the examples right under the results: on a desktop's first screen, before any run
+    examples_slot = gr.Column(elem_id="examples-slot")
     compare = gr.ImageSlider(
         label=label("compare"),
         type="filepath",
@@ -309,6 +314,7 @@ def _build_outputs() -> dict[str, Any]:
         "used_seed": used_seed,
         "revised_prompt": revised_prompt,
         "metadata": metadata,
+        "examples_slot": examples_slot,
         "result_paths": gr.State([]),
         "run_inputs": gr.State([]),
         "selected": gr.State(0),
