@@ -15,6 +15,11 @@ from client.models import MODELS
 from ui.comparison.view import GRID_CSS
 from ui.core.texts import label
 
+DEFAULT_SEEDS = (1, 2)
+"""The seeds field's value on a new page: a 2 × 2 grid at one click. Fixed seeds, not random
+ones, so the models are compared on the same seeds and a second comparison (another prompt, say)
+lines up with the first; the field shows them, and any may be typed instead."""
+
 
 @dataclass
 class CompareSection:
@@ -52,7 +57,7 @@ def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
 
 
 def build_compare_section() -> CompareSection:
-    """The Edit tab's Compare panel: both models ticked, seeds typed, one click."""
+    """The Edit tab's Compare panel: both models ticked, seeds DEFAULT_SEEDS, one click."""
     with gr.Accordion(label("grid_panel"), open=False, elem_id="compare-panel"):
         gr.Markdown(label("grid_intro"), elem_id="compare-intro")
         with gr.Row(equal_height=True):
@@ -64,6 +69,7 @@ def build_compare_section() -> CompareSection:
                 min_width=220,
             )
             seeds = gr.Textbox(
+                ", ".join(str(seed) for seed in DEFAULT_SEEDS),
                 label=label("grid_seeds"),
                 placeholder=label("grid_seeds_placeholder"),
                 elem_id="compare-seeds",
