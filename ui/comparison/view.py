@@ -16,12 +16,15 @@ from urllib.parse import quote
 from ui.comparison.plan import cell_caption
 from ui.core.texts import text_in
 
+PICTURES_A_LINE = 2
+"""A cell's pictures side by side (`td .pictures a`'s 45 % basis); more wrap to another line."""
 FILE_ROUTE = "gradio_api/file="
 """Relative, so the grid's pictures load under whatever path the app is served from."""
 
 GRID_CSS = """
 .scroll {overflow-x: auto}
-table {width: 100%; border-collapse: collapse; table-layout: fixed}
+table {width: 100%; border-collapse: collapse; table-layout: fixed;
+  --row-height: max(9rem, calc((100vh - 17rem) / var(--models)))} /* grid + Compare on a screen */
 caption {caption-side: top; text-align: left; font-size: 0.85em; opacity: 0.8;
   padding-bottom: 0.3em}
 th, td {border: 1px solid var(--border-color-primary); padding: 4px; vertical-align: middle;
@@ -31,8 +34,10 @@ th.corner {width: 8.5em; font-weight: 400; font-size: 0.8em; opacity: 0.8}
 th.model {font-size: 0.85em; overflow-wrap: anywhere}
 td .pictures {display: flex; flex-wrap: wrap; gap: 4px; justify-content: center}
 td .pictures a {flex: 1 1 45%; min-width: 0; display: block; cursor: zoom-in}
-td img {width: 100%; max-height: 360px; object-fit: contain; display: block}
-td.waiting {opacity: 0.7; height: 6em}
+td img {width: 100%; max-height: calc(var(--row-height) / var(--lines) - 12px);
+  object-fit: contain; display: block}
+tbody td {height: var(--row-height)} /* the grid keeps its size as its cells end */
+td.waiting {opacity: 0.7}
 td.failed {color: var(--error-text-color); font-size: 0.85em; text-align: left}
 td.note {font-size: 0.85em; opacity: 0.8; text-align: left}
 @media (max-width: 640px) {
@@ -72,7 +77,8 @@ def grid_html(
     )
     caption = escape(text_in(language, "grid_caption"))
     return (
-        f'<div class="scroll"><table class="compare-grid" style="--seeds: {len(seeds)}">'
+        f'<div class="scroll"><table class="compare-grid" '
+        f'style="--seeds: {len(seeds)}; --models: {len(models)}">'
         f"<caption>{caption}</caption>"
         f'<thead><tr><th class="corner">{corner}</th>{header}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
@@ -94,4 +100,5 @@ def _cell(model: str, seed: int, view: CellView | None, language: str) -> str:
         f'<img src="{FILE_ROUTE}{quote(path)}" alt="{alt}"></a>'
         for path in view.images
     )
-    return f'<td class="done"><div class="pictures">{pictures}</div></td>'
+    lines = -(-len(view.images) // PICTURES_A_LINE)
+    return f'<td class="done"><div class="pictures" style="--lines: {lines}">{pictures}</div></td>'
