@@ -51,6 +51,73 @@ CTRL_ENTER_JS = """
 }
 """
 
+ANSWER_IN_VIEW_JS = """
+() => {
+  // On a phone Run's answer lands far from Run (the results ~900 px below it). The answer is
+  // brought into view, only when it is out of view: the status line at the press, then the
+  // results (or Compare's grid, kept in view while it fills) when they come, else the status
+  // line's refusal or error. A watch ends with its answer, or when the person turns elsewhere.
+  const watches = [
+    {button: '#run-button', status: '#run-status', answer: '#results', block: 'start',
+     made: () => [...document.querySelectorAll('#results img')].map(i => i.src).join(' ')},
+    {button: '#compare-button', status: '#compare-status', answer: '#compare-grid',
+     block: 'nearest', made: () => document.querySelector('#compare-grid table')?.outerHTML || ''},
+  ];
+  const motion = matchMedia('(prefers-reduced-motion: reduce)');
+  const find = (selector) => document.querySelector(selector);
+  const said = (watch) => find(watch.status + ' [data-testid="markdown"]')?.innerText || '';
+  const busy = (watch) => Boolean(find(watch.button)?.disabled);
+  const seen = (box) => box.top >= 0 && (box.bottom <= innerHeight
+    || (box.height > innerHeight && box.top < innerHeight / 4));
+  const bring = (selector, block) => {
+    const element = find(selector);
+    const box = element?.getBoundingClientRect();
+    if (box && box.height > 0 && !seen(box)) {
+      element.scrollIntoView({behavior: motion.matches ? 'auto' : 'smooth', block});
+    }
+  };
+  const arm = (watch) => { watch.armed = {said: said(watch), made: watch.made(), shown: false}; };
+  const check = (watch) => {
+    const nowBusy = busy(watch);
+    if (nowBusy && !watch.wasBusy && !watch.armed) arm(watch);  // Run again, from History
+    watch.wasBusy = nowBusy;
+    const armed = watch.armed;
+    if (!armed) return;
+    const made = watch.made();
+    if (armed.shown || (made && made !== armed.made)) {
+      armed.shown = true;
+      bring(watch.answer, watch.block);
+      if (!nowBusy) watch.armed = null;
+    } else if (!nowBusy && said(watch) !== armed.said) {
+      watch.armed = null;
+      bring(watch.status, 'nearest');
+    }
+  };
+  document.addEventListener('click', (event) => {
+    for (const watch of watches) {
+      if (event.target.closest?.(watch.button)) { arm(watch); bring(watch.status, 'nearest'); }
+    }
+  }, true);
+  const elsewhere = (event) => {  // the person scrolls, types or taps: the page leaves them be
+    for (const watch of watches) {
+      const onButton = event.target.closest?.(watch.button);
+      if (watch.armed && !onButton && (watch.armed.shown || !busy(watch))) watch.armed = null;
+    }
+  };
+  for (const type of ['pointerdown', 'keydown', 'wheel', 'touchmove']) {
+    document.addEventListener(type, elsewhere, {capture: true, passive: true});
+  }
+  let pending = null;
+  new MutationObserver(() => {
+    pending = pending || setTimeout(() => { pending = null; watches.forEach(check); }, 120);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ['disabled', 'src']});
+}
+"""
+
+PAGE_JS = f"() => {{ ({CTRL_ENTER_JS.strip()})(); ({ANSWER_IN_VIEW_JS.strip()})(); }}"
+"""The page's scripts, run once when it loads (Gradio takes one function)."""
+
 
 @dataclass
 class App:
@@ -105,7 +172,7 @@ def build_app(config: AppConfig) -> App:
         ],
         "run_history": False,
         "css": CSS,
-        "js": CTRL_ENTER_JS,
+        "js": PAGE_JS,
         "theme": gr.themes.Soft(),
         "i18n": I18N,
         "app_kwargs": {
