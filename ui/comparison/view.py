@@ -43,6 +43,7 @@ td.note {font-size: 0.85em; opacity: 0.8; text-align: left}
 @media (max-width: 640px) {
   th.corner {width: 5em} th.model, thead th {font-size: 0.75em} th, td {padding: 2px}
   table {width: max(100%, calc(5em + var(--seeds) * 100px))} /* scrolls sideways, never tiny */
+  tbody td {height: auto} td.waiting {height: 6em} /* narrow cells: each row its pictures' */
 }
 """
 
