@@ -16,8 +16,29 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-LINEAGE = ("parent", "result_index", "root")
+LINEAGE = ("parent", "result_index", "root", "branch_label")
 """The columns that say where a run came from: set when it is recorded, never rewritten."""
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Where a new run goes in its owner's trees: the run and result it continues (`parent`,
+    `result_index`, 1-based); or, for a replay's first step, which continues nothing, the tree
+    it `joins` as a branch of its own; and a `label` saying what a replayed branch changed."""
+
+    parent: str | None = None
+    result_index: int | None = None
+    joins: str | None = None
+    label: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Lineage:
+        """`<run id>` (its first result) or `<run id>#<k>` (its k-th result, 1-based); raises
+        ValueError for anything else."""
+        run_id, _, index = text.strip().partition("#")
+        if not run_id.isalnum() or (index and not index.isdigit()) or index == "0":
+            raise ValueError(f"not a run id or <run id>#<k>: {text!r}")
+        return cls(parent=run_id, result_index=int(index) if index else 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +53,8 @@ class TreeNode:
     seed: int | None
     status: str
     created_at: float
+    branch_label: str | None = None
+    """What a replayed branch changed (its first step carries it)."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +110,15 @@ class TreeShape:
 TREE_COLUMNS = ", ".join(TreeNode.__slots__)
 
 
-def place(db: Any, row: dict[str, Any]) -> None:
-    """Sets the root of a run about to be inserted: its parent's, when the parent is one of the
-    same owner's runs; otherwise the run starts a tree of its own (a parent deleted meanwhile
-    stays named, a gap in no tree)."""
-    if not row["parent"]:
+def place(db: Any, row: dict[str, Any], joins: str | None) -> None:
+    """Sets the root of a run about to be inserted: its parent's (or the root of the run it
+    `joins`), when that is one of the same owner's runs; otherwise the run starts a tree of its
+    own (a parent deleted meanwhile stays named: a gap)."""
+    near = row["parent"] or joins
+    if not near:
         return
     found = db.execute(
-        "SELECT root FROM runs WHERE id = ? AND owner = ?", (row["parent"], row["owner"])
+        "SELECT root FROM runs WHERE id = ? AND owner = ?", (near, row["owner"])
     ).fetchone()
     if found is not None:
         row["root"] = found[0]

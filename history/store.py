@@ -85,6 +85,11 @@ class NewRun:
     """The run this one continues (an edit thread, lineage.py), if any: one of the same owner's."""
     result_index: int | None = None
     """Which of the parent's results (1-based) this run edits."""
+    joins: str | None = None
+    """A run whose tree this run joins without continuing one of its runs (a replay's first
+    step); not stored: it only places the run."""
+    branch_label: str | None = None
+    """What a replayed branch changed (model, seed), on its first step."""
 
     @property
     def stored_params(self) -> dict[str, Any]:
@@ -149,6 +154,7 @@ class RunDetail(RunSummary):
     comparison: str | None = None
     parent: str | None = None
     result_index: int | None = None
+    branch_label: str | None = None
 
 
 _last_millisecond = 0
@@ -270,7 +276,7 @@ class HistoryStore:
         self._image_rows(db, stored)
         # the cover (first result, else first input) is the only image the list shows small
         row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
-        lineage.place(db, row)
+        lineage.place(db, row, run.joins)
         db.execute(INSERT_RUN, [row[name] for name in RUN_COLUMN_NAMES])
         self._link_images(db, run_id, stored)
         return row
@@ -555,6 +561,7 @@ class HistoryStore:
             root=row["root"],
             parent=row["parent"],
             result_index=row["result_index"],
+            branch_label=row["branch_label"],
         )
 
     def tree(self, owner: str | None, run_id: str) -> Tree | None:
@@ -661,7 +668,7 @@ class HistoryStore:
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"
     " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
-    " comparison, sender, parent, result_index, root"
+    " comparison, sender, parent, result_index, root, branch_label"
 )
 RUN_COLUMN_NAMES = tuple(RUN_COLUMNS.split(", "))
 INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * len(RUN_COLUMN_NAMES))})"
@@ -714,6 +721,7 @@ def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
         "parent": run.parent,
         "result_index": run.result_index if run.parent else None,
         "root": run_id,  # the parent's root, when it has one: lineage.place
+        "branch_label": run.branch_label,
     }
 
 

@@ -6,7 +6,10 @@ import json
 import sqlite3
 import zipfile
 
+import pytest
+
 from history import HistoryStore, RunJournal, export_zip
+from history.lineage import Lineage
 from tests.history.support import new_run
 
 
@@ -37,6 +40,7 @@ def test_a_tree_is_read_back_whole_from_any_of_its_runs(store):
     assert json.loads(json.dumps(tree.as_json()))["nodes"][1] == {
         "id": a.id, "parent": root.id, "result_index": 1, "prompt": "make the hat red",
         "model": a.model, "seed": 7, "status": "ok", "created_at": a.created_at,
+        "branch_label": None,
     }  # fmt: skip
     assert store.get_run("anon:alice", grandchild.id).root == root.id
 
@@ -102,7 +106,7 @@ def test_a_store_from_before_threads_gains_them(tmp_path):
     store.close()
     db = sqlite3.connect(tmp_path / "history.sqlite3", isolation_level=None)
     db.execute("DROP INDEX runs_by_root")
-    for column in ("parent", "result_index", "root"):
+    for column in ("parent", "result_index", "root", "branch_label"):
         db.execute(f"ALTER TABLE runs DROP COLUMN {column}")
     db.execute("DELETE FROM _migrations WHERE name = 'm009_lineage'")
     db.close()
@@ -112,3 +116,25 @@ def test_a_store_from_before_threads_gains_them(tmp_path):
     child = store.save_run(new_run(parent=old, result_index=1))
     assert [node.id for node in store.tree("anon:alice", old).nodes] == [old, child.id]
     store.close()
+
+
+def test_a_replayed_branch_joins_the_tree_it_replays(store):
+    root, a, _b, _grandchild = grow(store)
+    label = "on wan2.7-image-pro, seed 42"
+    first = store.save_run(new_run(prompt=root.prompt, joins=a.id, branch_label=label))
+    second = store.save_run(new_run(prompt=a.prompt, parent=first.id, result_index=1))
+    tree = store.tree("anon:alice", second.id)
+    assert tree.root == root.id
+    assert [node.id for node in tree.children(None)] == [root.id, first.id]
+    assert tree.node(first.id).branch_label == label and tree.node(first.id).parent is None
+    assert [node.id for node in tree.line(second.id)] == [first.id, second.id]
+    stranger = store.save_run(new_run("anon:mallory", joins=a.id))
+    assert stranger.root == stranger.id
+
+
+def test_a_parent_is_a_run_id_and_a_result_number():
+    assert Lineage.parse("0190abc") == Lineage("0190abc", 1)
+    assert Lineage.parse(" 0190abc#3 ") == Lineage("0190abc", 3)
+    for bad in ("", "#2", "0190abc#0", "0190abc#x", "../etc#1", "a b"):
+        with pytest.raises(ValueError):
+            Lineage.parse(bad)

@@ -109,7 +109,7 @@ def test_every_run_comes_back_as_the_old_code_read_it(old):
     now = described(store, old.directory)
     for run in now["runs"]:  # added since: every old run is the root of a tree of its own
         assert {name: run.pop(name) for name in LINEAGE} == {
-            "root": run["id"], "parent": None, "result_index": None
+            "root": run["id"], "parent": None, "result_index": None, "branch_label": None
         }  # fmt: skip
     assert now == old.expected
     for run in old.expected["runs"]:
