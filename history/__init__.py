@@ -1,11 +1,12 @@
 """Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
-links that share one run, the journal of runs in flight and its spool.
+links that share one run, edit threads (lineage), the journal of runs in flight and its spool.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
 
 from .export import export_zip, remove_export, run_record
 from .journal import Finished, HistoryUnavailable, RunJournal
+from .lineage import Tree, TreeNode, TreeShape
 from .shares import Share
 from .store import INTERRUPTED, SENDING, HistoryStore, NewRun, RunDetail, RunSummary, carries_key
 from .usage import Usage
@@ -21,6 +22,9 @@ __all__ = [
     "RunJournal",
     "RunSummary",
     "Share",
+    "Tree",
+    "TreeNode",
+    "TreeShape",
     "Usage",
     "carries_key",
     "export_zip",

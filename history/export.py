@@ -65,6 +65,7 @@ def run_record(run: RunDetail) -> dict[str, Any]:
         "requested_n": run.requested_n,
         "revised_prompts": run.revised_prompts,
         "notes": run.notes,
+        "lineage": {"root": run.root, "parent": run.parent, "result_index": run.result_index},
         "inputs": image_names("input", run.input_paths),
         "outputs": image_names("output", run.output_paths),
     }

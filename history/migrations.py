@@ -226,3 +226,21 @@ def m008_run_journal(db: Any, sql: Dialect) -> None:
     )
     db.execute(f"PRAGMA schema_version = {int(version) + 1}")
     db.execute("PRAGMA writable_schema = OFF")
+
+
+@migration
+def m009_lineage(db: Any, sql: Dialect) -> None:
+    """Where a run came from (edit threads, lineage.py): its parent run, which of the parent's
+    results it edits (1-based), the root of its tree, so a whole tree is one indexed read, and
+    what a replayed branch changed. Runs from before are roots of trees of their own."""
+    columns = sql.columns(db, "runs")
+    if "parent" not in columns:
+        db.execute(f"ALTER TABLE runs ADD COLUMN parent {sql.key}")
+    if "result_index" not in columns:
+        db.execute("ALTER TABLE runs ADD COLUMN result_index INTEGER")
+    if "root" not in columns:
+        db.execute(f"ALTER TABLE runs ADD COLUMN root {sql.key}")
+    if "branch_label" not in columns:
+        db.execute("ALTER TABLE runs ADD COLUMN branch_label TEXT")
+    db.execute("UPDATE runs SET root = id WHERE root IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_root ON runs (root, owner)")

@@ -29,9 +29,11 @@ from typing import Any
 from client.validation import key_like_path
 
 from . import caps as cap_rules
+from . import lineage
 from . import shares as share_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
 from .databases import open_database
+from .lineage import LINEAGE, Tree, TreeShape
 from .permissions import private_folder
 from .sql import Database
 from .usage import Usage, usage_of
@@ -79,6 +81,15 @@ class NewRun:
     """The comparison (models × seeds run together) this run is a cell of, if any."""
     sender: str | None = None
     """The process a SENDING run waits in (journal.py); None once the run is finished."""
+    parent: str | None = None
+    """The run this one continues (an edit thread, lineage.py), if any: one of the same owner's."""
+    result_index: int | None = None
+    """Which of the parent's results (1-based) this run edits."""
+    joins: str | None = None
+    """A run whose tree this run joins without continuing one of its runs (a replay's first
+    step); not stored: it only places the run."""
+    branch_label: str | None = None
+    """What a replayed branch changed (model, seed), on its first step."""
 
     @property
     def stored_params(self) -> dict[str, Any]:
@@ -121,6 +132,8 @@ class RunSummary:
     owner_label: str | None
     thumbnail_path: str | None
     stopped: bool = False
+    root: str = ""
+    """The first run of its tree (lineage.py): itself for a run that continues none."""
 
 
 @dataclass(slots=True)
@@ -139,6 +152,9 @@ class RunDetail(RunSummary):
     input_paths: list[Path] = field(default_factory=list)
     output_paths: list[Path] = field(default_factory=list)
     comparison: str | None = None
+    parent: str | None = None
+    result_index: int | None = None
+    branch_label: str | None = None
 
 
 _last_millisecond = 0
@@ -260,6 +276,7 @@ class HistoryStore:
         self._image_rows(db, stored)
         # the cover (first result, else first input) is the only image the list shows small
         row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
+        lineage.place(db, row, run.joins)
         db.execute(INSERT_RUN, [row[name] for name in RUN_COLUMN_NAMES])
         self._link_images(db, run_id, stored)
         return row
@@ -285,7 +302,8 @@ class HistoryStore:
         db.execute("DELETE FROM run_images WHERE run_id = ?", (run_id,))
         self._image_rows(db, stored)
         row = run_row(run_id, run, cover=stored[0][2].file_name if stored else None)
-        row.update(created_at=existing["created_at"], prompt=existing["prompt"])
+        kept = ("created_at", "prompt", *LINEAGE)
+        row.update({name: existing[name] for name in kept})
         db.execute(UPDATE_RUN, [*(row[name] for name in UPDATED_COLUMN_NAMES), run_id])
         self._link_images(db, run_id, stored)
         return row, old
@@ -332,11 +350,22 @@ class HistoryStore:
                 marked += cursor.rowcount
         return marked
 
-    def delete_run(self, owner: str, run_id: str) -> bool:
-        """Deletes `owner`'s run and the images no other run uses; False if it is not theirs."""
+    def delete_run(self, owner: str, run_id: str, *, with_descendants: bool = False) -> bool:
+        """Deletes `owner`'s run and the images no other run uses; False if it is not theirs.
+        Its descendants (lineage.py) stay, their tree showing the gap, unless
+        `with_descendants`: then every run that grew from it goes too, in the same
+        transaction."""
         with self._sql.write() as db:
-            deleted, digests = cap_rules.delete_rows(db, owner, run_id)
-        self._drop_unreferenced(digests)
+            doomed = [run_id]
+            if with_descendants:
+                tree = lineage.read_tree(db, owner, run_id)
+                doomed += tree.descendants(run_id) if tree else []
+            deleted, digests = False, []
+            for one in doomed:
+                gone, its_digests = cap_rules.delete_rows(db, owner, one)
+                deleted = deleted or (gone and one == run_id)
+                digests += its_digests
+        self._drop_unreferenced(sorted(set(digests)))
         return deleted
 
     def _drop_unreferenced(self, digests: Sequence[str]) -> None:
@@ -461,12 +490,12 @@ class HistoryStore:
         thumbnail = self._blobs.thumbnail_name
         with self._sql.read() as db:
             rows = db.tuples(
-                "SELECT id, created_at, model, prompt, status, owner_label, cover, stopped"
+                "SELECT id, created_at, model, prompt, status, owner_label, cover, stopped, root"
                 f" FROM runs {where} ORDER BY id DESC LIMIT ?",
                 (*values, limit),
             ).fetchall()
         return [
-            RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None, bool(row[7]))
+            RunSummary(*row[:6], thumbnail(row[6]) if row[6] else None, bool(row[7]), row[8])
             for row in rows
         ]
 
@@ -529,7 +558,22 @@ class HistoryStore:
             input_paths=paths["input"],
             output_paths=paths["output"],
             comparison=row["comparison"],
+            root=row["root"],
+            parent=row["parent"],
+            result_index=row["result_index"],
+            branch_label=row["branch_label"],
         )
+
+    def tree(self, owner: str | None, run_id: str) -> Tree | None:
+        """The tree of runs `run_id` belongs to (lineage.py), only the runs `owner` may see;
+        None if they may not see `run_id`."""
+        with self._sql.read() as db:
+            return lineage.read_tree(db, owner, run_id)
+
+    def tree_shapes(self, owner: str | None, runs: Sequence[RunSummary]) -> dict[str, TreeShape]:
+        """How many runs and branches the tree of each of `runs` holds, by root."""
+        with self._sql.read() as db:
+            return lineage.read_shapes(db, owner, [run.root for run in runs])
 
     def comparison_runs(self, owner: str | None, comparison: str) -> list[RunDetail]:
         """The runs of one comparison that `owner` may see (any owner's when None, the shared
@@ -624,15 +668,17 @@ class HistoryStore:
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"
     " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
-    " comparison, sender"
+    " comparison, sender, parent, result_index, root, branch_label"
 )
 RUN_COLUMN_NAMES = tuple(RUN_COLUMNS.split(", "))
 INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * len(RUN_COLUMN_NAMES))})"
 UPDATED_COLUMN_NAMES = tuple(
-    name for name in RUN_COLUMN_NAMES if name not in ("id", "owner", "created_at", "prompt")
+    name
+    for name in RUN_COLUMN_NAMES
+    if name not in ("id", "owner", "created_at", "prompt", *LINEAGE)
 )
-"""What completing a run rewrites: not its identity, nor its prompt (SQLite's search index is
-kept in step by insert and delete triggers only)."""
+"""What completing a run rewrites: not its identity, nor its lineage (fixed when it was recorded),
+nor its prompt (SQLite's search index is kept in step by insert and delete triggers only)."""
 UPDATE_RUN = (
     f"UPDATE runs SET {', '.join(f'{name} = ?' for name in UPDATED_COLUMN_NAMES)} WHERE id = ?"
 )
@@ -672,6 +718,10 @@ def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
         "stopped": int(run.stopped),
         "comparison": run.comparison,
         "sender": run.sender if run.status == SENDING else None,
+        "parent": run.parent,
+        "result_index": run.result_index if run.parent else None,
+        "root": run_id,  # the parent's root, when it has one: lineage.place
+        "branch_label": run.branch_label,
     }
 
 

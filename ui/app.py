@@ -35,6 +35,7 @@ from ui.history.wiring import wire_history
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
+from ui.threads.wiring import add_threads
 from ui.usage.wiring import add_usage
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -201,5 +202,6 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_regions(edit_tab, ctx.input_files)
         add_comparison(ctx, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
+        add_threads(ctx, history)
         add_usage(ctx, demo, edit_tab, history)
     return demo

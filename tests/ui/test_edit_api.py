@@ -73,7 +73,7 @@ def result_paths(gallery: list[dict]) -> list[Path]:
 def test_the_edit_endpoint_is_listed_with_the_api_field_names(client):
     endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/edit"]
     names = [parameter["parameter_name"] for parameter in endpoint["parameters"]]
-    assert names == ["images", *PARAM_NAMES]  # every parameter of the one definition
+    assert names == ["images", *PARAM_NAMES, "parent"]  # every parameter, and the run continued
     required = [
         p["parameter_name"] for p in endpoint["parameters"] if not p["parameter_has_default"]
     ]
@@ -191,7 +191,7 @@ def raw_edit(url: str, picture: Path, literals: dict[str, str]) -> str:
             [uploaded] = http.post("/gradio_api/upload", files={"files": handle}).json()
         image = json.dumps([{"path": uploaded, "meta": {"_type": "gradio.FileData"}}])
         values = {name: json.dumps(default_of(spec)) for name, spec in PARAMS.items()}
-        values.update(prompt='"make it snow"', **literals)
+        values.update(prompt='"make it snow"', parent='""', **literals)
         body = '{"data": [' + ", ".join([image, *values.values()]) + "]}"
         started = http.post(
             "/gradio_api/call/edit", content=body, headers={"content-type": "application/json"}

@@ -57,8 +57,8 @@ def test_the_page_has_one_control_per_parameter_and_restores_each_exactly(change
 def test_the_edit_endpoint_takes_and_documents_every_parameter_by_name():
     # the live endpoint's listing is checked in tests/ui/test_edit_api.py
     signature = EditorHandlers.edit.__signature__
-    assert list(signature.parameters) == ["self", "images", *PARAM_NAMES, "request"]
-    for name in PARAM_NAMES:
+    assert list(signature.parameters) == ["self", "images", *PARAM_NAMES, "parent", "request"]
+    for name in (*PARAM_NAMES, "parent"):
         assert f"{name}:" in EditorHandlers.edit.__doc__
 
 

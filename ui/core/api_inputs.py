@@ -22,6 +22,13 @@ from ui.core.controls import parse_json_text
 KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
 IMAGES_ARGUMENT = inspect.Parameter("images", KEYWORD, annotation=list[str])
 """The input images, the first argument of every such endpoint."""
+PARENT_ARGUMENT = inspect.Parameter("parent", KEYWORD, default="", annotation=str)
+"""The run an edit continues (history/lineage.py): `<run id>` or `<run id>#<k>`."""
+PARENT_DOC = (
+    "        parent: the run this edit continues, as `<run id>` or `<run id>#<k>` for its k-th"
+    " result (1-based; default the first): the new run joins that run's edit tree. With no"
+    " images, that result is the only input."
+)
 
 
 def param_arguments(skip: Collection[str] = ()) -> list[inspect.Parameter]:
@@ -82,6 +89,8 @@ class ApiInputs:
     images: gr.File
     params: dict[str, gr.components.Component]
     button: gr.Button
+    parent: gr.Textbox | None = None
+    """`/edit`'s run to continue (PARENT_ARGUMENT); None for an endpoint without one."""
 
 
 def api_number(label: str, value: Any) -> gr.Number:
@@ -98,9 +107,12 @@ def _as_sent(payload: Any) -> Any:
     return payload
 
 
-def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiInputs:
+def build_api_inputs(
+    endpoint: str = "edit", skip: Collection[str] = (), *, lineage: bool = False
+) -> ApiInputs:
     """Invisible: the endpoint's arguments, one component per EditParams field by its type,
-    except the fields in `skip` (which `/compare` takes otherwise)."""
+    except the fields in `skip` (which `/compare` takes otherwise); with `lineage`, the run it
+    continues (`parent`)."""
     types = get_type_hints(EditParams)
     with gr.Column(visible=False):
         images = gr.File(label="images", file_count="multiple", file_types=["image"])
@@ -114,8 +126,9 @@ def build_api_inputs(endpoint: str = "edit", skip: Collection[str] = ()) -> ApiI
             else:
                 text = None if default in (None, "") else str(default)  # None: required
                 params[spec.name] = gr.Textbox(label=spec.name, value=text)
+        parent = gr.Textbox(label="parent", value="") if lineage else None
         button = gr.Button(endpoint)
-    return ApiInputs(images, params, button)
+    return ApiInputs(images, params, button, parent)
 
 
 def params_from_api(arguments: dict[str, Any]) -> EditParams:

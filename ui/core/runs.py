@@ -32,6 +32,7 @@ from client.preparation import PreparationCache
 from client.redaction import redact
 from client.sendable import sendable
 from history import Finished, HistoryStore, HistoryUnavailable, NewRun, RunJournal
+from history.lineage import Lineage
 from ui.core.backend import Backend, VisitorKey
 from ui.core.controls import check_upload_size
 from ui.core.fair_share import FairSlots
@@ -60,6 +61,30 @@ class RunOutcome:
     spooled: bool = False
     """The history could not take the answer: it is kept on this server (history/spool.py)
     and added to History when the database is back."""
+
+
+@dataclass(frozen=True)
+class RunPlace:
+    """Where a run is recorded besides its owner's list: the comparison it is a cell of, and
+    where it goes in its owner's edit threads (history/lineage.py)."""
+
+    comparison: str | None = None
+    lineage: Lineage = field(default_factory=Lineage)
+
+
+class UnknownParent(ValidationError):
+    """The run a new run continues is not one of the caller's, or has no such result: refused
+    as unknown, whoever's it is."""
+
+    def __init__(self, lineage: Lineage) -> None:
+        named = lineage.parent or lineage.joins or ""
+        which = f"#{lineage.result_index}" if lineage.parent else ""
+        super().__init__(
+            "parent",
+            "one of your runs and one of its results",
+            f"{named}{which}",
+            f"parent: you have no run {named} with a result {which or '#1'}.",
+        )
 
 
 class StoppedBeforeSending(ImageEditError):
@@ -134,19 +159,24 @@ class Runner:
         stopped: threading.Event | None = None,
         comparison: str | None = None,
         waiting: threading.Event | None = None,
+        lineage: Lineage | None = None,
     ) -> RunOutcome:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
         Every key the run met is masked in what it records and returns. `stopped`, set while
         the service works, marks the run as stopped; what it answers is kept all the same.
         `comparison` records the run as a cell of that comparison (ui/comparison/handlers.py).
-        `waiting` is set while the run waits for a sending slot (none was free)."""
+        `waiting` is set while the run waits for a sending slot (none was free). `lineage` puts
+        the run in its owner's edit threads: a parent that is not theirs is refused as unknown
+        (UnknownParent), before anything is sent."""
         stopped = stopped or threading.Event()
+        place = RunPlace(comparison, lineage or Lineage())
+        self.parent_result(owner, place.lineage)
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
         with self.sending.slot(owner.id, stopped, waiting) as granted:
             if not granted or stopped.is_set():
                 raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
-            return self._send(params, request, images, owner, visitor_key, stopped, comparison)
+            return self._send(params, request, images, owner, visitor_key, stopped, place)
 
     def _send(
         self,
@@ -156,7 +186,7 @@ class Runner:
         owner: Owner,
         visitor_key: VisitorKey | None,
         stopped: threading.Event,
-        comparison: str | None,
+        place: RunPlace,
     ) -> RunOutcome:
         """Records the run as sending, sends the prepared request and completes the record
         with what came of it."""
@@ -167,7 +197,7 @@ class Runner:
         run_id = ""
         try:
             sendable(request, already_prepared)  # what the client would refuse is not a run
-            run_id = self._begin(sending, images, owner, comparison)
+            run_id = self._begin(sending, images, owner, place)
             result = client.send(request)
         except ImageEditError as error:
             if not _reached_service(error):
@@ -183,7 +213,7 @@ class Runner:
                 backend=backend_name,
             )
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
-            run = new_run(failed, images, owner, None, "failed", comparison)
+            run = new_run(failed, images, owner, None, "failed", place)
             finished = self.journal.finish(run_id, run)
             return finished_outcome(failed, finished)
         except Exception:
@@ -208,16 +238,27 @@ class Runner:
         )
         revised = [redact(image.revised_prompt or "", keys) for image in result.images]
         status = "partial" if result.partial else "ok"
-        run = new_run(outcome, images, owner, result, status, comparison, revised)
+        run = new_run(outcome, images, owner, result, status, place, revised)
         finished = self.journal.finish(run_id, run)  # into the spool if the history cannot take it
         return finished_outcome(outcome, finished)
 
-    def _begin(
-        self, sending: RunOutcome, images: list[str], owner: Owner, comparison: str | None
-    ) -> str:
+    def parent_result(self, owner: Owner, lineage: Lineage) -> Path | None:
+        """The result `lineage` continues (None when it continues none); raises UnknownParent
+        when it is not one of `owner`'s runs and results (or the run a replay joins is not)."""
+        if lineage.joins and self.store.get_run(owner.id, lineage.joins) is None:
+            raise UnknownParent(lineage)
+        if not lineage.parent:
+            return None
+        parent = self.store.get_run(owner.id, lineage.parent)
+        index = lineage.result_index or 1
+        if parent is None or not 1 <= index <= len(parent.output_paths):
+            raise UnknownParent(lineage)
+        return parent.output_paths[index - 1]
+
+    def _begin(self, sending: RunOutcome, images: list[str], owner: Owner, place: RunPlace) -> str:
         """Records the run as sending (its masked parameters and inputs) and returns its id;
         raises NotJournalled, and nothing is sent, when the history cannot take it."""
-        run = new_run(sending, images, owner, None, "sending", comparison)
+        run = new_run(sending, images, owner, None, "sending", place)
         try:
             return self.journal.begin(run).id
         except HistoryUnavailable:
@@ -240,10 +281,11 @@ def new_run(
     owner: Owner,
     result: EditResult | None,
     status: str,
-    comparison: str | None,
+    place: RunPlace,
     revised_prompts: list[str] | None = None,
 ) -> NewRun:
-    """The run as the history records it, from its outcome (already masked)."""
+    """The run as the history records it, from its outcome (already masked), in its place."""
+    lineage = place.lineage
     return NewRun(
         owner=owner.id,
         owner_label=owner.label,
@@ -258,7 +300,11 @@ def new_run(
         backend=outcome.backend,
         notes=outcome.notes,
         stopped=outcome.stopped,
-        comparison=comparison,
+        comparison=place.comparison,
+        parent=lineage.parent,
+        result_index=(lineage.result_index or 1) if lineage.parent else None,
+        joins=lineage.joins,
+        branch_label=lineage.label,
     )
 
 

@@ -388,6 +388,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "no_match": ("No run matches “{search}”.", "没有与“{search}”匹配的运行。"),
     # what History says of a run it cannot act on (ui/history/handlers.py)
+    "tree_title": ("Edit tree", "编辑树"),
+    "tree_note": (
+        "{runs} runs grown from one picture; click one to open it",
+        "从同一张图片发展出的 {runs} 次运行；点击任意一个即可打开",
+    ),
+    "tree_gap": ("a deleted run", "已删除的运行"),
+    "tree_opened": ("the run opened below", "下方打开的运行"),
+    "replay_title": ("Replay this line on another model or seed", "在其他模型或种子上重放这条路线"),
+    "replay_same_models": ("Each step's own model", "每一步原来的模型"),
+    "replay_model": ("Model", "模型"),
+    "replay_seed": (
+        "Seed for every step (empty: a new one each)",
+        "每一步的种子（留空：每步随机）",
+    ),
+    "replay_line": ("Replay this line", "重放这条路线"),
+    "replay_confirm": ("Send the replay", "发送重放"),
+    "replay_cancel": ("Cancel", "取消"),
+    "replay_stop": ("■ Stop the replay", "■ 停止重放"),
+    "replay_ask": (
+        "Replaying sends {steps} requests, one after the other, and makes up to {cost}. Send it?",
+        "重放会依次发送 {steps} 个请求，最多生成 {cost}。要发送吗？",
+    ),
+    "replay_going": (
+        "Replaying: {done} of {steps} steps done…",
+        "正在重放：已完成 {done}/{steps} 步…",
+    ),
+    "replay_done": (
+        "Replayed all {steps} steps: a new branch of the tree.",
+        "已重放全部 {steps} 步：树上多了一条新分支。",
+    ),
+    "replay_failed": (
+        "The replay stopped at step {step} of {steps}: {error} The steps before it are kept.",
+        "重放在第 {step}/{steps} 步停止：{error} 之前的步骤已保留。",
+    ),
+    "replay_stopped": (
+        "Replay stopped after {done} of {steps} steps; nothing more is sent (a step already "
+        "sent is kept in History).",
+        "重放已在第 {done}/{steps} 步后停止；不会再发送（已发送的一步会保留在历史中）。",
+    ),
+    "replay_busy": (
+        "This page is already running something; wait for it or stop it first.",
+        "此页面已有任务在运行；请等待它结束或先停止它。",
+    ),
+    "replay_refused": ("Not sent: {error}", "未发送：{error}"),
     "run_gone": (
         "⚠ **This run is no longer in your history:** it was deleted, perhaps in another tab or "
         "window. The list above shows the runs that are left.",

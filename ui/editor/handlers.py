@@ -22,8 +22,11 @@ from client import EditParams, ImageEditError, InvalidImageError, ValidationErro
 from client.limit_texts import image_counts_text
 from client.models import DEFAULT_SIZE
 from client.validation import image_count_problem
+from history.lineage import Lineage
 from ui.core.api_inputs import (
     IMAGES_ARGUMENT,
+    PARENT_ARGUMENT,
+    PARENT_DOC,
     called_with,
     expose,
     param_arguments,
@@ -413,12 +416,19 @@ class EditorHandlers:
 
     # -- the /edit endpoint --------------------------------------------------------------------
 
-    def _run(self, params: EditParams, images: list[str], request: gr.Request, key: Any):
+    def _run(
+        self,
+        params: EditParams,
+        images: list[str],
+        request: gr.Request,
+        key: Any,
+        lineage: Lineage | None = None,
+    ):
         owner = self.ctx.owner(request)
         visitor_key = key if isinstance(key, VisitorKey) else None
         try:
             with self.ctx.jobs.admit(owner.id, 1, self.ctx.config.max_runs_per_visitor):
-                outcome = self.ctx.runner.run(params, images, owner, visitor_key)
+                outcome = self.ctx.runner.run(params, images, owner, visitor_key, lineage=lineage)
         except TooManyInFlight as bound:
             raise gr.Error(say(request, "too_many_in_flight", **bound.values)) from None
         except ImageEditError as error:  # refused before sending: nothing was billed
@@ -429,10 +439,12 @@ class EditorHandlers:
         arguments, request = called_with(EditorHandlers.edit, self, args, kwargs)
         try:
             paths = self.ctx.input_files(arguments.pop("images"), request)
+            lineage = self._lineage(arguments.pop("parent", ""), paths, request)
             chosen = params_from_api(arguments)
         except (ValidationError, ValueError, TypeError) as error:
             raise gr.Error(str(error)) from None
-        outcome = self._run(chosen, paths, request, None)
+        paths = paths or self._parent_input(lineage, request)
+        outcome = self._run(chosen, paths, request, None, lineage)
         if outcome.error:
             raise gr.Error(outcome.error)
         return {
@@ -442,6 +454,22 @@ class EditorHandlers:
             self.tab.metadata: outcome.metadata,
         }
 
+    def _lineage(self, parent: Any, paths: list[str], request: Any) -> Lineage | None:
+        """The run `/edit` continues (`parent`), checked to be the caller's: UnknownParent
+        (a ValidationError) otherwise."""
+        if not parent or not str(parent).strip():
+            return None
+        lineage = Lineage.parse(str(parent))
+        self.ctx.runner.parent_result(self.ctx.owner(request), lineage)
+        return lineage
+
+    def _parent_input(self, lineage: Lineage | None, request: Any) -> list[str]:
+        """With no images, the parent's result is the only input."""
+        if lineage is None:
+            return []
+        found = self.ctx.runner.parent_result(self.ctx.owner(request), lineage)
+        return [str(found)] if found else []
+
     def edit_outputs(self) -> list:
         """The /edit endpoint's outputs, in the order API clients receive them."""
         return [self.tab.results, self.tab.status, self.tab.metadata]
@@ -449,13 +477,14 @@ class EditorHandlers:
 
 expose(
     EditorHandlers.edit,
-    [IMAGES_ARGUMENT, *param_arguments()],
+    [IMAGES_ARGUMENT, *param_arguments(), PARENT_ARGUMENT],
     f"""Edit an image, or fuse several images into one, with an image-editing model.
 
     Args:
         images: the input images ({image_counts_text()}); for
             qwen the last image sets the output's aspect.
 {param_docs()}
+{PARENT_DOC}
 
     Returns:
         The result images, a summary (seed used, time, request id, notes) and the raw metadata.

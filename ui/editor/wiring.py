@@ -59,7 +59,7 @@ def wire_editor(
     shared run fill it, and the run step (History lists itself again after it)."""
     editor = EditorHandlers(ctx, tab, banner)
     run_step = wire_edit(tab, editor, gr.State(ctx.backend.banner_key), ctx.edit_queue)
-    wire_api(build_api_inputs(), editor, ctx.edit_queue)
+    wire_api(build_api_inputs(lineage=True), editor, ctx.edit_queue)
     target = EditorTarget(
         images=tab.images,
         controls=tab.controls,
@@ -145,7 +145,7 @@ def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:
     Its outputs stay a list: API clients receive them in this order."""
     api.button.click(
         editor.edit,
-        inputs_kwargs={"images": api.images, **api.params},
+        inputs_kwargs={"images": api.images, **api.params, "parent": api.parent},
         outputs=editor.edit_outputs(),
         api_name="edit",
         **edit_limit,
