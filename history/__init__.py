@@ -1,5 +1,5 @@
 """Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
-links that share one run, the journal of runs in flight and its spool.
+links that share one run, personal API tokens, the journal of runs in flight and its spool.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
@@ -8,11 +8,13 @@ from .export import export_zip, remove_export, run_record
 from .journal import Finished, HistoryUnavailable, RunJournal
 from .shares import Share
 from .store import INTERRUPTED, SENDING, HistoryStore, NewRun, RunDetail, RunSummary, carries_key
+from .tokens import ApiToken, TokenIdentity, TokenRefused
 from .usage import Usage
 
 __all__ = [
     "INTERRUPTED",
     "SENDING",
+    "ApiToken",
     "Finished",
     "HistoryStore",
     "HistoryUnavailable",
@@ -21,6 +23,8 @@ __all__ = [
     "RunJournal",
     "RunSummary",
     "Share",
+    "TokenIdentity",
+    "TokenRefused",
     "Usage",
     "carries_key",
     "export_zip",

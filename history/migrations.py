@@ -226,3 +226,20 @@ def m008_run_journal(db: Any, sql: Dialect) -> None:
     )
     db.execute(f"PRAGMA schema_version = {int(version) + 1}")
     db.execute("PRAGMA writable_schema = OFF")
+
+
+@migration
+def m009_api_tokens(db: Any, sql: Dialect) -> None:
+    """Personal API tokens (tokens.py): only each token's SHA-256 digest is kept, with the
+    identity it acts for, its name (unique per identity, so it can be revoked by name) and when
+    it was made."""
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS api_tokens (
+            digest {sql.key} PRIMARY KEY,
+            owner {sql.key} NOT NULL,
+            owner_label TEXT,
+            name TEXT NOT NULL,
+            created_at {sql.real} NOT NULL,
+            UNIQUE (owner, name)
+        )"""
+    )
