@@ -35,6 +35,8 @@ from ui.history.wiring import wire_history
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
+from ui.tokens.door import edits_route
+from ui.tokens.wiring import add_tokens
 from ui.usage.wiring import add_usage
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -109,8 +111,9 @@ def build_app(config: AppConfig) -> App:
         "theme": gr.themes.Soft(),
         "i18n": I18N,
         "app_kwargs": {
+            "routes": [edits_route(context)],  # the gateway's endpoint, for token holders
             "middleware": [
-                Middleware(OwnerCookieMiddleware, secret=secret),
+                Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
             ]
         },
@@ -135,4 +138,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_comparison(ctx, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
         add_usage(ctx, demo, edit_tab, history)
+        add_tokens(ctx, demo, history)
     return demo
