@@ -467,9 +467,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "token_name": ("Name of a new token", "新令牌的名称"),
     "token_name_placeholder": ("e.g. my notebook", "例如：我的笔记本"),
     "token_create": ("Create token", "创建令牌"),
-    "token_new": (
-        "Your new token: copy it now, it is not shown again",
-        "你的新令牌：请立即复制，它不会再次显示",
+    "token_new": ("Your new token", "你的新令牌"),
+    "token_new_info": (
+        "Copy it now: it is not shown again.",
+        "请立即复制：它不会再次显示。",
     ),
     "token_list": ("Your tokens", "你的令牌"),
     "token_list_info": (

@@ -46,6 +46,7 @@ def build_tokens_panel() -> TokensPanel:
             )
         new_token = gr.Textbox(
             label=label("token_new"),
+            info=label("token_new_info"),
             visible=False,
             interactive=False,
             buttons=["copy"],
