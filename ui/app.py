@@ -115,7 +115,7 @@ def build_app(config: AppConfig) -> App:
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
-            ]
+            ],
         },
     }
     return App(demo, context, launch_kwargs)

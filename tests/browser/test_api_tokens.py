@@ -54,9 +54,7 @@ def inside_viewport(page, selector: str) -> bool:
     [(DESKTOP, "en-US"), (PHONE, "en-US"), (PHONE, "zh-CN"), (DESKTOP, "zh-CN")],
     ids=["desktop", "phone", "phone-zh", "desktop-zh"],
 )
-def test_a_token_is_created_shown_once_listed_and_revoked(
-    browser, app, tmp_path, viewport, locale
-):
+def test_a_token_is_created_shown_once_listed_and_revoked(browser, app, tmp_path, viewport, locale):
     page = open_panel(browser, app, viewport, locale)
     name = f"notebook {viewport['width']} {locale}"
     page.locator("#token-name").locator("input, textarea").fill(name)
