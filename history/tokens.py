@@ -60,6 +60,12 @@ def is_token(value: Any) -> bool:
     return isinstance(value, str) and TOKEN_SHAPE.fullmatch(value) is not None
 
 
+def is_ours(value: Any) -> bool:
+    """Whether a Bearer credential claims to be one of this app's tokens (live, wrong or
+    malformed): such a credential is checked, and refused when it is not live."""
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
 def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 

@@ -33,7 +33,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from history import TokenIdentity
-from history.tokens import is_token
+from history.tokens import is_ours
 from simulator.app import error_response
 from simulator.errors import APIError
 
@@ -196,7 +196,7 @@ class OwnerCookieMiddleware:
         https = is_https(scope.get("scheme"), view.get("x-forwarded-proto"))
         name = cookie_name(self.secret, https=https)
         presented = bearer_token(view.get("authorization"))
-        if self.tokens is not None and is_token(presented):
+        if self.tokens is not None and is_ours(presented):
             await self._as_token_owner(presented, scope, receive, send, name)
             return
         if any(owner_from_token(self.secret, t) for t in cookie_values(view.get("cookie"), name)):

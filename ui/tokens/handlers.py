@@ -33,7 +33,7 @@ class TokenHandlers:
         self.listed = [panel.tokens, panel.target, panel.revoke]
         """What list_tokens fills."""
 
-    def create(self, name: str, request: gr.Request) -> str:
+    def token_create(self, name: str, request: gr.Request) -> str:
         """A new token for the caller, named `name`: the only time it is shown."""
         owner = self.ctx.owner(request)
         try:
@@ -43,7 +43,7 @@ class TokenHandlers:
                 say(request, f"token_{refused.reason}", most=_most(refused.reason))
             ) from None
 
-    def revoke(self, token_or_name: str, request: gr.Request) -> str:
+    def token_revoke(self, token_or_name: str, request: gr.Request) -> str:
         """Ends one of the caller's tokens, given as itself or by its name, at once."""
         owner = self.ctx.owner(request)
         if not self.ctx.store.revoke_token(owner.id, token_or_name or ""):

@@ -40,12 +40,12 @@ def add_tokens(ctx: PageContext, demo: gr.Blocks, history: HistoryHooks) -> None
     demo.load(**listing, **QUIET)
     demo.load(tokens.token_list, None, panel.listing, api_name="token_list", **AT_ONCE)
     created = panel.create.click(
-        tokens.create, panel.name, panel.new_token, api_name="token_create", **AT_ONCE
+        tokens.token_create, panel.name, panel.new_token, api_name="token_create", **AT_ONCE
     ).success(_shown, None, panel.new_token, **QUIET)
     created.success(_emptied, None, panel.name, **QUIET).success(**listing, **QUIET)
     created.success(_emptied, None, panel.status, **QUIET)
     panel.tokens.change(None, panel.tokens, panel.target, js=SELECTED_JS, **QUIET)
     revoked = panel.revoke.click(
-        tokens.revoke, panel.target, panel.status, api_name="token_revoke", **AT_ONCE
+        tokens.token_revoke, panel.target, panel.status, api_name="token_revoke", **AT_ONCE
     )
     revoked.success(**listing, **QUIET).success(_hidden, None, panel.new_token, **QUIET)
