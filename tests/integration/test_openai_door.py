@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 import openai
@@ -21,16 +22,29 @@ from gradio_client import Client
 from PIL import Image
 
 from history.tokens import PREFIX
+from simulator import Fault
 from tests.app_process import app_on_simulator
 from tests.history_api import history_captions, issued_cookie, visitor
-from tests.simulator.helpers import BLUE, GREEN, RED, as_messages, data_uri, png, received
+from tests.simulator.helpers import (
+    BLUE,
+    GREEN,
+    RED,
+    as_messages,
+    data_uri,
+    in_flight,
+    png,
+    queue,
+    received,
+    wait_until,
+)
 
 QWEN, WAN = "qwen-image-2.0-pro", "wan2.7-image-pro"
 
 
 @pytest.fixture(scope="module")
 def app(simulator, tmp_path_factory):
-    with app_on_simulator(simulator, tmp_path_factory.mktemp("door")) as running:
+    folder = tmp_path_factory.mktemp("door")
+    with app_on_simulator(simulator, folder, MAX_RUNS_PER_VISITOR="1") as running:
         yield running
 
 
@@ -198,6 +212,21 @@ def test_a_refused_request_gets_the_gateways_envelope_and_nothing_is_sent(
     error = error_of(answer)
     assert (error["code"], error.get("param")) == (code, param)
     assert received(sim) == []
+
+
+def test_the_owners_bound_on_runs_in_flight_holds_at_the_door(app, alice_token, sim):
+    """MAX_RUNS_PER_VISITOR=1: while one run of the token's owner is at the service, a second
+    is refused with the gateway's 429 envelope, and not sent."""
+    queue(sim, Fault(delay_s=10))  # the first run stays at the service until the second is done
+    request = {"json": {"model": QWEN, "prompt": "held", "image": data_uri(png())}}
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(door, app, alice_token, **request)
+        wait_until(lambda: in_flight(sim) == 1, timeout_s=60)
+        second = door(app, alice_token, **request)
+        assert second.status_code == 429, second.text
+        assert error_of(second)["code"] == "rate_limit_exceeded"
+        assert first.result().status_code == 200
+    assert len(received(sim)) == 1
 
 
 def test_tokens_are_made_listed_and_revoked_through_the_api(app):
