@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import random
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
@@ -175,12 +176,22 @@ def test_every_shape_of_the_gateways_request_is_a_run(app, alice, alice_token, s
 def test_a_missing_wrong_or_revoked_token_gets_the_gateways_401(app, alice, sim):
     revoked = new_token(alice, "revoked soon")
     assert alice.predict(revoked, api_name="/token_revoke")
-    request = {"json": {"model": QWEN, "prompt": "p", "image": data_uri(png())}}
+    small = {"json": {"model": QWEN, "prompt": "p", "image": data_uri(png())}}
+    large = {"data": {"model": QWEN, "prompt": "p"}, "files": [("image", big_picture())]}
     for token in (None, "sk-not-a-token", PREFIX + "x" * 43, revoked):
-        answer = door(app, token, **request)
-        assert answer.status_code == 401, (token, answer.text)
-        assert error_of(answer)["code"] == "invalid_api_key"
+        for request in (small, large):  # a refused upload still gets the answer, not a reset
+            answer = door(app, token, **request)
+            assert answer.status_code == 401, (token, answer.text)
+            assert error_of(answer)["code"] == "invalid_api_key"
     assert received(sim) == []
+
+
+def big_picture() -> tuple[str, bytes, str]:
+    """A noisy 2000*2000 PNG, about 12 MB: an upload still being sent when it is refused."""
+    noise = Image.frombytes("RGB", (2000, 2000), random.Random(3).randbytes(2000 * 2000 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    return ("big.png", buffer.getvalue(), "image/png")
 
 
 def test_a_wrong_token_is_refused_by_gradio_calls_too(app):

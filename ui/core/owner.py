@@ -32,6 +32,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from client.models import REQUEST_BODY_MAX_BYTES
 from history import TokenIdentity
 from history.tokens import is_ours
 from simulator.app import error_response
@@ -186,6 +187,8 @@ class OwnerCookieMiddleware:
         self.app = app
         self.secret = secret
         self.tokens = tokens
+        self._sessions: dict[str, str] = {}
+        """A login's Gradio session for its tokens' requests: random, in this process only."""
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -230,6 +233,7 @@ class OwnerCookieMiddleware:
                 "invalid_api_key",
                 "Incorrect or revoked token: create one in History's API tokens panel.",
             )
+            await _drain(receive)  # a client still sending its body would miss the answer
             await error_response(refusal)(scope, receive, send)
             return
         headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"cookie"]
@@ -248,10 +252,19 @@ class OwnerCookieMiddleware:
         if not identity.owner.startswith(USER) or not isinstance(sessions, dict):
             return None
         username = identity.owner[len(USER) :]
-        tag = hmac.new(self.secret, f"session of {username}".encode(), hashlib.sha256)
-        session = "bearer-" + tag.hexdigest()[:32]
+        session = self._sessions.setdefault(username, secrets.token_urlsafe(32))
         sessions[session] = username
         return f"access-token-unsecure-{app.cookie_id}={session}"
+
+
+async def _drain(receive: Any) -> None:
+    """Reads what is left of the request's body (up to the gateway's cap) and drops it."""
+    left = REQUEST_BODY_MAX_BYTES
+    while left > 0:
+        message = await receive()
+        left -= len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
 
 
 def bearer_token(header: str | None) -> str | None:
