@@ -1,5 +1,6 @@
 """Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
-links that share one run, edit threads (lineage), the journal of runs in flight and its spool.
+links that share one run, edit threads (lineage), personal API tokens, the journal of runs in
+flight and its spool.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
@@ -9,11 +10,13 @@ from .journal import Finished, HistoryUnavailable, RunJournal
 from .lineage import Tree, TreeNode, TreeShape
 from .shares import Share
 from .store import INTERRUPTED, SENDING, HistoryStore, NewRun, RunDetail, RunSummary, carries_key
+from .tokens import ApiToken, TokenIdentity, TokenRefused
 from .usage import Usage
 
 __all__ = [
     "INTERRUPTED",
     "SENDING",
+    "ApiToken",
     "Finished",
     "HistoryStore",
     "HistoryUnavailable",
@@ -22,6 +25,8 @@ __all__ = [
     "RunJournal",
     "RunSummary",
     "Share",
+    "TokenIdentity",
+    "TokenRefused",
     "Tree",
     "TreeNode",
     "TreeShape",

@@ -244,3 +244,20 @@ def m009_lineage(db: Any, sql: Dialect) -> None:
         db.execute("ALTER TABLE runs ADD COLUMN branch_label TEXT")
     db.execute("UPDATE runs SET root = id WHERE root IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS runs_by_root ON runs (root, owner)")
+
+
+@migration
+def m010_api_tokens(db: Any, sql: Dialect) -> None:
+    """Personal API tokens (tokens.py): only each token's SHA-256 digest is kept, with the
+    identity it acts for, its name (unique per identity, so it can be revoked by name) and when
+    it was made."""
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS api_tokens (
+            digest {sql.key} PRIMARY KEY,
+            owner {sql.key} NOT NULL,
+            owner_label TEXT,
+            name TEXT NOT NULL,
+            created_at {sql.real} NOT NULL,
+            UNIQUE (owner, name)
+        )"""
+    )

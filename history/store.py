@@ -31,6 +31,7 @@ from client.validation import key_like_path
 from . import caps as cap_rules
 from . import lineage
 from . import shares as share_rows
+from . import tokens as token_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
 from .databases import open_database
 from .lineage import LINEAGE, Tree, TreeShape
@@ -460,6 +461,31 @@ class HistoryStore:
         """Saves `run` into `owner`'s own history (under their caps); returns the copy as
         stored."""
         return self.save_run(NewRun.copy_of(run, owner, owner_label))
+
+    # -- personal API tokens (tokens.py) --------------------------------------------------------
+
+    def create_token(self, identity: token_rows.TokenIdentity, name: str) -> str:
+        """A new token acting for `identity`, named `name`: returned once, kept only hashed;
+        raises TokenRefused (an empty or taken name, too many tokens)."""
+        with self._sql.write() as db:
+            return token_rows.create(db, identity, name)
+
+    def tokens_of(self, owner: str) -> list[token_rows.ApiToken]:
+        """`owner`'s live tokens by name and date, newest first (never the tokens themselves)."""
+        with self._sql.read() as db:
+            return token_rows.of_owner(db, owner)
+
+    def revoke_token(self, owner: str, token_or_name: str) -> bool:
+        """Ends one of `owner`'s tokens, given as itself or by name; False if there is none."""
+        with self._sql.write() as db:
+            return token_rows.revoke(db, owner, token_or_name)
+
+    def token_identity(self, token: str) -> token_rows.TokenIdentity | None:
+        """Whom a live token acts for; None for a wrong, revoked or malformed one."""
+        if not token_rows.is_token(token):
+            return None
+        with self._sql.read() as db:
+            return token_rows.identity_of(db, token)
 
     # -- reading --------------------------------------------------------------------------------
 

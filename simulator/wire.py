@@ -115,6 +115,14 @@ LocalFiles = Callable[[str], bytes | None]
 
 async def parse_edit(request: Request, body: bytes, local_files: LocalFiles) -> EditCall:
     """The checked request in `body`; raises APIError. Image decoding runs in a worker thread."""
+    edit = await read_request(request, body)
+    return await run_in_threadpool(_check, edit, local_files)
+
+
+async def read_request(request: Request, body: bytes) -> EditRequest:
+    """The request in `body` (JSON in either shape, or multipart) with the gateway's defaults,
+    checked by the client's validation; its images as sent (strings, or the bytes of file
+    parts), not yet decoded. Raises APIError. The app's own edits door reads requests here too."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         fields, sources = await _multipart_fields(request, body)
@@ -129,7 +137,7 @@ async def parse_edit(request: Request, body: bytes, local_files: LocalFiles) -> 
             f"Unsupported content type {content_type!r}: send application/json or "
             "multipart/form-data.",
         )
-    return await run_in_threadpool(_check, fields, sources, encoding, wire_format, local_files)
+    return _validated_request(fields, sources, encoding, wire_format)
 
 
 def _json_fields(body: bytes) -> tuple[dict[str, Any], list[Any], str]:
@@ -199,15 +207,9 @@ def _form_value(name: str, value: str) -> Any:
     return value
 
 
-def _check(
-    fields: dict[str, Any],
-    sources: list[Any],
-    encoding: str,
-    wire_format: str,
-    local_files: LocalFiles,
-) -> EditCall:
+def _check(request: EditRequest, local_files: LocalFiles) -> EditCall:
     """The checked call: valid parameters, decoded images, boxes inside them, output pixels."""
-    request = _validated_request(fields, sources, encoding, wire_format)
+    sources = list(request.images)
     spec = model_spec(request.model)
     images = [
         _decode(source, position, local_files, spec)
@@ -226,8 +228,8 @@ def _check(
         response_format=request.response_format,
         prompt_extend=request.prompt_extend,
         watermark=request.watermark,
-        encoding=encoding,
-        wire_format=wire_format,
+        encoding=request.encoding,
+        wire_format=request.wire_format or "flat",
         requested_size=request.size,
         boxes=request.bbox_list,
         extra=dict(request.extra) if request.extra is not None else None,

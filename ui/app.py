@@ -36,6 +36,8 @@ from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
 from ui.threads.wiring import add_threads
+from ui.tokens.door import edits_route
+from ui.tokens.wiring import add_tokens
 from ui.usage.wiring import add_usage
 
 CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
@@ -177,10 +179,11 @@ def build_app(config: AppConfig) -> App:
         "theme": gr.themes.Soft(),
         "i18n": I18N,
         "app_kwargs": {
+            "routes": [edits_route(context)],  # the gateway's endpoint, for token holders
             "middleware": [
-                Middleware(OwnerCookieMiddleware, secret=secret),
+                Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
-            ]
+            ],
         },
     }
     return App(demo, context, launch_kwargs)
@@ -204,4 +207,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_share(ctx, demo, shared_view, history, editor)
         add_threads(ctx, history)
         add_usage(ctx, demo, edit_tab, history)
+        add_tokens(ctx, demo, history)
     return demo

@@ -10,6 +10,12 @@ instance's secret (two playgrounds on one host never overwrite each other's visi
 https it carries the `__Host-` prefix, which only this origin over https can set: another app on
 the same host cannot plant a visitor id of its choosing. The app still needs a host name of its
 own (README): an app on another port of the same host receives the cookie itself.
+
+A script presents a personal token instead (`Authorization: Bearer iep_…`, history/tokens.py):
+the middleware, the one place every door passes, makes the request carry the token's identity
+(the visitor's signed cookie, or a Gradio session of the login) and nothing else, so the page's
+endpoints, MCP and the app's own `/v1/images/edits` all see the token's owner. A token of this
+app's shape that is wrong or revoked is refused there with the gateway's 401 envelope.
 """
 
 from __future__ import annotations
@@ -19,9 +25,18 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from client.models import REQUEST_BODY_MAX_BYTES
+from history import TokenIdentity
+from history.tokens import is_ours
+from simulator.app import error_response
+from simulator.errors import APIError
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +45,9 @@ HOST_PREFIX = "__Host-"
 COOKIE_MAX_AGE_S = 400 * 24 * 3600
 SECRET_FILE = "history-secret"
 SECRET_ENV = "HISTORY_SECRET"
+TOKEN_IDENTITY = "token_identity"
+"""Where a request's scope state keeps the identity of the valid token it presented."""
+ANON, USER = "anon:", "user:"
 
 
 @dataclass(frozen=True)
@@ -144,11 +162,11 @@ def resolve_owner(request: Any, secret: bytes) -> Owner:
     visitor of the signed cookie, else a new random visitor (an empty history, never another's)."""
     username = getattr(request, "username", None) if request is not None else None
     if username:
-        return Owner(f"user:{username}", str(username))
+        return Owner(f"{USER}{username}", str(username))
     visitor = visitor_from_request(request, secret) if request is not None else None
     if visitor:
-        return Owner(f"anon:{visitor}")
-    return Owner(f"anon:{secrets.token_hex(16)}")
+        return Owner(f"{ANON}{visitor}")
+    return Owner(f"{ANON}{secrets.token_hex(16)}")
 
 
 class OwnerCookieMiddleware:
@@ -159,9 +177,18 @@ class OwnerCookieMiddleware:
     Secure; Partitioned so it works inside a Hugging Face Spaces iframe.
     """
 
-    def __init__(self, app: Any, secret: bytes) -> None:
+    def __init__(
+        self,
+        app: Any,
+        secret: bytes,
+        tokens: Callable[[str], TokenIdentity | None] | None = None,
+    ) -> None:
+        """`tokens`: whom a personal token acts for (None for a wrong or revoked one)."""
         self.app = app
         self.secret = secret
+        self.tokens = tokens
+        self._sessions: dict[str, str] = {}
+        """A login's Gradio session for its tokens' requests: random, in this process only."""
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -171,6 +198,10 @@ class OwnerCookieMiddleware:
         view = _HeaderView(headers)
         https = is_https(scope.get("scheme"), view.get("x-forwarded-proto"))
         name = cookie_name(self.secret, https=https)
+        presented = bearer_token(view.get("authorization"))
+        if self.tokens is not None and is_ours(presented):
+            await self._as_token_owner(presented, scope, receive, send, name)
+            return
         if any(owner_from_token(self.secret, t) for t in cookie_values(view.get("cookie"), name)):
             await self.app(scope, receive, send)
             return
@@ -189,6 +220,57 @@ class OwnerCookieMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+    async def _as_token_owner(
+        self, token: str, scope: dict, receive: Any, send: Any, name: str
+    ) -> None:
+        """The request as the token's identity, or the gateway's 401 for a wrong token."""
+        identity = await run_in_threadpool(self.tokens, token)
+        cookie = identity and self._identity_cookie(identity, scope.get("app"), name)
+        if not cookie:
+            refusal = APIError(
+                401,
+                "invalid_api_key",
+                "Incorrect or revoked token: create one in History's API tokens panel.",
+            )
+            await _drain(receive)  # a client still sending its body would miss the answer
+            await error_response(refusal)(scope, receive, send)
+            return
+        headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"cookie"]
+        headers.append((b"cookie", cookie.encode("latin-1")))
+        state = {**scope.get("state", {}), TOKEN_IDENTITY: identity}
+        await self.app({**scope, "headers": headers, "state": state}, receive, send)
+
+    def _identity_cookie(self, identity: TokenIdentity, app: Any, name: str) -> str | None:
+        """The one cookie that makes a request its identity's: a visitor's signed owner cookie,
+        or a Gradio session of the login (kept in Gradio's own table of sessions, as its login
+        page keeps one); None when the identity cannot be taken here."""
+        if identity.owner.startswith(ANON):
+            visitor = identity.owner[len(ANON) :]
+            return f"{name}={visitor}.{_signature(self.secret, visitor)}"
+        sessions = getattr(app, "tokens", None)
+        if not identity.owner.startswith(USER) or not isinstance(sessions, dict):
+            return None
+        username = identity.owner[len(USER) :]
+        session = self._sessions.setdefault(username, secrets.token_urlsafe(32))
+        sessions[session] = username
+        return f"access-token-unsecure-{app.cookie_id}={session}"
+
+
+async def _drain(receive: Any) -> None:
+    """Reads what is left of the request's body (up to the gateway's cap) and drops it."""
+    left = REQUEST_BODY_MAX_BYTES
+    while left > 0:
+        message = await receive()
+        left -= len(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The credential of an `Authorization: Bearer <credential>` header, else None."""
+    scheme, _, credential = (header or "").strip().partition(" ")
+    return credential.strip() or None if scheme.lower() == "bearer" else None
 
 
 class _HeaderView:

@@ -61,6 +61,8 @@ class HistoryHooks:
     """A slot under the opened run's actions."""
     above_list: gr.Column
     """A slot above the list of runs."""
+    below_list: gr.Column
+    """A slot under the list of runs and the opened run."""
     gallery: gr.Gallery
     """The list of runs (it changes whenever History is listed again)."""
     relist: Callable[[Event], Event]

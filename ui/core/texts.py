@@ -498,6 +498,55 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You deleted this run while it was being made, so its answer was not kept.",
         "这次运行在生成过程中被你删除了，因此没有保留它的结果。",
     ),
+    "tokens_title": ("API tokens", "API 令牌"),
+    "tokens_intro": (
+        "A personal token lets your scripts, notebooks and agents act as you, through this app: "
+        "they send `Authorization: Bearer <token>` and their runs land in this History. The "
+        "app's own service key never leaves the server. A token is shown once; keep it like a "
+        "password and revoke it when it is no longer needed.",
+        "个人令牌让你的脚本、笔记本和智能体通过本应用以你的身份操作：它们发送 "
+        "`Authorization: Bearer <令牌>`，运行记录进入这里的历史。应用自己的服务密钥不会离开服务器。"
+        "令牌只显示一次；请像密码一样保管，不再需要时撤销。",
+    ),
+    "token_name": ("Name of a new token", "新令牌的名称"),
+    "token_name_placeholder": ("e.g. my notebook", "例如：我的笔记本"),
+    "token_create": ("Create token", "创建令牌"),
+    "token_new": ("Your new token", "你的新令牌"),
+    "token_new_info": (
+        "Copy it now: it is not shown again.",
+        "请立即复制：它不会再次显示。",
+    ),
+    "token_list": ("Your tokens", "你的令牌"),
+    "token_list_info": (
+        "By name and the date each was made. Revoke ends the selected one at once.",
+        "按名称和创建时间列出。撤销会立即让选中的令牌失效。",
+    ),
+    "token_revoke": ("Revoke the selected token", "撤销选中的令牌"),
+    "token_made": ("made {when}", "创建于 {when}"),
+    "token_revoked": (
+        "Revoked: that token no longer opens anything.",
+        "已撤销：该令牌已不能再使用。",
+    ),
+    "token_not_found": (
+        "You have no token of that name (or it was already revoked).",
+        "你没有这个名称的令牌（或它已被撤销）。",
+    ),
+    "token_empty_name": (
+        "Give the token a name first, so you can tell it apart later.",
+        "请先给令牌起个名字，以便日后区分。",
+    ),
+    "token_name_too_long": (
+        "That name is too long: use at most {most} characters.",
+        "名称太长：最多 {most} 个字符。",
+    ),
+    "token_name_taken": (
+        "You already have a token of that name: pick another name, or revoke that one first.",
+        "你已有同名的令牌：请换一个名称，或先撤销那个令牌。",
+    ),
+    "token_too_many": (
+        "You have {most} tokens, the most one person may hold: revoke one you no longer use.",
+        "你已有 {most} 个令牌，已达上限：请撤销一个不再使用的令牌。",
+    ),
 }
 """key → (English, Chinese)."""
 

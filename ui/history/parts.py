@@ -55,6 +55,8 @@ class HistoryTab:
     poll: gr.Timer
     above_list: gr.Column | None = None
     """A slot above the list: the images the history made and their cost."""
+    below_list: gr.Column | None = None
+    """A slot under the list and the opened run: the API tokens panel."""
 
 
 def build_finished_notice() -> dict[str, Any]:
@@ -91,6 +93,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
         more = gr.Button(label("more"), visible=False)
         run_id = gr.Textbox(label="Run id", visible=False)
         detail, parts = _build_detail()
+        below_list = gr.Column()
     return HistoryTab(
         search=search,
         model_filter=model_filter,
@@ -107,6 +110,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
         export_path=gr.State(None),
         poll=gr.Timer(3.0, active=False),
         above_list=above_list,
+        below_list=below_list,
         **parts,
     )
 

@@ -67,6 +67,7 @@ def wire_history(
         actions=page.actions,
         below_actions=page.below_actions,
         above_list=page.above_list,
+        below_list=page.below_list,
         gallery=page.gallery,
         relist=relist,
     )
