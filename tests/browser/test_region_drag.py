@@ -3,8 +3,9 @@ it received.
 
 A drag on the panel's picture shows its box while the pointer moves, makes the box when it is
 let go, and the boxes reach the wire in the picture's own pixels (the picture is shown smaller
-than it is). Several boxes go on one picture and one is removed with its ×; opening the panel
-asks the server nothing. On a phone the same is done with a finger.
+than it is). Several boxes go on one picture and one is removed with its ×; the keyboard draws
+one too (arrow keys and Enter); opening the panel asks the server nothing. On a phone the same is
+done with a finger.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def open_panel(page, requests: EventRequests, pictures: list, title: str) -> lis
     return requests.sent[before:]
 
 
-def test_a_mouse_drag_shows_its_box_and_sends_it_in_the_pictures_own_pixels(
+def test_a_mouse_drag_shows_its_box_and_sends_it_in_the_pictures_own_pixels_as_keys_do(
     browser, app, sim, tmp_path
 ):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -170,12 +171,21 @@ def test_a_mouse_drag_shows_its_box_and_sends_it_in_the_pictures_own_pixels(
     note.get_by_text(f"1 {second}").wait_for()
     assert str(first) not in note.inner_text()
 
+    page.locator("#region-preview .region-layer").focus()  # as Tab gets there: keys draw
+    page.keyboard.press("Enter")  # a corner under the cross, which starts in the middle
+    page.locator("#region-preview").get_by_text("First corner at (400, 300)").wait_for()
+    for key in ("Shift+ArrowRight", "Shift+ArrowRight", "Shift+ArrowDown"):
+        page.keyboard.press(key)  # a tenth of the picture's side each
+    page.keyboard.press("Enter")
+    keyed = [400, 300, 560, 360]
+    page.locator("#region-note").get_by_text(f"2 {keyed}").wait_for()
+
     page.locator("#prompt textarea").fill("a kite in the sky")
     page.locator("#run-button").click()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
     [sent] = logged_requests(sim)
     assert sent["model"] == WAN
-    assert sent["bbox_list"] == [[second], []]  # exactly, in the picture's own pixels
+    assert sent["bbox_list"] == [[second, keyed], []]  # exactly, in the picture's own pixels
     page.close()
 
 

@@ -133,6 +133,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "这张图片已有 {max} 个框，已达上限：请先点框上的 × 删除一个。",
     ),
     "regions_remove": ("Remove box {number}", "删除框 {number}"),
+    "regions_keys": (
+        "Picture to draw boxes on: arrow keys move the cross (Shift: farther), Enter sets a "
+        "corner; two corners make a box.",
+        "在此图片上画框：方向键移动十字（按住 Shift 移得更远），回车设定一个角；两个角构成一个框。",
+    ),
     "regions_nothing_to_mark": (
         "Draw a box on image {image} first, then mark it into a copy.",
         "请先在图 {image} 上画框，再把它画进副本。",

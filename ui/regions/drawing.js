@@ -6,7 +6,11 @@
 // text into props.value and triggers 'input', which copies that text into the editor's bbox_list
 // in the browser (wiring.py): no step of the drawing waits for the server. Points are taken in
 // the picture's own pixels: the displayed picture is scaled, so every point is converted.
+// From the keyboard: the arrow keys move a cross over the focused picture (with Shift, ten times
+// as far) and Enter or Space sets a corner there, as a click does.
 const CLICK_SLOP = 4; // screen pixels a press may move and still be a click (one corner)
+const KEY_STEP = 0.01; // an arrow key's step, as a share of the picture's side
+const KEY_MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 const stage = document.createElement("div");
 stage.className = "region-stage";
 const picture = document.createElement("img");
@@ -14,6 +18,7 @@ picture.alt = "";
 picture.draggable = false;
 const layer = document.createElement("div");
 layer.className = "region-layer";
+layer.tabIndex = 0;
 stage.append(picture, layer);
 const hint = document.createElement("p");
 hint.className = "region-hint";
@@ -25,6 +30,7 @@ let press = null; // {start: [x, y], screen: [x, y], moved, id} while a pointer 
 let said = ""; // the hint's sentence
 let sent = []; // bbox_list texts written here that the server has not echoed back yet
 let latest = null; // the value as last written here
+let cursor = null; // the keyboard's cross [x, y] while the picture has the focus
 
 const fill = (words, values) => words.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 const value = () => props.value || {};
@@ -71,19 +77,24 @@ function boxNode(box, number) {
   return node;
 }
 
+function marker(name, point) {
+  const [width, height] = value().size;
+  const node = document.createElement("div");
+  node.className = name;
+  node.style.left = `${(point[0] / width) * 100}%`;
+  node.style.top = `${(point[1] / height) * 100}%`;
+  return node;
+}
+
 function render() {
   const shown = value();
   const url = shown.picture ? shown.picture.url : "";
   stage.hidden = !url;
   if (url && picture.getAttribute("src") !== url) picture.src = url;
   layer.replaceChildren(...shownBoxes().map((box, at) => boxNode(box, at + 1)));
-  if (corner) {
-    const cross = document.createElement("div");
-    cross.className = "region-corner";
-    cross.style.left = `${(corner[0] / shown.size[0]) * 100}%`;
-    cross.style.top = `${(corner[1] / shown.size[1]) * 100}%`;
-    layer.append(cross);
-  }
+  if (corner) layer.append(marker("region-corner", corner));
+  if (cursor) layer.append(marker("region-cursor", cursor));
+  layer.setAttribute("aria-label", shown.words ? shown.words.keys : "");
   hint.textContent = said;
   stage.classList.toggle("region-full", shownBoxes().length >= shown.max);
 }
@@ -170,6 +181,38 @@ element.addEventListener("keydown", (event) => {
     said = "";
     render();
   }
+});
+function middle() {
+  const [width, height] = value().size || [0, 0];
+  return [Math.round(width / 2), Math.round(height / 2)];
+}
+
+layer.addEventListener("focus", () => {
+  if (press || !value().picture) return; // focused by a press: the pointer draws, not keys
+  cursor = cursor || middle();
+  render();
+});
+layer.addEventListener("blur", () => {
+  cursor = null;
+  render();
+});
+layer.addEventListener("keydown", (event) => {
+  const shown = value();
+  if (!shown.picture || !shown.boxes) return;
+  cursor = cursor || middle();
+  const move = KEY_MOVES[event.key];
+  if (move) {
+    const [width, height] = shown.size;
+    const step = event.shiftKey ? KEY_STEP * 10 : KEY_STEP;
+    const x = cursor[0] + Math.round(move[0] * step * width);
+    const y = cursor[1] + Math.round(move[1] * step * height);
+    cursor = [Math.min(Math.max(x, 0), width), Math.min(Math.max(y, 0), height)];
+  } else if (event.key === "Enter" || event.key === " ") {
+    if (shownBoxes().length >= shown.max) return say("full", { max: shown.max });
+    finish([...cursor], false);
+  } else return;
+  event.preventDefault();
+  render();
 });
 
 watch("value", () => {

@@ -34,6 +34,7 @@ CANVAS_WORDS = {
     "small": ("regions_drag_small", {}),
     "full": ("regions_full", {"max": "{max}"}),
     "remove": ("regions_remove", {"number": "{number}"}),
+    "keys": ("regions_keys", {}),
 }
 """The canvas's sentences by its own name: text key, and the {names} the browser fills in."""
 MARKED_FOLDER = "marked"
