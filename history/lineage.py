@@ -13,8 +13,8 @@ everywhere in the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 LINEAGE = ("parent", "result_index", "root", "branch_label")
 """The columns that say where a run came from: set when it is recorded, never rewritten."""
@@ -41,9 +41,9 @@ class Lineage:
         return cls(parent=run_id, result_index=int(index) if index else 1)
 
 
-@dataclass(frozen=True, slots=True)
-class TreeNode:
-    """One run of a tree, as the API's `/history_tree` gives it."""
+class TreeNode(NamedTuple):
+    """One run of a tree, as the API's `/history_tree` gives it (a tuple: a tree of hundreds of
+    runs is built at the speed of its rows)."""
 
     id: str
     parent: str | None
@@ -63,20 +63,27 @@ class Tree:
 
     root: str
     nodes: tuple[TreeNode, ...]
+    _by_id: dict[str, TreeNode] = field(init=False, repr=False, compare=False)
+    _children: dict[str | None, list[TreeNode]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = {node.id: node for node in self.nodes}
+        children: dict[str | None, list[TreeNode]] = {}
+        for node in self.nodes:  # oldest first, so each run's children are too
+            children.setdefault(node.parent if node.parent in by_id else None, []).append(node)
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_children", children)
 
     def as_json(self) -> dict[str, Any]:
-        return {"root": self.root, "nodes": [asdict(node) for node in self.nodes]}
+        return {"root": self.root, "nodes": [node._asdict() for node in self.nodes]}
 
     def node(self, run_id: str) -> TreeNode | None:
-        return next((node for node in self.nodes if node.id == run_id), None)
+        return self._by_id.get(run_id)
 
     def children(self, run_id: str | None) -> list[TreeNode]:
         """The runs that continue `run_id`; with None, those whose parent is not in the tree
         (the root, and the runs whose parent was deleted: the gaps)."""
-        if run_id is None:
-            known = {node.id for node in self.nodes}
-            return [node for node in self.nodes if node.parent not in known]
-        return [node for node in self.nodes if node.parent == run_id]
+        return list(self._children.get(run_id, ()))
 
     def descendants(self, run_id: str) -> list[str]:
         """Every run that grew from `run_id`, nearest first."""
@@ -89,12 +96,11 @@ class Tree:
 
     def line(self, run_id: str) -> list[TreeNode]:
         """The runs from the root (or the first run after a gap) down to `run_id`."""
-        by_id = {node.id: node for node in self.nodes}
         line: list[TreeNode] = []
-        node = by_id.get(run_id)
+        node = self._by_id.get(run_id)
         while node is not None:
             line.append(node)
-            node = by_id.get(node.parent) if node.parent else None
+            node = self._by_id.get(node.parent) if node.parent else None
         return line[::-1]
 
 
@@ -107,7 +113,7 @@ class TreeShape:
     branches: int
 
 
-TREE_COLUMNS = ", ".join(TreeNode.__slots__)
+TREE_COLUMNS = ", ".join(TreeNode._fields)
 
 
 def place(db: Any, row: dict[str, Any], joins: str | None) -> None:

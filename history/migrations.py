@@ -243,7 +243,8 @@ def m009_lineage(db: Any, sql: Dialect) -> None:
     if "branch_label" not in columns:
         db.execute("ALTER TABLE runs ADD COLUMN branch_label TEXT")
     db.execute("UPDATE runs SET root = id WHERE root IS NULL")
-    db.execute("CREATE INDEX IF NOT EXISTS runs_by_root ON runs (root, owner)")
+    # the whole tree of one owner, oldest first, from the index alone
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_root ON runs (root, owner, id)")
 
 
 @migration

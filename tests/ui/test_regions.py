@@ -1,5 +1,6 @@
-"""Region boxes without a browser: clicks to boxes in the input's own pixels, boxes that follow
-their picture, outlines drawn where the boxes are, and the hint added to the prompt once."""
+"""Region boxes without a browser: what the canvas is given to draw on, boxes that follow their
+picture, outlines drawn where the boxes are, and the hint added to the prompt once. (Drags and
+clicks to boxes happen in the browser: tests/browser/test_region_drag.py.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PIL import Image
 from client import EditParams
 from client.boxes import scaled_boxes
 from client.images import prepare_image
-from client.models import MODELS
+from client.models import BOXES_MAX_PER_IMAGE, MODELS
 from ui.core.controls import page_values, parse_json_text, refusal_with_remedy
 from ui.core.gallery import is_marked
 from ui.editor.parts import EditTab, build_edit_tab
@@ -68,32 +69,8 @@ def picture(path, size=(640, 480), colour=(40, 90, 160), orientation: int | None
     return str(path)
 
 
-@pytest.mark.parametrize(
-    ("first", "second", "expected"),
-    [
-        ((100, 50), (300, 200), [100, 50, 300, 200]),
-        ((300, 200), (100, 50), [100, 50, 300, 200]),  # corners in any order
-        ((300, 50), (100, 200), [100, 50, 300, 200]),  # the other diagonal
-        ((-20, 400), (700, 520), [0, 400, 640, 480]),  # kept inside the picture
-        ((100, 50), (101, 300), None),  # too narrow to be a region
-        ((100, 50), (100, 50), None),  # a double click
-    ],
-)
-def test_two_corners_make_one_box_inside_the_picture(first, second, expected):
-    assert regions.box_from_corners(first, second, (640, 480)) == expected
-
-
-def test_a_click_on_the_preview_lands_in_the_inputs_own_pixels():
-    size = (4000, 3000)
-    shown = regions.preview_size(size)
-    assert shown == (regions.PREVIEW_SIDE, 768)
-    assert regions.to_source((512, 384), shown, size) == (2000, 1500)
-    assert regions.to_source((1024, 768), shown, size) == (4000, 3000)
-    assert regions.to_source((2000, -5), shown, size) == (4000, 0)
-
-
 def test_boxes_are_written_as_bbox_list_and_read_back_by_the_editor():
-    boxes = regions.with_box([[], []], 1, [10, 20, 30, 40])
+    boxes = [[], [[10, 20, 30, 40]]]
     text = regions.boxes_text(boxes)
     assert json.loads(text) == [[], [[10, 20, 30, 40]]]
     assert parse_json_text("bbox_list", text) == [[], [[10, 20, 30, 40]]]
@@ -116,14 +93,15 @@ def test_boxes_follow_their_picture_when_the_inputs_move_or_go():
     assert regions.follow(boxes, ["a", "b", "c"], ["b", "c", "new"]) == [[], [[2, 2, 9, 9]], []]
 
 
-def test_an_exif_rotated_photo_takes_boxes_in_its_upright_pixels(tmp_path):
+def test_an_exif_rotated_photo_takes_boxes_in_its_upright_pixels(tmp_path, ev, panel):
     stored_landscape = picture(tmp_path / "turned.jpg", (640, 480), orientation=6)
     assert regions.source_size(stored_landscape) == (480, 640)
     prepared = prepare_image(stored_landscape, MODELS[WAN])
     assert prepared.source_size == regions.source_size(stored_landscape)
-    box = regions.box_from_corners((10, 500), (470, 630), (480, 640))
+    box = [10, 500, 470, 630]
     assert scaled_boxes([[box]], [prepared]) == [[box]]  # inside the photo as the client sees it
-    assert regions.preview(stored_landscape, [box], None).size == regions.preview_size((480, 640))
+    canvas = ev.redraw([stored_landscape], 0, "", WAN, "")[panel.canvas]
+    assert canvas["size"] == [480, 640]  # the browser draws in these pixels
 
 
 def outline_pixels(image: Image.Image, box, colour) -> list[bool]:
@@ -155,13 +133,12 @@ def test_marking_replaces_the_input_clears_its_boxes_and_hints_the_prompt_once(
     text = regions.boxes_text([[[100, 60, 400, 300]], [[5, 5, 50, 50]]])
     boxes, prompt_box = tab.controls["bbox_list"], tab.controls["prompt"]
     marked = ev.mark_boxes([first, second], 0, text, "a hat")
-    assert set(marked) == {tab.images, boxes, prompt_box, panel.corner}
+    assert set(marked) == {tab.images, boxes, prompt_box}
     images, left, prompt = marked[tab.images], marked[boxes], marked[prompt_box]
     assert images[0][1] == "Image 1 (marked)" and images[1] == (second, "Image 2")
     assert images[0][0].startswith(str(tmp_path / "cache"))
     assert json.loads(left) == [[], [[5, 5, 50, 50]]]
     assert prompt == "a hat Edit only inside the red box in image 1."
-    assert marked[panel.corner] is None
     again = ev.mark_boxes(images, 1, left, prompt)[prompt_box]
     assert again == prompt + " Edit only inside the red box in image 2."
     same = ev.mark_boxes([first], 0, regions.boxes_text([[[1, 1, 9, 9]]]), prompt)[prompt_box]
@@ -182,11 +159,11 @@ def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path,
     boxes = tab.controls["bbox_list"]
     drawn = regions.boxes_text([[[1, 1, 50, 50]], []])
     adopted = ev.adopt_boxes([first, second], drawn)  # drawn on image 1
-    assert adopted[panel.accordion]["open"] is True and adopted[panel.opened] is True
+    assert adopted[panel.accordion]["open"] is True
     followed = ev.follow_inputs([second, first], 0, drawn, adopted[panel.owners])
     moved = followed[boxes]
     assert json.loads(moved) == [[], [[1, 1, 50, 50]]]
-    assert followed[panel.owners]["text"] == moved and followed[panel.corner] is None
+    assert followed[panel.owners]["text"] == moved
     removed = ev.follow_inputs([second], 0, moved, followed[panel.owners])[boxes]
     assert removed == ""  # its picture went, and no box is left to send
 
@@ -202,40 +179,6 @@ def test_restored_boxes_belong_to_the_restored_inputs(tmp_path, ev, panel, tab):
     owners = followed[panel.owners]
     assert owners["text"] == restored_boxes
     assert owners["keys"] == [regions.content_key(restored)]
-
-
-def test_a_panoramas_preview_shows_every_box_beside_a_small_number_tag(tmp_path):
-    """A 6000×600 panorama's preview is about 1024×102: the number tags and outlines shrink with
-    it, and a tag sits outside its box, so even a small box shows the picture inside it."""
-    panorama = picture(tmp_path / "panorama.png", (6000, 600))
-    boxes = [[3000, 200, 3300, 400], [3400, 250, 3500, 350]]
-    shown = regions.preview(panorama, boxes, None)
-    assert shown.size == regions.preview_size((6000, 600)) == (1024, 102)
-    scale, line = shown.width / 6000, 7  # inside the widest outline a preview gets
-    for x1, y1, x2, y2 in boxes:
-        inside = [
-            shown.getpixel((x, y))
-            for x in range(round(x1 * scale) + line, round(x2 * scale) - line)
-            for y in range(round(y1 * scale) + line, round(y2 * scale) - line)
-        ]
-        assert inside and set(inside) == {(40, 90, 160)}  # no tag over the region
-    tag_rows = [y for y in range(shown.height) if shown.getpixel((520, y)) != (40, 90, 160)]
-    assert tag_rows[0] > 0 and len(tag_rows) <= shown.height // 3  # tag 1 and box 1's outline
-    assert regions.preview_line(shown.size) < regions.preview_line((1024, 768))
-
-
-@pytest.mark.parametrize(
-    ("box", "corner"),
-    [
-        ((100, 100, 200, 200), (100, 56)),  # above the box
-        ((100, 0, 200, 200), (56, 0)),  # at the top edge: left of it
-        ((0, 0, 200, 200), (0, 201)),  # in the top-left corner: below it
-        ((0, 0, 1023, 767), (0, 0)),  # the whole picture: inside its corner
-    ],
-)
-def test_a_number_tag_sits_outside_its_box_when_there_is_room(box, corner):
-    assert regions.tag_side((1024, 768)) == 44
-    assert regions.tag_corner(box, 44, (1024, 768)) == corner
 
 
 def shown_choice(update) -> tuple[list, int | None]:
@@ -280,7 +223,7 @@ def test_a_chinese_page_names_the_inputs_and_the_marked_copy_in_chinese(
     assert shown_choice(choice) == (["图 1", "图 2"], 0)
     text = regions.boxes_text([[], [[5, 5, 50, 50]]])
     images = ev.mark_boxes([first, second], 1, text, "", zh)[tab.images]
-    note = ev.redraw(images, 1, "", None, WAN, "", True, zh)[panel.note]
+    note = ev.redraw(images, 1, "", WAN, "", zh)[panel.note]
     assert "图 2 是标记过的副本" in note and "Image" not in note
 
 
@@ -295,33 +238,28 @@ def test_a_marked_copy_is_named_in_the_note_after_switching_to_a_model_that_take
     marked = ev.mark_boxes([first, second], 0, text, "a hat")
     images, left = marked[tab.images], marked[tab.controls["bbox_list"]]
     for shown in (0, 1):
-        drawn = ev.redraw(images, shown, left, None, WAN, "", True)
+        drawn = ev.redraw(images, shown, left, WAN, "")
         note = drawn[panel.note]
         assert "Image 1 is a marked copy" in note and "Image 2 is a marked" not in note
         assert drawn[panel.mark]["visible"] is False  # WAN takes boxes: nothing to mark
-    plain = ev.redraw([first, second], 0, left, None, WAN, "", True)[panel.note]
+    plain = ev.redraw([first, second], 0, left, WAN, "")[panel.note]
     assert "marked copy" not in plain
 
 
-class Click:
-    """A click on the preview at a pixel, as Gradio's SelectData gives it."""
-
-    def __init__(self, x: int, y: int):
-        self.index = [x, y]
-
-
-def test_a_second_click_too_close_keeps_the_first_corner_and_the_note_says_so(
-    tmp_path, ev, panel, tab
+def test_the_canvas_gets_the_shown_picture_every_box_and_its_words_in_the_browsers_language(
+    tmp_path, ev, panel
 ):
-    source = picture(tmp_path / "a.png", (1024, 768))  # its preview is its own size
-    boxes = tab.controls["bbox_list"]
-    first = ev.click_preview([source], 0, "", None, Click(100, 100))
-    assert boxes not in first  # bbox_list stays as it was
-    too_close = ev.click_preview([source], 0, "", first[panel.corner], Click(101, 100))
-    assert boxes not in too_close  # bbox_list stays as it was
-    kept = too_close[panel.corner]
-    assert kept[:2] == [100, 100]
-    note = ev.redraw([source], 0, "", kept, WAN, "", True)[panel.note]
-    assert "too close to the first corner at (100, 100)" in note
-    done = ev.click_preview([source], 0, "", kept, Click(300, 200))
-    assert json.loads(done[boxes]) == [[[100, 100, 300, 200]]] and done[panel.corner] is None
+    """The browser draws: it is given the picture by the name the inputs show it by, its
+    upright size, every input's boxes and the text they were read from, the limits, and its
+    sentences with the places it fills in; nothing to draw on when bbox_list cannot be read."""
+    first, second = picture(tmp_path / "a.png"), picture(tmp_path / "b.png", (300, 200))
+    text = regions.boxes_text([[[1, 1, 50, 50]], [[10, 10, 90, 90]]])
+    canvas = ev.redraw([first, second], 1, text, WAN, "", chinese_browser())[panel.canvas]
+    assert canvas["picture"] == {"path": second, "meta": {"_type": "gradio.FileData"}}
+    assert canvas["size"] == [300, 200] and canvas["index"] == 1
+    assert canvas["boxes"] == [[[1, 1, 50, 50]], [[10, 10, 90, 90]]] and canvas["text"] == text
+    assert canvas["max"] == BOXES_MAX_PER_IMAGE and canvas["min"] == regions.MIN_BOX_SIDE
+    assert canvas["words"]["corner"] == "第一个角在 ({x}, {y})：现在点击对角。"
+    assert canvas["words"]["remove"] == "删除框 {number}"
+    assert ev.redraw([first], 0, "not json", WAN, "")[panel.canvas]["boxes"] is None
+    assert ev.redraw([], None, "", WAN, "")[panel.canvas] is None

@@ -90,16 +90,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear_boxes": ("Clear boxes on this image", "清除这张图片上的框"),
     "mark_boxes": ("Mark the boxes into a copy of this image", "把框画进这张图片的副本"),
     "regions_takes_boxes": (
-        "Click two opposite corners on the picture to draw a box; draw up to {max_boxes} on "
-        "each input. {model} receives them as `bbox_list`.",
-        "在图片上点击两个对角即可画一个框；每张输入图片最多可画 {max_boxes} 个。{model} 会以 "
-        "`bbox_list` 接收它们。",
+        "Drag across the picture, or click two opposite corners on it, to draw a box; draw up "
+        "to {max_boxes} on each input, and remove one with its ×. {model} receives them as "
+        "`bbox_list`.",
+        "在图片上拖动，或在图片上点击两个对角即可画一个框；每张输入图片最多可画 {max_boxes} 个，"
+        "点框上的 × 可删除。{model} 会以 `bbox_list` 接收它们。",
     ),
     "regions_takes_marks": (
-        "Click two opposite corners on the picture to draw a box. {model} takes no boxes, but it "
-        "follows visible marks: draw the boxes, then **Mark the boxes into a copy**. That copy, "
-        "with red outlines, is what is sent, and the prompt gets a hint.",
-        "在图片上点击两个对角即可画一个框。{model} 不接收框，但会遵循图上可见的标记：先画框，"
+        "Drag across the picture, or click two opposite corners on it, to draw a box. {model} "
+        "takes no boxes, but it follows visible marks: draw the boxes, then **Mark the boxes "
+        "into a copy**. That copy, with red outlines, is what is sent, and the prompt gets a hint.",
+        "在图片上拖动，或在图片上点击两个对角即可画一个框。{model} 不接收框，"
+        "但会遵循图上可见的标记：先画框，"
         "再点击**把框画进这张图片的副本**。发送的就是这张带红框的副本，提示词中也会加上说明。",
     ),
     "regions_no_image": (
@@ -121,6 +123,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That click was too close to the first corner at ({x}, {y}) to make a box: now click "
         "the opposite corner, farther away.",
         "这次点击离第一个角 ({x}, {y}) 太近了，构不成框：现在请点击离它更远的对角。",
+    ),
+    "regions_drag_small": (
+        "That drag was too short to make a box: drag farther across the region.",
+        "拖动的距离太短，构不成框：请拖过整个区域。",
+    ),
+    "regions_full": (
+        "This image has {max} boxes, the most it can take: remove one with its × first.",
+        "这张图片已有 {max} 个框，已达上限：请先点框上的 × 删除一个。",
+    ),
+    "regions_remove": ("Remove box {number}", "删除框 {number}"),
+    "regions_keys": (
+        "Picture to draw boxes on: arrow keys move the cross (Shift: farther), Enter sets a "
+        "corner; two corners make a box.",
+        "在此图片上画框：方向键移动十字（按住 Shift 移得更远），回车设定一个角；两个角构成一个框。",
     ),
     "regions_nothing_to_mark": (
         "Draw a box on image {image} first, then mark it into a copy.",

@@ -1,10 +1,13 @@
 """Handlers of the Region boxes panel, bound to the panel and the editor tab: each returns its
 updates as `{component: value}`, and leaves out what it does not change.
 
-Every handler that changes boxes writes the editor's `bbox_list` text (geometry.py does the
-geometry); `redraw` alone paints the preview and its note, from that text, so boxes typed, drawn
-or restored from History look the same. Marking writes the boxes into a copy of the input for a
-model that takes no `bbox_list`, and the copy replaces the input: what is sent is what is shown.
+Boxes are drawn in the browser (drawing.js), which writes the editor's `bbox_list` text itself;
+the handlers here change that text for the panel's buttons and for moved inputs (geometry.py does
+the geometry). `redraw` alone gives the canvas its picture and boxes, and the note, from that
+text, so boxes typed, drawn or restored from History look the same; it sends no picture, only
+where the browser finds the one it already shows in the inputs. Marking writes the boxes into a
+copy of the input for a model that takes no `bbox_list`, and the copy replaces the input: what is
+sent is what is shown.
 """
 
 from __future__ import annotations
@@ -25,8 +28,15 @@ from ui.editor.parts import EditTab
 from ui.regions import geometry as regions
 from ui.regions.parts import RegionPanel
 
-TOO_CLOSE = "too close"
-"""Third item of a first corner whose second click was too close to it to make a box."""
+CANVAS_WORDS = {
+    "corner": ("regions_corner", {"x": "{x}", "y": "{y}"}),
+    "close": ("regions_too_small", {"x": "{x}", "y": "{y}"}),
+    "small": ("regions_drag_small", {}),
+    "full": ("regions_full", {"max": "{max}"}),
+    "remove": ("regions_remove", {"number": "{number}"}),
+    "keys": ("regions_keys", {}),
+}
+"""The canvas's sentences by its own name: text key, and the {names} the browser fills in."""
 MARKED_FOLDER = "marked"
 """Marked copies are written in Gradio's cache (ui/core/served_files.py), which ages them out."""
 
@@ -83,7 +93,7 @@ class RegionHandlers:
             for number in range(1, len(paths) + 1)
         ]
         panel = self.panel
-        updates = {panel.image: gr.update(choices=choices, value=index), panel.corner: None}
+        updates = {panel.image: gr.update(choices=choices, value=index)}
         old = regions.parse_boxes(bbox_text, len(before))
         if not owners or owners.get("text") != (bbox_text or "") or old is None or before == keys:
             return {**updates, panel.owners: {"text": bbox_text or "", "keys": keys}}
@@ -97,47 +107,17 @@ class RegionHandlers:
         boxes = regions.parse_boxes(bbox_text, len(keys))
         owners = {self.panel.owners: {"text": bbox_text or "", "keys": keys}}
         if boxes and any(boxes):
-            return {**owners, self.panel.accordion: gr.update(open=True), self.panel.opened: True}
+            return {**owners, self.panel.accordion: gr.update(open=True)}
         return owners
 
-    def click_preview(
-        self,
-        images: Any,
-        chosen: Any,
-        bbox_text: str,
-        corner: Any,
-        event: gr.SelectData,
-        request: gr.Request = None,
-    ) -> dict:
-        """A click on the preview: the first corner of a box, or its opposite corner, which adds
-        the box to bbox_list (a second click too close to the first is refused, and the first
-        corner stays)."""
-        paths = self.files(images, request)
-        index = _shown(paths, chosen)
-        if index is None or not isinstance(event.index, list | tuple):
-            return {self.panel.corner: None}
-        size = regions.source_size(paths[index])
-        point = regions.to_source(event.index, regions.preview_size(size), size)
-        if corner is None:
-            return {self.panel.corner: list(point)}
-        box = regions.box_from_corners(corner, point, size)
-        if box is None:  # the note says so (a toast is lost on an event outside the queue)
-            return {self.panel.corner: [*corner[:2], TOO_CLOSE]}
-        boxes = _readable(bbox_text, len(paths), request)
-        text = regions.boxes_text(regions.with_box(boxes, index, box))
-        return {self.boxes: text, self.panel.corner: None}
-
-    def undo_box(
-        self, images: Any, chosen: Any, bbox_text: str, corner: Any, request: gr.Request = None
-    ) -> dict:
-        """Takes back a first corner, else the last box of the shown input."""
+    def undo_box(self, images: Any, chosen: Any, bbox_text: str, request: gr.Request = None) -> Any:
+        """Takes back the last box of the shown input."""
         paths = gallery_paths(images)
         index = _shown(paths, chosen)
-        if corner is not None or index is None:
-            return {self.panel.corner: None}
+        if index is None:
+            return gr.skip()
         boxes = _readable(bbox_text, len(paths), request)
-        text = regions.boxes_text(regions.without_last(boxes, index))
-        return {self.boxes: text, self.panel.corner: None}
+        return {self.boxes: regions.boxes_text(regions.without_last(boxes, index))}
 
     def clear_boxes(self, images: Any, chosen: Any, bbox_text: str) -> dict:
         """Removes the shown input's boxes (every box, when bbox_list cannot be read)."""
@@ -145,9 +125,8 @@ class RegionHandlers:
         index = _shown(paths, chosen)
         boxes = regions.parse_boxes(bbox_text, len(paths))
         if boxes is None or index is None:
-            return {self.boxes: "", self.panel.corner: None}
-        text = regions.boxes_text(regions.without_boxes(boxes, index))
-        return {self.boxes: text, self.panel.corner: None}
+            return {self.boxes: ""}
+        return {self.boxes: regions.boxes_text(regions.without_boxes(boxes, index))}
 
     def mark_boxes(
         self, images: Any, chosen: Any, bbox_text: str, prompt: str, request: gr.Request = None
@@ -172,7 +151,6 @@ class RegionHandlers:
             self.images: numbered(paths),
             self.boxes: regions.boxes_text(regions.without_boxes(boxes, index)),
             self.prompt: prompt,
-            self.panel.corner: None,
         }
 
     def redraw(
@@ -180,16 +158,12 @@ class RegionHandlers:
         images: Any,
         chosen: Any,
         bbox_text: str,
-        corner: Any,
         model: str,
         custom_model: str,
-        opened: bool,
         request: gr.Request = None,
-    ) -> Any:
-        """The preview of the shown input with its boxes, the note under it, and the Mark
-        button (shown for a model that takes no boxes); nothing while the panel is closed."""
-        if not opened:
-            return gr.skip()
+    ) -> dict:
+        """The canvas of the shown input with its boxes, the note under it, and the Mark button
+        (shown for a model that takes no boxes). Reads only the input's size: the browser draws."""
         panel = self.panel
         takes = takes_boxes(model, custom_model)
         help_key = "regions_takes_boxes" if takes else "regions_takes_marks"
@@ -205,15 +179,40 @@ class RegionHandlers:
         index = _shown(paths, chosen)
         if index is None:
             note = "\n\n".join([*lines, say(request, "regions_no_image")])
-            return {panel.preview: None, panel.note: note, **mark}
+            return {panel.canvas: None, panel.note: note, **mark}
         boxes = regions.parse_boxes(bbox_text, len(paths))
         shown = [] if boxes is None else boxes[index]
         lines.append(_boxes_line(boxes, shown, index, request))
-        if corner is not None:
-            key = "regions_too_small" if TOO_CLOSE in corner else "regions_corner"
-            lines.append(say(request, key, x=corner[0], y=corner[1]))
-        preview = regions.preview(paths[index], shown, corner)
-        return {panel.preview: preview, panel.note: "\n\n".join(lines), **mark}
+        served = gallery_paths(images)[index]  # the name the inputs show it by (a gate's, too)
+        size = regions.source_size(paths[index])
+        canvas = canvas_value(served, size, index, boxes, bbox_text, request)
+        return {panel.canvas: canvas, panel.note: "\n\n".join(lines), **mark}
+
+
+def canvas_value(
+    served: str,
+    size: tuple[int, int],
+    index: int,
+    boxes: regions.BoxList | None,
+    bbox_text: str,
+    request: Any,
+) -> dict:
+    """What the canvas draws: the picture (a file Gradio serves by its URL, which the inputs
+    already loaded), its upright size, every input's boxes (None when bbox_list cannot be read:
+    then nothing can be drawn) and the text they were read from, the limits, and its sentences
+    in the browser's language."""
+    return {
+        "picture": {"path": served, "meta": {"_type": "gradio.FileData"}},
+        "size": list(size),
+        "index": index,
+        "boxes": boxes,
+        "text": bbox_text or "",
+        "max": BOXES_MAX_PER_IMAGE,
+        "min": regions.MIN_BOX_SIDE,
+        "words": {
+            name: say(request, key, **values) for name, (key, values) in CANVAS_WORDS.items()
+        },
+    }
 
 
 def _boxes_line(boxes: regions.BoxList | None, shown: list, index: int, request: Any) -> str:

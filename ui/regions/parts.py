@@ -1,17 +1,22 @@
-"""The Region boxes panel of the Edit tab: pick an input, click corners on it, see the boxes.
+"""The Region boxes panel of the Edit tab: pick an input, draw boxes on it, see the boxes.
 
 Built in the editor's slot under Run and wired by wiring.py beside it. The panel holds no box of
-its own: the boxes live in the editor's `bbox_list` control; the panel only remembers the first
-corner of a box being drawn and which pictures the written boxes belong to.
+its own: the boxes live in the editor's `bbox_list` control. The picture and the boxes on it are
+a canvas drawn in the browser (drawing.js): a drag or two clicks make a box at once, with no
+step waiting for the server; the server only says which picture to show and what it holds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import gradio as gr
 
 from ui.core.texts import label
+
+DRAWING_JS = (Path(__file__).parent / "drawing.js").read_text(encoding="utf-8")
+"""The canvas's script: pointer drags and clicks to boxes, in the picture's own pixels."""
 
 
 @dataclass
@@ -19,19 +24,14 @@ class RegionPanel:
     accordion: gr.Accordion
     image: gr.Dropdown
     """Which input the boxes are drawn on: its position (0-based), shown as "Image N"."""
-    preview: gr.Image
-    """Unlabelled, so no badge covers the picture: the note says where to click."""
+    canvas: gr.HTML
+    """The shown input with its boxes (handlers.canvas_value), drawn on in the browser."""
     note: gr.Markdown
     undo: gr.Button
     clear: gr.Button
     mark: gr.Button
-    corner: gr.State
-    """The first corner [x, y] of a box being drawn, in the input's pixels (a third item when the
-    last click was too close to it: handlers.TOO_CLOSE); None between boxes."""
     owners: gr.State
     """{"text": bbox_list text, "keys": content keys of the inputs it was written for}."""
-    opened: gr.State
-    """Whether the panel is open: a closed panel draws nothing, so it costs the page nothing."""
 
 
 def build_region_panel() -> RegionPanel:
@@ -43,13 +43,11 @@ def build_region_panel() -> RegionPanel:
             elem_id="region-image",
             interactive=True,
         )
-        preview = gr.Image(
-            show_label=False,
-            type="filepath",
-            format="png",
-            interactive=False,
-            height=380,
-            buttons=["fullscreen"],
+        canvas = gr.HTML(
+            value=None,
+            html_template="",
+            js_on_load=DRAWING_JS,
+            apply_default_css=False,
             elem_id="region-preview",
         )
         note = gr.Markdown(elem_id="region-note")
@@ -63,15 +61,4 @@ def build_region_panel() -> RegionPanel:
             visible=False,
             elem_id="region-mark",
         )
-    return RegionPanel(
-        accordion,
-        image,
-        preview,
-        note,
-        undo,
-        clear,
-        mark,
-        gr.State(None),
-        gr.State(None),
-        gr.State(False),
-    )
+    return RegionPanel(accordion, image, canvas, note, undo, clear, mark, gr.State(None))

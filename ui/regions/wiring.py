@@ -1,7 +1,10 @@
 """The Region boxes panel joins the editor: built in the editor's slot under Run, and wired.
 
-Every step that changes boxes, the inputs or the model is followed by one redraw of the preview
-from `bbox_list`.
+Every step that changes `bbox_list`, the inputs or the model is followed by one redraw of the
+canvas from `bbox_list`. A box drawn on the canvas goes into `bbox_list` in the browser
+(TAKE_DRAWN_JS, no server step): the boxes reach the server with the run, and the redraw that
+follows the change only brings the note up to date. Opening the panel asks the server nothing:
+the canvas is drawn whether the panel is open or not, and costs no picture.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from ui.core.events import QUIET, SAYS_WHY
 from ui.editor.parts import EditTab
 from ui.regions.handlers import RegionHandlers, pick_input
 from ui.regions.parts import RegionPanel, build_region_panel
+
+TAKE_DRAWN_JS = "(drawn) => drawn.text"
+"""The canvas's bbox_list text (drawing.js writes it as json_text does) into the editor's."""
 
 
 def add_regions(tab: EditTab, files: Callable[[Any, Any], list[str]]) -> None:
@@ -26,29 +32,29 @@ def add_regions(tab: EditTab, files: Callable[[Any, Any], list[str]]) -> None:
 def wire_regions(panel: RegionPanel, tab: EditTab, files: Callable[[Any, Any], list[str]]) -> None:
     ev = RegionHandlers(panel, tab, files)
     c = tab.controls
-    images, boxes, corner = tab.images, c["bbox_list"], panel.corner
-    drawing = [images, panel.image, boxes, corner]
+    images, boxes = tab.images, c["bbox_list"]
+    drawing = [images, panel.image, boxes]
     redraw = {
         "fn": ev.redraw,
-        "inputs": [*drawing, c["model"], c["custom_model"], panel.opened],
-        "outputs": [panel.preview, panel.note, panel.mark],
+        "inputs": [*drawing, c["model"], c["custom_model"]],
+        "outputs": [panel.canvas, panel.note, panel.mark],
         "show_progress": "hidden",
         **QUIET,
     }
-    followed = [panel.image, boxes, panel.owners, corner]
     images.change(
-        ev.follow_inputs, [images, panel.image, boxes, panel.owners], followed, **QUIET
+        ev.follow_inputs,
+        [images, panel.image, boxes, panel.owners],
+        [panel.image, boxes, panel.owners],
+        **QUIET,
     ).then(**redraw)
     images.select(pick_input, None, panel.image, **QUIET)
-    panel.image.change(lambda: None, None, corner, **QUIET).then(**redraw)
-    adopted = [panel.owners, panel.accordion, panel.opened]
+    panel.image.change(**redraw)
+    adopted = [panel.owners, panel.accordion]
     boxes.change(ev.adopt_boxes, [images, boxes], adopted, **QUIET).then(**redraw)
-    panel.accordion.expand(lambda: True, None, panel.opened, **QUIET).then(**redraw)
-    panel.accordion.collapse(lambda: False, None, panel.opened, **QUIET)
     c["model"].change(**redraw)
     c["custom_model"].blur(**redraw)
-    panel.preview.select(ev.click_preview, drawing, [boxes, corner], **QUIET).then(**redraw)
-    panel.undo.click(ev.undo_box, drawing, [boxes, corner], **QUIET).then(**redraw)
-    panel.clear.click(ev.clear_boxes, drawing[:3], [boxes, corner], **QUIET).then(**redraw)
-    marked = [images, boxes, c["prompt"], corner]
+    panel.canvas.input(None, panel.canvas, boxes, js=TAKE_DRAWN_JS, **QUIET)
+    panel.undo.click(ev.undo_box, drawing, boxes, **QUIET)
+    panel.clear.click(ev.clear_boxes, drawing, boxes, **QUIET)
+    marked = [images, boxes, c["prompt"]]
     panel.mark.click(ev.mark_boxes, [images, panel.image, boxes, c["prompt"]], marked, **SAYS_WHY)

@@ -21,15 +21,14 @@ def tree_html(
     tree: Tree, opened: str, picture_of: Callable[[str], str], language: str = "en"
 ) -> str:
     """The whole tree, `opened` marked; `picture_of(run_id)` names a run's thumbnail."""
-    known = {node.id for node in tree.nodes}
+    draw = _Drawing(tree, opened, picture_of, language)
     tops = tree.children(None)
-    gaps = sorted({node.parent for node in tops if node.parent and node.parent not in known})
-    items = [_branch(tree, node, opened, picture_of, language) for node in tops if not node.parent]
+    items = [draw.branch(node) for node in tops if not node.parent]
+    gaps = dict.fromkeys(node.parent for node in tops if node.parent)
+    deleted = html.escape(text_in(language, "tree_gap"))
     for gap in gaps:  # runs whose parent was deleted hang from a marked gap
-        below = [node for node in tops if node.parent == gap]
-        children = "".join(_branch(tree, node, opened, picture_of, language) for node in below)
-        deleted = html.escape(text_in(language, "tree_gap"))
-        items.append(f'<li><div class="tree-gap">{deleted}</div><ul>{children}</ul></li>')
+        below = "".join(draw.branch(node) for node in tops if node.parent == gap)
+        items.append(f'<li><div class="tree-gap">{deleted}</div><ul>{below}</ul></li>')
     title = html.escape(text_in(language, "tree_title"))
     note = html.escape(text_in(language, "tree_note", runs=len(tree.nodes)))
     return (
@@ -38,37 +37,55 @@ def tree_html(
     )
 
 
-def _branch(
-    tree: Tree, node: TreeNode, opened: str, picture_of: Callable[[str], str], language: str
-) -> str:
-    children = "".join(
-        _branch(tree, child, opened, picture_of, language) for child in tree.children(node.id)
-    )
-    below = f"<ul>{children}</ul>" if children else ""
-    return f"<li>{_node(node, opened, picture_of, language)}{below}</li>"
+class _Drawing:
+    """One drawing of a tree: its words looked up once, each run drawn once."""
 
+    def __init__(
+        self, tree: Tree, opened: str, picture_of: Callable[[str], str], language: str
+    ) -> None:
+        self.tree, self.opened, self.picture_of = tree, opened, picture_of
+        self.current = html.escape(text_in(language, "tree_opened"))
 
-def _node(node: TreeNode, opened: str, picture_of: Callable[[str], str], language: str) -> str:
-    """One run: its picture, its prompt cut short, its model and seed, its branch's label."""
-    prompt = node.prompt if len(node.prompt) <= PROMPT_CHARS else node.prompt[:PROMPT_CHARS] + "…"
-    marks = ["tree-node"] + (["opened"] if node.id == opened else [])
-    marks += [] if node.status in ("ok", "partial") else ["tree-failed"]
-    which = f"#{node.result_index} → " if node.result_index and node.result_index > 1 else ""
-    label = (
-        f'<span class="tree-label">{html.escape(node.branch_label)}</span>'
-        if node.branch_label
-        else ""
-    )
-    seed = "" if node.seed is None else f" · {node.seed}"
-    current = f' aria-current="true" title="{html.escape(text_in(language, "tree_opened"))}"'
-    return (
-        f'<button type="button" class="{" ".join(marks)}" data-run="{html.escape(node.id)}"'
-        f"{current if node.id == opened else ''}>"
-        f'<img src="gradio_api/file={html.escape(picture_of(node.id))}" alt="" loading="lazy">'
-        f'<span class="tree-prompt" title="{html.escape(node.prompt)}">'
-        f"{html.escape(which + prompt)}</span>"
-        f"<small>{html.escape(node.model)}{seed}</small>{label}</button>"
-    )
+    def branch(self, node: TreeNode) -> str:
+        """A run and, under it, every run that continues it (iteratively: a thread of a
+        thousand turns is not a thousand nested calls)."""
+        parts: list[str] = []
+        stack: list[TreeNode | str] = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                parts.append(item)
+                continue
+            children = self.tree.children(item.id)
+            parts.append(f"<li>{self.node(item)}")
+            stack.append("</ul></li>" if children else "</li>")
+            if children:
+                stack.extend(reversed(children))
+                stack.append("<ul>")
+        return "".join(parts)
+
+    def node(self, node: TreeNode) -> str:
+        """One run: its picture, its prompt cut short, its model and seed, its branch's label."""
+        prompt = node.prompt
+        short = prompt if len(prompt) <= PROMPT_CHARS else prompt[:PROMPT_CHARS] + "…"
+        which = f"#{node.result_index} → " if node.result_index and node.result_index > 1 else ""
+        marks = "tree-node"
+        if node.status not in ("ok", "partial"):
+            marks += " tree-failed"
+        current = ""
+        if node.id == self.opened:
+            marks += " opened"
+            current = f' aria-current="true" title="{self.current}"'
+        label = node.branch_label
+        label = f'<span class="tree-label">{html.escape(label)}</span>' if label else ""
+        seed = "" if node.seed is None else f" · {node.seed}"
+        return (
+            f'<button type="button" class="{marks}" data-run="{node.id}"{current}>'
+            f'<img src="gradio_api/file={html.escape(self.picture_of(node.id))}" alt=""'
+            f' loading="lazy"><span class="tree-prompt" title="{html.escape(prompt)}">'
+            f"{html.escape(which + short)}</span>"
+            f"<small>{html.escape(node.model)}{seed}</small>{label}</button>"
+        )
 
 
 NODE_CLICK_JS = """
