@@ -2,10 +2,11 @@
 
 Fills a store with 2,000 unrelated runs and one edit thread of 201 runs (a root and 200
 descendants: a main line of 100 turns with a branch of one to ten turns off every tenth), then
-times, alternated round by round: opening one run as History does (`get_run`: its row and its
-images' files) against opening that run's whole tree as History draws it (`tree`, one indexed read
-of the root's runs, and its HTML with every node's picture address). Prints the median and spread
-of each and the ratio tree ÷ run, on SQLite and, when `--postgres URL` is given, on PostgreSQL.
+times, alternated round by round, the server's work when History opens a run: the run's detail
+(its row and images, the detail's words, the pictures' gate names, and Gradio's postprocessing of
+the two galleries) against the run's whole tree (one indexed read of the root's runs, drawn as
+HTML with every run's picture address, and Gradio's postprocessing of it). Prints the median and
+spread of each, and the ratio tree ÷ run, on SQLite and, with `--postgres URL`, on PostgreSQL.
 Target: the tree ≤ 1x the run.
 
     python -m bench.tree [--postgres postgresql://...]
@@ -25,6 +26,9 @@ from PIL import Image
 
 from client.params import EditParams
 from history import HistoryStore, NewRun
+from ui.core.gallery import numbered
+from ui.core.picture_gate import PictureGate
+from ui.core.run_words import detail_markdown
 from ui.threads.tree_view import tree_html
 
 OWNER = "anon:bench"
@@ -82,12 +86,20 @@ def timed(function, repeats: int = REPEATS) -> float:
 
 
 def measure(store: HistoryStore, run_id: str) -> tuple[list[float], list[float]]:
-    def open_run() -> None:
-        store.get_run(OWNER, run_id)
+    import gradio as gr
 
-    def open_tree() -> None:
+    gate = PictureGate(store, store.directory / "gate-root", b"bench-secret", False)
+    inputs, outputs, drawing = gr.Gallery(), gr.Gallery(), gr.HTML()
+
+    def open_run() -> None:  # what History's open does (ui/history/handlers.py `_shown`)
+        run = store.get_run(OWNER, run_id)
+        detail_markdown(run, "en")
+        inputs.postprocess(numbered(gate.inputs(run)))
+        outputs.postprocess(gate.outputs(run.id, run.output_paths))
+
+    def open_tree() -> None:  # what the tree's draw does (ui/threads/handlers.py `show_tree`)
         tree = store.tree(OWNER, run_id)
-        tree_html(tree, run_id, lambda node: f"gate/run/{node}/thumb.webp")
+        drawing.postprocess(tree_html(tree, run_id, gate.thumbnail))
 
     open_run(), open_tree()  # warm both
     runs, trees = [], []
@@ -105,7 +117,7 @@ def report(name: str, runs: list[float], trees: list[float], nodes: int) -> None
 
     ratios = [tree / run for run, tree in zip(runs, trees, strict=True)]
     print(f"{name}: one thread of {nodes} runs among {OTHER_RUNS} others, {ROUNDS} rounds")
-    print(line("open one run (get_run)", runs))
+    print(line("open one run (its detail)", runs))
     print(line(f"open its tree of {nodes} runs, drawn", trees))
     print(
         f"  tree ÷ run: median {statistics.median(ratios):.2f}x"

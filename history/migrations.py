@@ -243,8 +243,13 @@ def m009_lineage(db: Any, sql: Dialect) -> None:
     if "branch_label" not in columns:
         db.execute("ALTER TABLE runs ADD COLUMN branch_label TEXT")
     db.execute("UPDATE runs SET root = id WHERE root IS NULL")
-    # the whole tree of one owner, oldest first, from the index alone
-    db.execute("CREATE INDEX IF NOT EXISTS runs_by_root ON runs (root, owner, id)")
+    # one owner's whole tree, oldest first, read from the index alone on SQLite (PostgreSQL
+    # caps an index entry near 2.7 KB, which a long prompt would pass: there it finds the rows)
+    covered = ", parent, result_index, prompt, model, seed, status, created_at, branch_label"
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS runs_by_root ON runs"
+        f" (root, owner, id{covered if sql.name == 'sqlite' else ''})"
+    )
 
 
 @migration

@@ -149,7 +149,8 @@ class PictureGate:
         return self.outputs(outcome.run_id, outcome.output_paths)
 
     def thumbnail(self, run_id: str) -> str:
-        return str(self.run_folder(run_id) / "thumb.webp")
+        """A run's History picture (formatted, not joined as a Path: a tree names hundreds)."""
+        return f"{self.root}{os.sep}run{os.sep}{run_id}{os.sep}thumb.webp"
 
     def zip(self, run_id: str, token: str | None = None) -> str:
         return str(self._folder(run_id, token) / f"run-{run_id}.zip")
