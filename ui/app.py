@@ -19,8 +19,10 @@ from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
+from ui.comparison.parts import GRID_PAGE_CSS
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
+from ui.core.compression import CompressedPageMiddleware
 from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
 from ui.core.context import PageContext
 from ui.core.owner import OwnerCookieMiddleware, load_or_create_secret
@@ -40,8 +42,9 @@ from ui.tokens.door import edits_route
 from ui.tokens.wiring import add_tokens
 from ui.usage.wiring import add_usage
 
-CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8")
-"""The page's styles: whole pictures, the status line, History's entries, phone width."""
+CSS = (Path(__file__).parent / "page.css").read_text(encoding="utf-8") + GRID_PAGE_CSS
+"""The page's styles: whole pictures, the status line, History's entries, phone width; and
+the comparison grid's table."""
 
 CTRL_ENTER_JS = """
 () => {
@@ -121,6 +124,10 @@ ANSWER_IN_VIEW_JS = """
 PAGE_JS = f"() => {{ ({CTRL_ENTER_JS.strip()})(); ({ANSWER_IN_VIEW_JS.strip()})(); }}"
 """The page's scripts, run once when it loads (Gradio takes one function)."""
 
+THEME = gr.themes.Soft(font_mono=("ui-monospace", "Consolas", "monospace"))
+"""Soft, with the system's monospace font for the few words in code type (model names, the
+key's variable): Soft's own, IBM Plex Mono, is a 36 KB download on every visit."""
+
 
 @dataclass
 class App:
@@ -176,11 +183,12 @@ def build_app(config: AppConfig) -> App:
         "run_history": False,
         "css": CSS,
         "js": PAGE_JS,
-        "theme": gr.themes.Soft(),
+        "theme": THEME,
         "i18n": I18N,
         "app_kwargs": {
             "routes": [edits_route(context)],  # the gateway's endpoint, for token holders
             "middleware": [
+                Middleware(CompressedPageMiddleware),
                 Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
             ],

@@ -76,12 +76,12 @@ def test_a_key_in_extra_is_refused_next_to_the_field_and_nothing_is_sent(page, t
     "Error"; now the validation names where the key sits before anything is sent."""
     page.get_by_label("Prompt", exact=True).fill("a run with extra parameters")
     page.get_by_text("More settings").click()
-    page.locator("#extra .cm-content").fill('{"parameters": {"api_key": "sk-123"}}')
+    page.locator("#extra textarea").fill('{"parameters": {"api_key": "sk-123"}}')
     message = page.locator("#extra .validation-error", has_text="extra.parameters.api_key")
     run_until_refused_beside_the_field(page, message)
     page.screenshot(path=str(tmp_path / "key-in-extra.png"), full_page=True)
     assert "keys or secrets" in message.inner_text()
-    editor = page.locator("#extra .cm-content")
+    editor = page.locator("#extra textarea")
     editor.click()  # the message never covers its editor: it takes the click, and the fix
     editor.fill('{"parameters": {"steps": 4}}')
     page.get_by_role("button", name="Run").click()

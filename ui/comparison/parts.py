@@ -31,7 +31,7 @@ class CompareSection:
     plan: gr.Markdown
     """Beside the button: "Will make 4 images (≈ $0.34)"."""
     status: gr.Markdown
-    grid: gr.HTML
+    grid: gr.Markdown
 
 
 @dataclass
@@ -40,7 +40,7 @@ class HistoryComparison:
 
     row: gr.Row
     open: gr.Button
-    grid: gr.HTML
+    grid: gr.Markdown
 
 
 @dataclass
@@ -51,9 +51,25 @@ class CompareAnswer:
     summary: gr.Markdown
 
 
-def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
-    """Where a grid (ui/comparison/view.py) is shown; it styles its own table."""
-    return gr.HTML("", css_template=GRID_CSS, js_on_load=None, elem_id=elem_id, visible=visible)
+GRID_IDS = ("compare-grid", "history-comparison")
+"""The boxes a grid is shown in: the Compare panel's, and History's for a reopened one."""
+
+GRID_PAGE_CSS = "".join(f"#{elem_id} {{{GRID_CSS}}}" for elem_id in GRID_IDS)
+"""The grid's styles nested under each box (ids outweigh Markdown's own table styles); the
+page's styles carry them (ui/app.py)."""
+
+
+def comparison_grid(elem_id: str, visible: bool = True) -> gr.Markdown:
+    """Where a grid (ui/comparison/view.py) is shown: a Markdown box taking its HTML as it is
+    (view.py escapes every text in it). Not gr.HTML: that component's template engine is
+    about 35 KB of script each visit would download for a panel that starts closed."""
+    return gr.Markdown(
+        "",
+        sanitize_html=False,
+        latex_delimiters=[],
+        elem_id=elem_id,
+        visible=visible,
+    )
 
 
 def build_compare_section() -> CompareSection:

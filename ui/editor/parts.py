@@ -216,17 +216,13 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
                 label=label("wire_format"),
                 info="flat: the seed's; messages: input.messages (JSON only)",
             )
-        c["extra"] = gr.Code(
+        c["extra"] = json_box(
             label='extra (JSON: {"input": {...}, "parameters": {...}})',
-            language="json",
-            value="",
             elem_id="extra",
         )
-        c["bbox_list"] = gr.Code(
+        c["bbox_list"] = json_box(
             label=f"Region boxes, bbox_list ({models_taking_text('bbox_list')}; JSON: one list of "
             "[x1, y1, x2, y2] per input image, in its own pixels)",
-            language="json",
-            value="",
             elem_id="bbox-list",
         )
     return {
@@ -240,6 +236,15 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
 
 
 SIZE_RANGE = size_range_text("×")
+
+
+def json_box(label: str, elem_id: str) -> gr.Textbox:
+    """A field for a few lines of JSON, in a monospace font (page.css, `.json-box`). A plain
+    textbox, not gr.Code: a code editor would make every visit download about 130 KB of script
+    for two fields that sit in a closed accordion."""
+    return gr.Textbox(
+        label=label, value="", lines=2, max_lines=12, elem_id=elem_id, elem_classes="json-box"
+    )
 
 
 def typed_number(name: str, **options: Any) -> gr.Number:
