@@ -19,6 +19,7 @@ from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
+from ui.api.wiring import add_api
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
 from ui.core.config import GRADIO_UPLOAD_CAP, AppConfig
@@ -92,11 +93,12 @@ def build_app(config: AppConfig) -> App:
     )
     demo = build_blocks(context)
     demo.queue(max_size=config.queue_size)
+    doors = add_api(context, demo)
     launch_kwargs = {
         "server_name": config.server_name,
         "server_port": config.server_port,
         "share": config.share,
-        "mcp_server": config.mcp,
+        "mcp_server": False,  # ui/api serves MCP itself (ui/api/mcp.py says why)
         "auth": list(config.auth) or None,
         "max_file_size": GRADIO_UPLOAD_CAP,
         "allowed_paths": [  # a run's pictures only through the gate; a spooled answer's files
@@ -109,10 +111,12 @@ def build_app(config: AppConfig) -> App:
         "theme": gr.themes.Soft(),
         "i18n": I18N,
         "app_kwargs": {
+            **doors,
             "middleware": [
                 Middleware(OwnerCookieMiddleware, secret=secret),
                 Middleware(PictureGateMiddleware, gate=context.gate),
-            ]
+                *doors["middleware"],
+            ],
         },
     }
     return App(demo, context, launch_kwargs)

@@ -44,11 +44,23 @@ class CompareAnswer:
 
     gallery: gr.Gallery
     summary: gr.Markdown
+    run_ids: gr.JSON
+    """The cells' runs in History, in the gallery's order (for /history_share, ...)."""
+
+    def outputs(self) -> list[gr.components.Component]:
+        return [self.gallery, self.summary, self.run_ids]
 
 
 def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
     """Where a grid (ui/comparison/view.py) is shown; it styles its own table."""
-    return gr.HTML("", css_template=GRID_CSS, js_on_load=None, elem_id=elem_id, visible=visible)
+    return gr.HTML(
+        "",
+        label="comparison grid",  # for the API only: an HTML block shows no label
+        css_template=GRID_CSS,
+        js_on_load=None,
+        elem_id=elem_id,
+        visible=visible,
+    )
 
 
 def build_compare_section() -> CompareSection:
@@ -84,9 +96,10 @@ def build_compare_section() -> CompareSection:
 
 def build_compare_answer() -> CompareAnswer:
     with gr.Column(visible=False):
-        gallery = gr.Gallery(label="comparison", type="filepath")
-        summary = gr.Markdown()
-    return CompareAnswer(gallery, summary)
+        gallery = gr.Gallery(label="images", type="filepath")
+        summary = gr.Markdown(label="summary")
+        run_ids = gr.JSON(label="run_ids")
+    return CompareAnswer(gallery, summary, run_ids)
 
 
 def build_history_comparison() -> HistoryComparison:
