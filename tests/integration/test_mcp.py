@@ -20,6 +20,7 @@ from typing import Any
 import httpx2
 import jsonschema
 import pytest
+from gradio_client.utils import encode_file_path
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, ImageContent, TextContent
@@ -173,6 +174,25 @@ def test_an_image_url_on_the_api_origin_is_fetched_and_one_on_a_private_address_
     assert words(private).startswith(f"Image 1: {secure} could not be used: Refused")
     assert "private or local network address" in words(private)
     assert [request["prompt"] for request in received(sim)] == ["from a link"]
+
+
+def test_a_file_uploaded_with_gradios_upload_tool_is_read_where_it_lies(app, sim):
+    """What `gradio upload-mcp` does for a local file: POST /gradio_api/upload, then the address
+    /gradio_api/file=<path>; only files in the app's upload folder are read that way."""
+    uploaded = httpx2.post(
+        app.url + "/gradio_api/upload", files={"files": ("cat.png", png(BLUE), "image/png")}
+    ).json()[0]
+    address = f"{app.url}/gradio_api/file={encode_file_path(uploaded)}"
+
+    result = call(app, "edit", images=[address, data_uri(png())], prompt="uploaded first")
+    elsewhere = call(app, "edit", images=[f"{app.url}/gradio_api/file=/etc/hostname"], prompt="x")
+
+    assert not result.isError, words(result)
+    assert [request["image_count"] for request in received(sim)] == [2]
+    assert elsewhere.isError
+    assert words(elsewhere) == (
+        "Image 1: no file uploaded to this app has that address; upload it again."
+    )
 
 
 @pytest.mark.parametrize(

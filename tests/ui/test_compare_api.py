@@ -62,7 +62,9 @@ def test_the_endpoint_takes_models_and_seeds_in_place_of_model_and_seed(client):
 def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
     client, picture, control, history
 ):
-    gallery, summary = compare(client, picture, "a 2x2 comparison", models=BOTH, seeds="7, 8")
+    gallery, summary, run_ids = compare(
+        client, picture, "a 2x2 comparison", models=BOTH, seeds="7, 8"
+    )
 
     requests = sent(control)
     assert sorted((r["model"], r["seed"]) for r in requests) == [
@@ -80,6 +82,7 @@ def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
     runs = [run for run in history.list_runs(None) if run.prompt == "a 2x2 comparison"]
     details = [history.get_run(None, run.id) for run in runs]
     assert len(details) == 4 and len({run.comparison for run in details}) == 1
+    assert sorted(run_ids) == sorted(run.id for run in runs)
     together = history.comparison_runs(None, details[0].comparison)
     assert sorted((run.model, run.seed) for run in together) == sorted(
         (r["model"], r["seed"]) for r in requests
@@ -89,7 +92,7 @@ def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
 def test_cells_run_at_once_but_never_more_than_max_concurrent_runs(client, picture, control):
     slow = [{"delay_s": 0.5}] * 4
     httpx2.post(control + "/faults", json=slow).raise_for_status()
-    gallery, _ = compare(client, picture, "two at a time", models=BOTH, seeds="1,2")
+    gallery, _, _ = compare(client, picture, "two at a time", models=BOTH, seeds="1,2")
     assert len(gallery) == 4
     assert httpx2.get(control + "/requests").json()["max_in_flight"] == 2
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import gradio as gr
+from gradio.i18n import I18nData
 
 from ui.core.texts import TEXTS, text_in
 
@@ -17,10 +18,15 @@ TRANSLATION = "translation_metadata"
 
 
 def plain_label(label: Any) -> Any:
-    """A translation key's English text; any other label as it is."""
-    if isinstance(label, dict) and label.get("_type") == TRANSLATION and label.get("key") in TEXTS:
-        return text_in("en", label["key"])
-    return label
+    """A translation key's English text (the key as Gradio holds it, or as its config serves
+    it); any other label as it is."""
+    if isinstance(label, I18nData):
+        key = label.key
+    elif isinstance(label, dict) and TRANSLATION in (label.get("_type"), label.get("__type__")):
+        key = label.get("key")
+    else:
+        return label
+    return text_in("en", key) if key in TEXTS else key
 
 
 def describe_in_english(demo: gr.Blocks) -> None:

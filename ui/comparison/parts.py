@@ -55,7 +55,7 @@ def comparison_grid(elem_id: str, visible: bool = True) -> gr.HTML:
     """Where a grid (ui/comparison/view.py) is shown; it styles its own table."""
     return gr.HTML(
         "",
-        label="comparison grid",  # for the API only: an HTML block shows no label
+        label="Comparison grid",  # for the API only: an HTML block shows no label
         css_template=GRID_CSS,
         js_on_load=None,
         elem_id=elem_id,
