@@ -213,6 +213,16 @@ def test_a_refusal_is_a_tool_error_in_words_and_nothing_is_sent(app, sim, argume
     assert received(sim) == []
 
 
+def test_a_browser_only_endpoint_is_no_tool_and_calling_it_says_which_are(app):
+    result = call(app, "history_restore", run_id="x")
+
+    assert result.isError
+    assert words(result) == (
+        "There is no tool 'history_restore'; the tools are edit, compare, list_runs, open_run, "
+        "share_run, revoke_link."
+    )
+
+
 def test_a_comparison_answers_every_cell_and_their_run_ids(app, sim):
     result = call(
         app, "compare", images=[data_uri(png())], prompt="two ways", models=f"{QWEN},{WAN}",
@@ -223,3 +233,15 @@ def test_a_comparison_answers_every_cell_and_their_run_ids(app, sim):
     assert len(pictures(result)) == 2
     run_ids = words(result).splitlines()[0].removeprefix("Run ids: ").split(", ")
     assert len(run_ids) == 2 and all(run_ids)
+
+
+def test_with_app_auth_a_call_without_a_login_is_refused(simulator, tmp_path):
+    """Gradio's own MCP server answered anyone, password or not; this one asks for a login."""
+    with app_on_simulator(simulator, tmp_path, GRADIO_MCP_SERVER="True", APP_AUTH="ann:pw") as app:
+        answer = httpx2.post(
+            app.url + "/gradio_api/mcp/",
+            json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+            headers={"accept": "application/json, text/event-stream"},
+        )
+    assert answer.status_code == 401
+    assert "password-protected (APP_AUTH)" in answer.json()["error"]["message"]

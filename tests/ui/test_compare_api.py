@@ -111,7 +111,7 @@ def test_a_comparison_and_runs_beside_it_share_the_max_concurrent_runs_bound(
         client.submit(images=[handle_file(str(picture))], prompt=f"run {i}", api_name="/edit")
         for i in range(2)
     ]
-    gallery, _ = comparison.result(timeout=120)
+    gallery, _, _ = comparison.result(timeout=120)
     assert len(gallery) == 4 and all(len(run.result(timeout=120)[0]) == 1 for run in runs)
     log = httpx2.get(control + "/requests").json()
     assert len(log["requests"]) == 6 and log["max_in_flight"] == 2
@@ -158,9 +158,10 @@ def test_bad_models_or_seeds_are_refused_with_what_is_wrong(
 def test_a_failed_cell_says_so_and_the_others_still_come_back(client, picture, control, history):
     refusal = {"status": 400, "code": "DataInspectionFailed", "message": "Inappropriate content."}
     httpx2.post(control + "/faults", json=[refusal]).raise_for_status()
-    gallery, summary = compare(client, picture, "one cell fails", models=BOTH, seeds="3,4")
+    gallery, summary, run_ids = compare(client, picture, "one cell fails", models=BOTH, seeds="3,4")
     assert len(sent(control)) == 4  # nothing was retried
     assert len(gallery) == 3 and "3 of 4 cells" in summary
+    assert len(run_ids) == 4, "a failed cell is a run in History too"
     assert summary.count("failed:") == 1 and "Inappropriate content" in summary
     assert "this comparison 3 images" in summary  # what came back, the failed cell made none
     statuses = sorted(run.status for run in history.list_runs(None, search="one cell fails"))

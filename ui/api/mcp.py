@@ -64,6 +64,8 @@ class McpDoor:
         return [tool.as_mcp() for tool in self.tools.values()]
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
+        if name not in self.tools:
+            return refused(f"There is no tool {name!r}; the tools are {', '.join(self.tools)}.")
         call = Call(arguments, self.server.request_context.request)
         try:
             act = self.tools[name].act
