@@ -199,10 +199,10 @@ def test_a_file_uploaded_with_gradios_upload_tool_is_read_where_it_lies(app, sim
     ("arguments", "expected"),
     [
         ({"n": 9}, "n must be"),
-        ({"images": [data_uri(png())] * 4}, "qwen-image-2.0-pro"),
+        ({"images": [data_uri(png())] * 4}, "qwen-image-2.0-pro takes 1 to 3 input images; got 4"),
         ({"images": ["photo.jpg"]}, "Image 1: not an image this tool reads"),
         ({"images": ["data:image/png;base64,@@@"]}, "Image 1: its data URI is not valid base64"),
-        ({"prompt": ""}, "prompt"),
+        ({"prompt": ""}, "The prompt is empty."),
     ],
 )
 def test_a_refusal_is_a_tool_error_in_words_and_nothing_is_sent(app, sim, arguments, expected):
