@@ -141,7 +141,8 @@ def _wire_inputs(tab: EditTab) -> None:
 
 
 def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:
-    """The `/edit` endpoint (and MCP tool); no history refresh: an API caller has no page.
+    """The `/edit` endpoint (also behind the MCP tool `edit`, ui/api/tools.py); no history
+    refresh: an API caller has no page.
     Its outputs stay a list: API clients receive them in this order."""
     api.button.click(
         editor.edit,
