@@ -57,17 +57,17 @@ class URLGuard:
             return None
         if scheme != "https":
             raise UnsafeURLError(
-                f"Refused to download a result from a non-https address ({scheme or 'no'} scheme)."
+                f"Refused to download an image from a non-https address ({scheme or 'no'} scheme)."
             )
         if not host:
-            raise UnsafeURLError("Refused to download a result from a URL without a host.")
+            raise UnsafeURLError("Refused to download an image from a URL without a host.")
         addresses = [host.strip("[]")] if _is_ip_literal(host) else self._resolver(host)
         if not addresses:
-            raise UnsafeURLError(f"Refused to download a result: the host {host} does not resolve.")
+            raise UnsafeURLError(f"Refused to download an image: the host {host} does not resolve.")
         for address in addresses:
             if not ipaddress.ip_address(address.split("%")[0]).is_global:
                 raise UnsafeURLError(
-                    f"Refused to download a result from {host}: it points to a private or "
+                    f"Refused to download an image from {host}: it points to a private or "
                     "local network address."
                 )
         return addresses[0].split("%")[0]

@@ -68,6 +68,15 @@ class ImageEditClient(EditMethod[EditResult]):
             images, notes = self._collect(parsed.items, call.requested_size)
             return self._core.finish(call, parsed, images, notes, started)
 
+    def fetch_image(self, url: str) -> bytes:
+        """The image at `url`, fetched as result images are (https to a public address, or the
+        API's own origin; pinned, capped, checked to be an image): for callers who name their
+        inputs by URL. Raises UnsafeURLError for a refused address, ImageEditError otherwise."""
+        fetched = self._download(DownloadPlan(url, self._guard))
+        if isinstance(fetched, ImageEditError):
+            raise fetched
+        return fetched
+
     def _post(self, body: EncodedBody, limit: int) -> Reply:
         """Sends until a success, an error that is not retried, or the deadline."""
         attempt = 0

@@ -20,6 +20,7 @@ from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
 from ui.comparison.parts import GRID_PAGE_CSS
+from ui.api.wiring import add_api
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
 from ui.core.compression import CompressedPageMiddleware
@@ -169,11 +170,12 @@ def build_app(config: AppConfig) -> App:
     )
     demo = build_blocks(context)
     demo.queue(max_size=config.queue_size)
+    doors = add_api(context, demo)
     launch_kwargs = {
         "server_name": config.server_name,
         "server_port": config.server_port,
         "share": config.share,
-        "mcp_server": config.mcp,
+        "mcp_server": False,  # ui/api serves MCP itself (ui/api/mcp.py says why)
         "auth": list(config.auth) or None,
         "max_file_size": GRADIO_UPLOAD_CAP,
         "allowed_paths": [  # a run's pictures only through the gate; a spooled answer's files
@@ -187,10 +189,12 @@ def build_app(config: AppConfig) -> App:
         "i18n": I18N,
         "app_kwargs": {
             "routes": [edits_route(context)],  # the gateway's endpoint, for token holders
+            **doors,
             "middleware": [
                 Middleware(CompressedPageMiddleware),
                 Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
+                *doors["middleware"],
             ],
         },
     }

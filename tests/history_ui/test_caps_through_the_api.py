@@ -22,7 +22,7 @@ def test_caps_are_per_visitor_and_never_evict_the_run_just_made(tmp_path):
     with app_process(["python", "app.py"], tmp_path, env=ENV) as app:
         alice = visitor(app.url, issued_cookie(app.url))
         bob = visitor(app.url, issued_cookie(app.url))
-        gallery, summary, _ = alice.predict(
+        gallery, summary, _, _ = alice.predict(
             images=[handle_file(str(noisy))], prompt="alice's big one", api_name="/edit"
         )
         assert len(gallery) == 1 and "1 of 1 images" in summary

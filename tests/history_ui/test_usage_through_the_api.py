@@ -50,7 +50,7 @@ def test_usage_through_the_api_matches_the_history(sim: RunningServer, tmp_path)
             edit(alice, "alice: blocked", 2)
         edit(alice, "alice: two", 2)
         httpx2.post(faults, json=[{"drop_images": 1}]).raise_for_status()
-        _gallery, summary, _ = edit(alice, "alice: three asked, two came", 3)
+        _gallery, summary, _, _ = edit(alice, "alice: three asked, two came", 3)
         edit(bob, "bob: four", 4)
 
         assert images_in_history(app.history_dir, "alice") == (3, 4)

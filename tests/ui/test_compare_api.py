@@ -62,7 +62,9 @@ def test_the_endpoint_takes_models_and_seeds_in_place_of_model_and_seed(client):
 def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
     client, picture, control, history
 ):
-    gallery, summary = compare(client, picture, "a 2x2 comparison", models=BOTH, seeds="7, 8")
+    gallery, summary, run_ids = compare(
+        client, picture, "a 2x2 comparison", models=BOTH, seeds="7, 8"
+    )
 
     requests = sent(control)
     assert sorted((r["model"], r["seed"]) for r in requests) == [
@@ -80,6 +82,7 @@ def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
     runs = [run for run in history.list_runs(None) if run.prompt == "a 2x2 comparison"]
     details = [history.get_run(None, run.id) for run in runs]
     assert len(details) == 4 and len({run.comparison for run in details}) == 1
+    assert sorted(run_ids) == sorted(run.id for run in runs)
     together = history.comparison_runs(None, details[0].comparison)
     assert sorted((run.model, run.seed) for run in together) == sorted(
         (r["model"], r["seed"]) for r in requests
@@ -89,7 +92,7 @@ def test_a_2x2_comparison_sends_exactly_the_four_requests_and_names_each_image(
 def test_cells_run_at_once_but_never_more_than_max_concurrent_runs(client, picture, control):
     slow = [{"delay_s": 0.5}] * 4
     httpx2.post(control + "/faults", json=slow).raise_for_status()
-    gallery, _ = compare(client, picture, "two at a time", models=BOTH, seeds="1,2")
+    gallery, _, _ = compare(client, picture, "two at a time", models=BOTH, seeds="1,2")
     assert len(gallery) == 4
     assert httpx2.get(control + "/requests").json()["max_in_flight"] == 2
 
@@ -108,7 +111,7 @@ def test_a_comparison_and_runs_beside_it_share_the_max_concurrent_runs_bound(
         client.submit(images=[handle_file(str(picture))], prompt=f"run {i}", api_name="/edit")
         for i in range(2)
     ]
-    gallery, _ = comparison.result(timeout=120)
+    gallery, _, _ = comparison.result(timeout=120)
     assert len(gallery) == 4 and all(len(run.result(timeout=120)[0]) == 1 for run in runs)
     log = httpx2.get(control + "/requests").json()
     assert len(log["requests"]) == 6 and log["max_in_flight"] == 2
@@ -155,9 +158,10 @@ def test_bad_models_or_seeds_are_refused_with_what_is_wrong(
 def test_a_failed_cell_says_so_and_the_others_still_come_back(client, picture, control, history):
     refusal = {"status": 400, "code": "DataInspectionFailed", "message": "Inappropriate content."}
     httpx2.post(control + "/faults", json=[refusal]).raise_for_status()
-    gallery, summary = compare(client, picture, "one cell fails", models=BOTH, seeds="3,4")
+    gallery, summary, run_ids = compare(client, picture, "one cell fails", models=BOTH, seeds="3,4")
     assert len(sent(control)) == 4  # nothing was retried
     assert len(gallery) == 3 and "3 of 4 cells" in summary
+    assert len(run_ids) == 4, "a failed cell is a run in History too"
     assert summary.count("failed:") == 1 and "Inappropriate content" in summary
     assert "this comparison 3 images" in summary  # what came back, the failed cell made none
     statuses = sorted(run.status for run in history.list_runs(None, search="one cell fails"))

@@ -81,20 +81,21 @@ def test_the_edit_endpoint_is_listed_with_the_api_field_names(client):
 
 
 def test_a_single_edit_returns_the_exact_png_bytes_and_a_summary(client, pictures, control):
-    gallery, summary, metadata = edit(client, pictures[:1], seed=1234)
+    gallery, summary, metadata, run_id = edit(client, pictures[:1], seed=1234)
     [result] = result_paths(gallery)
     with Image.open(result) as image:
         assert image.format == "PNG" and image.size == (1024, 1024)
     assert "1 of 1 images" in summary and "`1234`" in summary
     assert "offline simulator" not in summary
     assert isinstance(metadata, dict)
+    assert run_id
     [request] = sent(control)
     assert (request["model"], request["n"], request["image_count"]) == ("qwen-image-2.0-pro", 1, 1)
     assert "Authorization" not in str(request)
 
 
 def test_fusing_several_images_sends_them_all_in_order(client, pictures, control):
-    gallery, summary, _ = edit(
+    gallery, summary, _, _ = edit(
         client, pictures, "put them side by side", model="wan2.7-image-pro", n=2, size="1280*720"
     )
     assert len(result_paths(gallery)) == 2
@@ -111,7 +112,7 @@ def test_fusing_several_images_sends_them_all_in_order(client, pictures, control
 def test_each_request_shape_runs_through_the_edit_api_with_named_sizes_and_boxes(
     client, pictures, control, wire_format
 ):
-    gallery, _summary, _metadata = edit(
+    gallery, _summary, _metadata, _run_id = edit(
         client, pictures[:2], "outline the boats", model="wan2.7-image-pro", size="1K",
         wire_format=wire_format, bbox_list="[[[10, 10, 200, 200]], [[0, 0, 100, 50]]]",
     )  # fmt: skip
@@ -225,7 +226,7 @@ def test_an_upstream_failure_shows_the_clients_message_and_is_kept_in_history(
     [failed] = [run for run in history.list_runs(None) if run.prompt.startswith("a prompt the")]
     assert failed.status == "failed"
 
-    gallery, _, _ = edit(client, pictures[:1], "after the failure")
+    gallery, _, _, _ = edit(client, pictures[:1], "after the failure")
     assert len(result_paths(gallery)) == 1
 
 

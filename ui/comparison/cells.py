@@ -124,4 +124,4 @@ def _run_cell(
         return CellView(error=f"unexpected {type(error).__name__}"), None
     outcome = ctx.session_usage.counted(sender.session, outcome)
     pictures = ctx.gate.results(outcome)
-    return CellView(tuple(pictures), outcome.error), outcome
+    return CellView(tuple(pictures), outcome.error, run_id=outcome.run_id), outcome

@@ -1,6 +1,6 @@
 """The `/compare` endpoint: its hidden inputs (as `/edit`'s, with `models` and `seeds` in place of
 `model` and `seed`), wired to CompareHandlers.compare in the edits' concurrency group; its outputs
-(the gallery, then the summary) are the handlers' CompareAnswer.
+(the gallery, the summary, the cells' run ids) are the handlers' CompareAnswer.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def build_and_wire_compare_api(handlers: CompareHandlers, edit_limit: dict[str, 
             "seeds": seeds,
             **others,
         },
-        outputs=[answer.gallery, answer.summary],
+        outputs=answer.outputs(),
         api_name="compare",
         **edit_limit,
     )

@@ -247,7 +247,13 @@ class CompareHandlers:
         )
         if not gallery:
             raise gr.Error(summary)
-        return {self.answer.gallery: gallery, self.answer.summary: summary}
+        cells = [views[(cell.model, cell.seed)] for cell in plan.cells]
+        run_ids = [view.run_id for view in cells if view.run_id]
+        return {
+            self.answer.gallery: gallery,
+            self.answer.summary: summary,
+            self.answer.run_ids: run_ids,
+        }
 
     # -- History ---------------------------------------------------------------------------------
 
@@ -392,6 +398,6 @@ expose(
 
     Returns:
         A gallery of every image, captioned "<model> · seed <seed>", row by row (model) and
-        seed by seed; a summary naming each cell and any failure.
+        seed by seed; a summary naming each cell and any failure; the cells' run ids.
     """,
 )

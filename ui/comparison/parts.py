@@ -49,6 +49,11 @@ class CompareAnswer:
 
     gallery: gr.Gallery
     summary: gr.Markdown
+    run_ids: gr.JSON
+    """The cells' runs in History, in the gallery's order (for /history_share, ...)."""
+
+    def outputs(self) -> list[gr.components.Component]:
+        return [self.gallery, self.summary, self.run_ids]
 
 
 GRID_IDS = ("compare-grid", "history-comparison")
@@ -65,6 +70,7 @@ def comparison_grid(elem_id: str, visible: bool = True) -> gr.Markdown:
     about 35 KB of script each visit would download for a panel that starts closed."""
     return gr.Markdown(
         "",
+        label="Comparison grid",  # for the API only: a Markdown block shows no label
         sanitize_html=False,
         latex_delimiters=[],
         elem_id=elem_id,
@@ -106,9 +112,10 @@ def build_compare_section() -> CompareSection:
 
 def build_compare_answer() -> CompareAnswer:
     with gr.Column(visible=False):
-        gallery = gr.Gallery(label="comparison", type="filepath")
-        summary = gr.Markdown()
-    return CompareAnswer(gallery, summary)
+        gallery = gr.Gallery(label="images", type="filepath")
+        summary = gr.Markdown(label="summary")
+        run_ids = gr.JSON(label="run_ids")
+    return CompareAnswer(gallery, summary, run_ids)
 
 
 def build_history_comparison() -> HistoryComparison:

@@ -56,6 +56,8 @@ class CellView:
     images: tuple[str, ...] = ()
     error: str | None = None
     note: str | None = None
+    run_id: str | None = None
+    """The cell's run in History, when it made one (the `/compare` endpoint returns it)."""
 
 
 def grid_html(

@@ -16,6 +16,7 @@ from typing import Any, get_args, get_type_hints
 import gradio as gr
 
 from client import EditParams
+from client.limit_texts import image_counts_text
 from client.params import DOC, JSON_TEXT, PARAM_FIELDS, default_of
 from ui.core.controls import parse_json_text
 
@@ -29,6 +30,13 @@ PARENT_DOC = (
     " result (1-based; default the first): the new run joins that run's edit tree. With no"
     " images, that result is the only input."
 )
+IMAGES_DOC = (
+    f'the input images in the order the model reads them ("image 2" in a prompt is the '
+    f"second), several fused into one result ({image_counts_text()}); for qwen the last image "
+    "sets the output's aspect"
+)
+"""What `images` means, for the API and MCP alike; one line, as Gradio's docstring parser
+reads only an argument's first line."""
 
 
 def param_arguments(skip: Collection[str] = ()) -> list[inspect.Parameter]:
@@ -91,6 +99,32 @@ class ApiInputs:
     button: gr.Button
     parent: gr.Textbox | None = None
     """`/edit`'s run to continue (PARENT_ARGUMENT); None for an endpoint without one."""
+
+
+@dataclass
+class EditAnswer:
+    """Hidden outputs of `/edit`, named in plain English for API clients (the page's own parts
+    carry translated labels, which the API would show as translation keys)."""
+
+    images: gr.Gallery
+    summary: gr.Markdown
+    metadata: gr.JSON
+    run_id: gr.Textbox
+
+    def outputs(self) -> list[gr.components.Component]:
+        """In the order API clients receive them; `run_id` last, so older scripts that read the
+        first three still do."""
+        return [self.images, self.summary, self.metadata, self.run_id]
+
+
+def build_edit_answer() -> EditAnswer:
+    with gr.Column(visible=False):
+        return EditAnswer(
+            images=gr.Gallery(label="images", type="filepath"),
+            summary=gr.Markdown(label="summary"),
+            metadata=gr.JSON(label="metadata"),
+            run_id=gr.Textbox(label="run_id"),
+        )
 
 
 def api_number(label: str, value: Any) -> gr.Number:

@@ -45,7 +45,7 @@ SETTINGS = (
     ("HISTORY_SECRET", "generated", "signs visitors' history ids; required with a database URL"),
     ("APP_AUTH", "unset", "password protection: user:password[,user:password] or a file of them"),
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
-    ("GRADIO_MCP_SERVER", "False", "True: also serve the edit as an MCP tool (same as --mcp)"),
+    ("GRADIO_MCP_SERVER", "False", "True: also serve MCP tools at /gradio_api/mcp/ (as --mcp)"),
     (PRICE_PER_IMAGE_ENV, "unset", f"price per image per model ({PRICE_EXAMPLE}): a cost"),
 )
 
@@ -176,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--share", action="store_true", help="also open a temporary public link")
     parser.add_argument(
-        "--mcp", action="store_true", help="also serve the edit as an MCP tool (/gradio_api/mcp/)"
+        "--mcp", action="store_true", help="also serve the MCP tools (/gradio_api/mcp/)"
     )
     return parser
 

@@ -19,7 +19,6 @@ from typing import Any
 import gradio as gr
 
 from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
-from client.limit_texts import image_counts_text
 from client.models import DEFAULT_SIZE
 from client.validation import image_count_problem
 from history.lineage import Lineage
@@ -27,6 +26,8 @@ from ui.core.api_inputs import (
     IMAGES_ARGUMENT,
     PARENT_ARGUMENT,
     PARENT_DOC,
+    IMAGES_DOC,
+    EditAnswer,
     called_with,
     expose,
     param_arguments,
@@ -130,10 +131,18 @@ class EditorHandlers:
     depends on the order of a list of outputs. `banner` is the page's backend banner (the
     visitor's key changes it)."""
 
-    def __init__(self, ctx: PageContext, tab: EditTab, banner: gr.Markdown | None = None) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        tab: EditTab,
+        banner: gr.Markdown | None = None,
+        answer: EditAnswer | None = None,
+    ) -> None:
         self.ctx = ctx
         self.tab = tab
         self.banner = banner
+        self.answer = answer
+        """The `/edit` endpoint's own outputs (ui/core/api_inputs.py)."""
         self._checked: OrderedDict[str, CheckedPage] = OrderedDict()
         self._checked_lock = threading.Lock()
 
@@ -447,11 +456,13 @@ class EditorHandlers:
         outcome = self._run(chosen, paths, request, None, lineage)
         if outcome.error:
             raise gr.Error(outcome.error)
+        answer = self.answer  # set whenever /edit is wired (wire_editor)
         return {
-            self.tab.results: self.ctx.gate.results(outcome),
-            self.tab.status: outcome_markdown(outcome)
+            answer.images: self.ctx.gate.results(outcome),
+            answer.summary: outcome_markdown(outcome)
             + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
-            self.tab.metadata: outcome.metadata,
+            answer.metadata: outcome.metadata,
+            answer.run_id: outcome.run_id or "",
         }
 
     def _lineage(self, parent: Any, paths: list[str], request: Any) -> Lineage | None:
@@ -470,10 +481,6 @@ class EditorHandlers:
         found = self.ctx.runner.parent_result(self.ctx.owner(request), lineage)
         return [str(found)] if found else []
 
-    def edit_outputs(self) -> list:
-        """The /edit endpoint's outputs, in the order API clients receive them."""
-        return [self.tab.results, self.tab.status, self.tab.metadata]
-
 
 expose(
     EditorHandlers.edit,
@@ -481,12 +488,12 @@ expose(
     f"""Edit an image, or fuse several images into one, with an image-editing model.
 
     Args:
-        images: the input images ({image_counts_text()}); for
-            qwen the last image sets the output's aspect.
+        images: {IMAGES_DOC}.
 {param_docs()}
 {PARENT_DOC}
 
     Returns:
-        The result images, a summary (seed used, time, request id, notes) and the raw metadata.
+        The result images, a summary (seed used, time, request id, notes), the raw metadata
+        and the run's id in History (for /history_share, /history_open).
     """,
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from ui.core.api_inputs import ApiInputs, build_api_inputs
+from ui.core.api_inputs import ApiInputs, build_api_inputs, build_edit_answer
 from ui.core.context import PageContext
 from ui.core.events import PRIVATE, QUIET, SAYS_WHY
 from ui.core.page import EditorTarget
@@ -57,7 +57,7 @@ def wire_editor(
 ) -> tuple[EditorTarget, gr.events.Dependency]:
     """The Edit tab's events and the `/edit` endpoint; returns the editor as History and a
     shared run fill it, and the run step (History lists itself again after it)."""
-    editor = EditorHandlers(ctx, tab, banner)
+    editor = EditorHandlers(ctx, tab, banner, build_edit_answer())
     run_step = wire_edit(tab, editor, gr.State(ctx.backend.banner_key), ctx.edit_queue)
     wire_api(build_api_inputs(lineage=True), editor, ctx.edit_queue)
     target = EditorTarget(
@@ -141,12 +141,13 @@ def _wire_inputs(tab: EditTab) -> None:
 
 
 def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:
-    """The `/edit` endpoint (and MCP tool); no history refresh: an API caller has no page.
+    """The `/edit` endpoint (also behind the MCP tool `edit`, ui/api/tools.py); no history
+    refresh: an API caller has no page.
     Its outputs stay a list: API clients receive them in this order."""
     api.button.click(
         editor.edit,
         inputs_kwargs={"images": api.images, **api.params, "parent": api.parent},
-        outputs=editor.edit_outputs(),
+        outputs=editor.answer.outputs(),
         api_name="edit",
         **edit_limit,
     )

@@ -89,7 +89,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
             object_fit="cover",
             elem_id="history-gallery",
         )
-        empty = gr.Markdown(visible=False, elem_id="history-empty")
+        empty = gr.Markdown(label="Empty list note", visible=False, elem_id="history-empty")
         more = gr.Button(label("more"), visible=False)
         run_id = gr.Textbox(label="Run id", visible=False)
         detail, parts = _build_detail()
@@ -117,7 +117,7 @@ def build_history_tab(notice: dict[str, Any]) -> HistoryTab:
 
 def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
     with gr.Column(visible=False, elem_id="run-detail-panel") as detail:
-        detail_text = gr.Markdown(elem_id="run-detail")
+        detail_text = gr.Markdown(label="Run details", elem_id="run-detail")
         with gr.Row():
             restore = gr.Button(label("restore"))
             run_again = gr.Button(label("run_again"), variant="primary")

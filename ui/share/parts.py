@@ -57,7 +57,7 @@ def build_share_panel(share: gr.Button) -> SharePanel:
                 min_width=220,
                 elem_id="revoke-button",
             )
-            status = gr.Markdown(elem_id="share-status")
+            status = gr.Markdown(label="Status", elem_id="share-status")
     return SharePanel(
         share=share, link=link, links=links, token=token, revoke=revoke, status=status
     )
@@ -84,7 +84,7 @@ class SharedView:
 def build_shared_tab() -> SharedView:
     with gr.Tab(label("shared_tab"), id="shared", visible=False) as tab:
         token = gr.Textbox(label="token", visible=False)
-        text = gr.Markdown(elem_id="shared-run")
+        text = gr.Markdown(label="Run details", elem_id="shared-run")
         with gr.Column(visible=False) as body:
             with gr.Row():
                 open_in_editor = gr.Button(

@@ -24,7 +24,7 @@ def add_usage(ctx: PageContext, demo: gr.Blocks, edit_tab: EditTab, history: His
     if edit_tab.examples is not None:  # an example's values arrive without .change
         edit_tab.examples.load_input_event.then(usage.plan, **plan, **QUIET)
     with history.above_list:
-        history_line = gr.Markdown(elem_id="history-usage")
+        history_line = gr.Markdown(label="Usage", elem_id="history-usage")
     line = {"fn": usage.history_usage, "inputs": None, "outputs": history_line}
     demo.load(**line, api_name="history_usage", **AT_ONCE)
     history.gallery.change(**line, **QUIET)
