@@ -19,8 +19,8 @@ from client.images import allow_large_photos
 from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
-from ui.comparison.parts import GRID_PAGE_CSS
 from ui.api.wiring import add_api
+from ui.comparison.parts import GRID_PAGE_CSS
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
 from ui.core.compression import CompressedPageMiddleware

@@ -24,9 +24,9 @@ from client.validation import image_count_problem
 from history.lineage import Lineage
 from ui.core.api_inputs import (
     IMAGES_ARGUMENT,
+    IMAGES_DOC,
     PARENT_ARGUMENT,
     PARENT_DOC,
-    IMAGES_DOC,
     EditAnswer,
     called_with,
     expose,
