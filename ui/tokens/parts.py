@@ -59,7 +59,7 @@ def build_tokens_panel() -> TokensPanel:
             elem_id="token-list",
         )
         target = gr.Textbox(label="token_or_name", visible=False)
-        listing = gr.JSON(visible=False)
+        listing = gr.JSON(label="tokens", visible=False)
         with gr.Row(equal_height=True):
             revoke = gr.Button(
                 label("token_revoke"),
@@ -70,5 +70,5 @@ def build_tokens_panel() -> TokensPanel:
                 min_width=220,
                 elem_id="token-revoke",
             )
-            status = gr.Markdown(elem_id="token-status")
+            status = gr.Markdown(label="status", elem_id="token-status")  # named for the API
     return TokensPanel(name, create, new_token, tokens, target, listing, revoke, status)
