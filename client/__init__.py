@@ -27,6 +27,7 @@ from .errors import (
     ReplyTooLargeError,
     RequestTooLargeError,
     ServiceFailedError,
+    UnreadableImageError,
     UnsafeURLError,
     ValidationError,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ReplyTooLargeError",
     "RequestTooLargeError",
     "ServiceFailedError",
+    "UnreadableImageError",
     "UnsafeURLError",
     "ValidationError",
     "model_spec",

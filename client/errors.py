@@ -3,6 +3,7 @@
 ImageEditError
 ├── ValidationError            a parameter is outside the model's limits (nothing was sent)
 ├── InvalidImageError          an input is not a usable image (nothing was sent)
+│   └── UnreadableImageError   ... because it is not an image at all, or is damaged
 ├── UnsafeURLError             a result URL was refused by the download guard (never requested)
 ├── OversizedResultError       a result image was far larger than requested (not kept)
 ├── APIConnectionError         no HTTP answer came back
@@ -80,6 +81,10 @@ class InvalidImageError(ImageEditError, ValueError):
         self.reason = message
         prefix = f"Image {index}: " if index is not None else ""
         super().__init__(prefix + message)
+
+
+class UnreadableImageError(InvalidImageError):
+    """An input is not an image Pillow can read, or its file is damaged: no model takes it."""
 
 
 class UnsafeURLError(ImageEditError):

@@ -27,7 +27,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from .constants import DECOMPRESSION_BOMB_PIXELS, LARGE_PHOTO_PIXELS
-from .errors import InvalidImageError
+from .errors import InvalidImageError, UnreadableImageError
 from .models import ModelSpec
 
 MIME_BY_FORMAT = {
@@ -203,7 +203,7 @@ def _open(original: _Original, index: int | None) -> Image.Image:
         # below refuses the same image, so the outcome never depends on the warning filters.
         raise _bomb(index) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise InvalidImageError(
+        raise UnreadableImageError(
             "this file is not an image Pillow can read (JPEG, PNG, WebP, BMP, TIFF or GIF).", index
         ) from None
     width, height = image.size
@@ -331,7 +331,7 @@ def _load_fully(image: Image.Image, index: int | None) -> None:
     try:
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError):
-        raise InvalidImageError(
+        raise UnreadableImageError(
             "the file is truncated or damaged; export it again.", index
         ) from None
 

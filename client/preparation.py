@@ -129,7 +129,7 @@ class PreparationCache:
         digest = self._digest(Path(path), index)
         entry = self._entry((digest, spec.input_limits), path, spec, index)
         if isinstance(entry, InvalidImageError):
-            raise InvalidImageError(entry.reason, index) from None
+            raise type(entry)(entry.reason, index) from None  # its kind kept
         return entry.reused(spec, index)
 
     def _entry(self, key: tuple, path: str | Path, spec: ModelSpec, index: int | None) -> Entry:

@@ -274,15 +274,38 @@ def _slider(run: RunDetail, n: int) -> Response | None:
 
 def aligned_jpeg(source: Path, result: Path) -> bytes:
     """`source` scaled and centre-cut to exactly `result`'s size (what a model following the
-    output size does to it), as a JPEG: a 4:3 input beside a square result leaves no strip."""
+    output size does to it), as a JPEG: a 4:3 input beside a square result leaves no strip.
+    A transparent input shows its transparency on a checkerboard (a JPEG has no alpha: it
+    would turn black)."""
     with Image.open(result) as finished:
         size = finished.size
     with Image.open(source) as image:
         image.draft("RGB", size)
-        fitted = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), size)
+        upright = ImageOps.exif_transpose(image)
+        transparent = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+        fitted = ImageOps.fit(upright.convert("RGBA" if transparent else "RGB"), size)
+    if transparent:
+        fitted = Image.alpha_composite(checkerboard(size), fitted).convert("RGB")
     encoded = io.BytesIO()
     fitted.save(encoded, "JPEG", quality=88)
     return encoded.getvalue()
+
+
+CHECKER_COLOURS = ((255, 255, 255, 255), (214, 214, 214, 255))
+"""Light greys, as image editors show transparency: readable on a light or a dark page."""
+
+
+def checkerboard(size: tuple[int, int]) -> Image.Image:
+    """An RGBA checkerboard of `size` whose squares stay about 1/40 of the longer side."""
+    square = max(8, max(size) // 40)
+    tile = Image.new("RGBA", (2 * square, 2 * square), CHECKER_COLOURS[0])
+    tile.paste(CHECKER_COLOURS[1], (square, 0, 2 * square, square))
+    tile.paste(CHECKER_COLOURS[1], (0, square, square, 2 * square))
+    board = Image.new("RGBA", size)
+    for top in range(0, size[1], tile.height):
+        for left in range(0, size[0], tile.width):
+            board.paste(tile, (left, top))
+    return board
 
 
 async def caller(scope: dict, secret: bytes) -> Owner | None:

@@ -46,6 +46,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "move_left": ("◀ Move left", "◀ 左移"),
     "move_right": ("Move right ▶", "右移 ▶"),
     "remove": ("✕ Remove", "✕ 移除"),
+    "inputs_unreadable": (
+        "Taken out of the inputs, as it is not an image that can be read (or the file is "
+        "damaged): {names}. Export it again and add it back; your other inputs are kept.",
+        "已从输入中移除无法读取的文件（不是图片，或文件已损坏）：{names}。"
+        "请重新导出后再添加；其他输入保持不变。",
+    ),
     "prompt": ("Prompt", "提示词"),
     "prompt_placeholder": (
         "Describe the edit, e.g. “make it a snowy evening”. Ctrl+Enter runs.",

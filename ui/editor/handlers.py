@@ -18,7 +18,14 @@ from typing import Any
 
 import gradio as gr
 
-from client import EditParams, ImageEditError, InvalidImageError, ValidationError, model_spec
+from client import (
+    EditParams,
+    ImageEditError,
+    InvalidImageError,
+    UnreadableImageError,
+    ValidationError,
+    model_spec,
+)
 from client.models import DEFAULT_SIZE
 from client.validation import image_count_problem
 from history.lineage import Lineage
@@ -49,12 +56,14 @@ from ui.core.controls import (
 )
 from ui.core.events import refused
 from ui.core.fair_share import FairSlots
+from ui.core.gallery import numbered
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.run_words import problem_text, spooled_warning
 from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say
 from ui.core.usage import usage_after_run
+from ui.editor.inputs import RemovedInputs, taken_out
 from ui.editor.parts import EditTab
 from ui.editor.slider import aligned_pair
 
@@ -230,6 +239,46 @@ class EditorHandlers:
                 if note:
                     messages.append(f"ℹ {note}")
         return "\n\n".join([model_limits_text(name, language_of(request)), *messages])
+
+    def on_inputs_change(
+        self,
+        images: Any,
+        model: str,
+        custom_model: str,
+        removed: RemovedInputs | None = None,
+        request: gr.Request = None,
+    ) -> dict:
+        """The inputs' notes (on_images_change), after taking out at once every file that is not
+        an image at all or is damaged (an empty tile otherwise, refused only at Run); the notes
+        name such files until the inputs change again (`removed`, the last taking out)."""
+        unreadable = self._unreadable(images, selected_model(model, custom_model), request)
+        outputs: dict = {}
+        if unreadable:
+            removed = taken_out(images, unreadable, language_of(request))
+            images = outputs[self.tab.images] = numbered(list(removed.kept))
+        elif removed is not None and not removed.still_shown(images):
+            removed = None
+        notes = self.on_images_change(images, model, custom_model, request)
+        if removed is not None:
+            notes += f"\n\n⚠ {removed.message}"
+        return {**outputs, self.tab.input_notes: notes, self.tab.removed_inputs: removed}
+
+    def _unreadable(self, images: Any, model: str, request: Any) -> list[int]:
+        """The 1-based positions of the inputs that are no image at all or are damaged."""
+        try:
+            files = self.ctx.input_files(images, request)
+        except InvalidImageError:  # a run's picture that is gone: the notes say so
+            return []
+        spec = model_spec(model)
+        positions = []
+        for position, path in enumerate(files, start=1):
+            try:
+                self.ctx.runner.prepare_one(path, spec, position)
+            except UnreadableImageError:
+                positions.append(position)
+            except InvalidImageError:
+                continue  # a file too large or too small for the model: named, not taken out
+        return positions
 
     # -- Run: its check, its two steps, Stop ---------------------------------------------------
 

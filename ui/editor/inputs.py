@@ -2,11 +2,14 @@
 
 Prompts say "image 2" and qwen follows the last image's aspect, so order matters: every list this
 module returns carries captions "Image 1", "Image 2", ... and the selected picture can be moved
-left or right or taken out alone.
+left or right or taken out alone. A file that is no image at all (or is damaged) is taken out
+by itself, and the inputs' notes say which (RemovedInputs).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -15,7 +18,29 @@ from client.validation import image_count_problem
 from ui.core.controls import selected_model
 from ui.core.events import refused
 from ui.core.gallery import caption, gallery_paths, numbered
+from ui.core.texts import text_in
 from ui.editor.parts import EditTab
+
+
+@dataclass(frozen=True)
+class RemovedInputs:
+    """Unreadable files taken out of the inputs: the inputs left (`kept`, gallery paths) and the
+    sentence that names the files. The notes repeat it while the inputs are still `kept`."""
+
+    kept: tuple[str, ...]
+    message: str
+
+    def still_shown(self, images: Any) -> bool:
+        return tuple(gallery_paths(images)) == self.kept
+
+
+def taken_out(images: Any, positions: list[int], language: str) -> RemovedInputs:
+    """The inputs without those at the 1-based `positions`, and a sentence naming them."""
+    paths = gallery_paths(images)
+    gone = [path for position, path in enumerate(paths, start=1) if position in positions]
+    names = ", ".join(f"`{Path(path).name.replace('`', '')}`" for path in gone)
+    kept = tuple(path for path in paths if path not in gone)
+    return RemovedInputs(kept, text_in(language, "inputs_unreadable", names=names))
 
 
 def renumber(images: Any) -> Any:

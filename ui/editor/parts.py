@@ -42,6 +42,8 @@ class EditTab:
     move_right: gr.Button
     remove_input: gr.Button
     input_selected: gr.State
+    removed_inputs: gr.State
+    """The unreadable files last taken out of the inputs (ui/editor/inputs.py RemovedInputs)."""
     below_run: gr.Column
     """A slot under Run and its status line (which stay in view): the Region boxes panel."""
     prompt_count: gr.Markdown
@@ -153,6 +155,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         "move_right": move_right,
         "remove_input": remove_input,
         "input_selected": gr.State(None),
+        "removed_inputs": gr.State(None),
         "below_run": below_run,
         "prompt_count": prompt_count,
         "controls": {name: c[name] for name in CONTROL_NAMES},

@@ -95,18 +95,23 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     (its warnings about the inputs recomputed), a custom size's fields."""
     c = tab.controls
     c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **QUIET)
-    notes = {"inputs": [tab.images, c["model"], c["custom_model"]], "outputs": tab.input_notes}
+    notes = {
+        "fn": editor.on_inputs_change,
+        "inputs": [tab.images, c["model"], c["custom_model"], tab.removed_inputs],
+        "outputs": {tab.images, tab.input_notes, tab.removed_inputs},
+        "show_progress_on": tab.input_notes,  # the inputs stay as they are while checked
+    }
     model_inputs = [c["model"], c["custom_model"], c["size"]]
     model_outputs = {c["custom_model"], c["n"], c["size"], tab.input_notes}
     c["model"].change(editor.on_model_change, model_inputs, model_outputs, **QUIET).then(
-        editor.on_images_change, **notes, **PRIVATE
+        **notes, **PRIVATE
     )
-    c["custom_model"].blur(editor.on_images_change, **notes, **PRIVATE)
+    c["custom_model"].blur(**notes, **PRIVATE)
     c["size"].change(editor.on_size_change, c["size"], {c["width"], c["height"]}, **QUIET)
-    tab.images.change(editor.on_images_change, **notes, **PRIVATE)
+    tab.images.change(**notes, **PRIVATE)
     if tab.examples is not None:  # an example's pictures arrive without numbers or notes
         tab.examples.load_input_event.then(inputs.renumber, tab.images, tab.images, **QUIET).then(
-            editor.on_images_change, **notes, **PRIVATE
+            **notes, **PRIVATE
         )
 
 
