@@ -454,6 +454,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You deleted this run while it was being made, so its answer was not kept.",
         "这次运行在生成过程中被你删除了，因此没有保留它的结果。",
     ),
+    # wording and defaults (issue 22 item 8): the plan, the seed, the prompt switch, History
+    "plan_bad_n": (
+        "Results (n) must be a whole number from {low} to {high}: nothing will be made yet.",
+        "结果数 (n) 须为 {low} 到 {high} 之间的整数：暂不会生成图片。",
+    ),
+    "new_seed": ("🎲", "🎲"),
+    "run_again_new_seed": ("Run again with a new seed", "换个种子再次运行"),
+    "prompt_extend_switch": ("Let the model rewrite my prompt", "让模型改写我的提示词"),
+    "prompt_extend_info": (
+        "prompt_extend: the service expands a short prompt before it edits; off sends the prompt "
+        "word for word.",
+        "prompt_extend：服务会先扩写简短的提示词再编辑；关闭则逐字发送提示词。",
+    ),
+    "editor_kept_gone": (
+        "{count} input picture(s) from your last visit are no longer on the server: add them "
+        "again.",
+        "上次访问的 {count} 张输入图片已不在服务器上：请重新添加。",
+    ),
 }
 """key → (English, Chinese)."""
 
