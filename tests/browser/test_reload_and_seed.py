@@ -77,6 +77,9 @@ def wait_for_used_seed(page, seed: str) -> None:
 def test_the_editor_comes_back_after_a_reload_and_runs(browser, app, pictures, tmp_path):
     context = browser.new_context(viewport=DESKTOP)
     page = open_page(context, app)
+    page.locator("#run-plan").get_by_text("Will make 1 image").wait_for()  # the page loaded
+    page.wait_for_timeout(1000)  # ... and so did the editor's restore: nothing kept on a first
+    assert page.get_by_text("Error", exact=True).count() == 0  # visit, and nothing refused
     add_inputs(page, pictures)
     page.locator("#prompt textarea").fill("turn the teal square into a lake")
     page.locator("#n input").fill("2")

@@ -459,7 +459,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Results (n) must be a whole number from {low} to {high}: nothing will be made yet.",
         "结果数 (n) 须为 {low} 到 {high} 之间的整数：暂不会生成图片。",
     ),
-    "new_seed": ("🎲", "🎲"),
+    "new_seed": ("🎲 New seed", "🎲 新种子"),
     "run_again_new_seed": ("Run again with a new seed", "换个种子再次运行"),
     "prompt_extend_switch": ("Let the model rewrite my prompt", "让模型改写我的提示词"),
     "prompt_extend_info": (

@@ -196,12 +196,11 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
             min_width=160,
             scale=2,
         )
-        new_seed = gr.Button(
-            label("new_seed"), size="sm", scale=0, min_width=48, elem_id="new-seed"
-        )
         with gr.Column(min_width=140, scale=1):
             c["randomize_seed"] = gr.Checkbox(label=label("randomize_seed"), value=True)
-            reuse_seed = gr.Button(label("reuse_seed"), size="sm")
+            with gr.Row(elem_id="seed-buttons"):
+                new_seed = gr.Button(label("new_seed"), size="sm", min_width=60, elem_id="new-seed")
+                reuse_seed = gr.Button(label("reuse_seed"), size="sm", min_width=60)
     with gr.Accordion(label("key_panel"), open=False, elem_id="key-panel"):
         key_box = gr.Textbox(
             label=label("key_box"),

@@ -150,8 +150,9 @@ def keep_editor(ctx: PageContext, demo: gr.Blocks, tab: EditTab) -> None:
     def keep(images: Any, request: gr.Request = None, **values: Any) -> dict:
         return kept.kept_value(ctx.secret, ctx.owner(request).id, images, values)
 
-    def restore(stored: Any, request: gr.Request = None) -> dict:
-        return kept.restored_editor(stored, ctx.secret, ctx.owner(request), ctx.gate, tab)
+    def restore(stored: Any, request: gr.Request = None) -> Any:
+        restored = kept.restored_editor(stored, ctx.secret, ctx.owner(request), ctx.gate, tab)
+        return restored or gr.skip()  # Gradio takes no empty dict: nothing kept, nothing set
 
     editor = [tab.images, *tab.controls.values()]
     demo.load(restore, store, editor, **QUIET)
