@@ -467,11 +467,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "word for word.",
         "prompt_extend：服务会先扩写简短的提示词再编辑；关闭则逐字发送提示词。",
     ),
-    "editor_kept_gone": (
-        "{count} input picture(s) from your last visit are no longer on the server: add them "
-        "again.",
-        "上次访问的 {count} 张输入图片已不在服务器上：请重新添加。",
-    ),
 }
 """key → (English, Chinese)."""
 
