@@ -32,7 +32,7 @@ from ui.core.runs import Runner
 from ui.core.served_files import DELETE_CACHE, use_own_cache
 from ui.core.texts import I18N
 from ui.editor.parts import build_edit_tab, build_header
-from ui.editor.wiring import wire_editor
+from ui.editor.wiring import keep_editor, wire_editor
 from ui.history.parts import build_finished_notice, build_history_tab
 from ui.history.wiring import wire_history
 from ui.regions.wiring import add_regions
@@ -212,6 +212,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
             edit_tab = build_edit_tab(ctx.config.wire_format)
             history_tab = build_history_tab(notice)
         editor, run_step = wire_editor(ctx, edit_tab, banner, tabs)
+        keep_editor(ctx, demo, edit_tab)
         history = wire_history(ctx, demo, history_tab, editor)
         history.relist(run_step.then)
         add_regions(edit_tab, ctx.input_files)

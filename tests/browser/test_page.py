@@ -246,7 +246,7 @@ def test_run_again_restores_the_run_and_runs_it_from_the_edit_tab(browser, app, 
     add_inputs(page, landscape)
     run_and_wait(page, "a run to repeat")
     open_in_history(page, "a run to repeat")
-    page.get_by_role("button", name="Run again").click()
+    page.get_by_role("button", name="Run again", exact=True).click()
     page.locator("#run-status").get_by_text("Running").wait_for()
     page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
     assert page.locator("#prompt textarea").input_value() == "a run to repeat"

@@ -98,8 +98,11 @@ def test_the_plan_the_status_line_and_history_count_the_images_made(browser, app
     assert images_in_history(app.history_dir) == 4
 
     page.reload()  # a new session: its count starts again, the history's goes on
+    plan_says(page, "Will make 2 images (≈ $0.188)")  # the editor as this browser left it
+    page.locator("#model input").click()
+    page.get_by_role("option", name="qwen-image-2.0-pro").click()
+    page.locator("#n input").fill("1")
     plan_says(page, "Will make 1 image (≈ $0.075)")
-    add_picture(page, picture)
     assert run(page, "one more", "1 image") == (
         "Usage · this run 1 image (≈ $0.075) · this session 1 image (≈ $0.075)"
         " · your history 5 images (≈ $0.451)"

@@ -93,7 +93,7 @@ def test_valid_values_pass(handlers, picture):
         ({"extra": '{"parameters": {"p": "' + "x" * 70_000 + '"}}'}, "extra", "64 KB"),
         ({"model": CUSTOM_CHOICE, "custom_model": "m" * 101}, "custom_model", "limit is 100"),
         ({"size": "2K"}, "size", 'size "2K" is not taken by qwen-image-2.0-pro'),
-        ({"bbox_list": "[[[1, 2, 3, 4]]]"}, "bbox_list", "bbox_list is not taken by qwen"),
+        ({"bbox_list": "[[[1, 2, 3, 4]]]"}, "bbox_list", "**Region boxes** is not taken by qwen"),
         (
             {"model": "wan2.7-image-pro", "bbox_list": "[[[1, 2, 3000, 4]]]"},
             "bbox_list",

@@ -150,8 +150,10 @@ def test_a_model_without_boxes_is_told_how_to_mark_them(tmp_path):
 
     error = ValidationError("bbox_list", "not given", [[[1, 1, 5, 5]]], "bbox_list is not taken.")
     refused = refusal_with_remedy(error, {"model": NO_BOXES, "custom_model": ""})
-    assert refused.startswith("bbox_list is not taken.") and "Mark the boxes" in refused
-    assert refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == str(error)
+    assert refused.startswith("**Region boxes** is not taken.") and "Mark the boxes" in refused
+    assert refusal_with_remedy(error, {"model": WAN, "custom_model": ""}) == (
+        "**Region boxes** is not taken."
+    )
 
 
 def test_the_panel_keeps_boxes_with_their_picture_when_the_inputs_move(tmp_path, ev, panel, tab):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -278,18 +280,39 @@ def takes_boxes(model: str, custom_model: str) -> bool:
     return "bbox_list" in model_spec(selected_model(model, custom_model)).optional_fields
 
 
+def fresh_seed() -> int:
+    """A new seed for the editor's 🎲 and History's Run again with a new seed: any the model
+    takes, each equally likely."""
+    return secrets.randbelow(SEED_MAX + 1)
+
+
+FIELD_CONTROLS = {"bbox_list": "region_panel"}
+"""Wire fields the page shows under another name: the text key of the control the person sees.
+The API and CLI say the field's own name; the page says the control's (page_words)."""
+
+
+def page_words(message: str, language: str) -> str:
+    """A refusal as the page says it: each wire field of FIELD_CONTROLS named by its control."""
+    for field, key in FIELD_CONTROLS.items():
+        message = re.sub(rf"`?\b{field}\b`?", f"**{text_in(language, key)}**", message)
+    return message
+
+
 def refusal_with_remedy(error: Exception, values: dict[str, Any], request: Any = None) -> str:
-    """The validation's message; when it refuses boxes to a model that takes none, it also says
-    how to give that model the boxes anyway (the panel's Mark button). A number the person
-    typed is refused in the page's language (number_refusal)."""
-    typed = number_refusal(error, values, language_of(request))
+    """The validation's message in the page's words (page_words); when it refuses boxes to a
+    model that takes none, it also says how to give that model the boxes anyway (the panel's
+    Mark button). A number the person typed is refused in the page's language
+    (number_refusal)."""
+    language = language_of(request)
+    typed = number_refusal(error, values, language)
     if typed:
         return typed
+    problem = page_words(str(error), language)
     if getattr(error, "field", None) == "bbox_list" and not takes_boxes(
         values.get("model") or "", values.get("custom_model") or ""
     ):
-        return say(request, "boxes_refused", problem=error)
-    return str(error)
+        return say(request, "boxes_refused", problem=problem)
+    return problem
 
 
 def number_refusal(error: Exception, values: Mapping[str, Any], language: str) -> str | None:

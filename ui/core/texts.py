@@ -569,6 +569,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "You have {most} tokens, the most one person may hold: revoke one you no longer use.",
         "你已有 {most} 个令牌，已达上限：请撤销一个不再使用的令牌。",
     ),
+    # wording and defaults (issue 22 item 8): the plan, the seed, the prompt switch, History
+    "plan_bad_n": (
+        "Results (n) must be a whole number from {low} to {high}: nothing will be made yet.",
+        "结果数 (n) 须为 {low} 到 {high} 之间的整数：暂不会生成图片。",
+    ),
+    "new_seed": ("🎲 New seed", "🎲 新种子"),
+    "run_again_new_seed": ("Run again with a new seed", "换个种子再次运行"),
+    "prompt_extend_switch": ("Let the model rewrite my prompt", "让模型改写我的提示词"),
+    "prompt_extend_info": (
+        "prompt_extend: the service expands a short prompt before it edits; off sends the prompt "
+        "word for word.",
+        "prompt_extend：服务会先扩写简短的提示词再编辑；关闭则逐字发送提示词。",
+    ),
 }
 """key → (English, Chinese)."""
 

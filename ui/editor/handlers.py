@@ -47,6 +47,7 @@ from ui.core.controls import (
     CUSTOM_CHOICE,
     CUSTOM_SIZE,
     count_range,
+    fresh_seed,
     model_limits_text,
     params_from_page,
     prompt_counter,
@@ -185,6 +186,11 @@ class EditorHandlers:
             c["seed"]: gr.update(value=str(used_seed)),
             c["randomize_seed"]: gr.update(value=False),
         }
+
+    def new_seed(self) -> dict:
+        """🎲: a fresh random seed in the field, kept (the next run uses it, and shows it)."""
+        c = self.tab.controls
+        return {c["seed"]: str(fresh_seed()), c["randomize_seed"]: False}
 
     def set_visitor_key(self, typed: str, app_banner: str, request: gr.Request = None) -> dict:
         """Keeps a pasted key in the session's server state and clears the field at once; the

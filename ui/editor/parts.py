@@ -50,6 +50,8 @@ class EditTab:
     controls: dict[str, gr.components.Component]
     """One per name in CONTROL_NAMES: a control per edit parameter, then the helpers."""
     reuse_seed: gr.Button
+    new_seed: gr.Button
+    """🎲 beside Seed: a fresh random seed in the field, in one click."""
     key_box: gr.Textbox
     key_button: gr.Button
     forget_button: gr.Button
@@ -127,7 +129,16 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
         elem_id="prompt",
         placeholder=label("prompt_placeholder"),
     )
-    prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
+    with gr.Row(equal_height=False, elem_id="prompt-tools"):
+        prompt_count = gr.Markdown(prompt_counter(""), elem_id="prompt-count")
+        # the one control of prompt_extend, beside the prompt it rewrites (as the model's demo)
+        c["prompt_extend"] = gr.Checkbox(
+            label=label("prompt_extend_switch"),
+            value=True,
+            info=label("prompt_extend_info"),
+            elem_id="prompt-extend",
+            scale=2,
+        )
     with gr.Row(elem_id="run-row"):
         run = gr.Button(label("run"), variant="primary", elem_id="run-button", scale=3)
         stop = gr.Button(
@@ -193,7 +204,9 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
         )
         with gr.Column(min_width=140, scale=1):
             c["randomize_seed"] = gr.Checkbox(label=label("randomize_seed"), value=True)
-            reuse_seed = gr.Button(label("reuse_seed"), size="sm")
+            with gr.Row(elem_id="seed-buttons"):
+                new_seed = gr.Button(label("new_seed"), size="sm", min_width=60, elem_id="new-seed")
+                reuse_seed = gr.Button(label("reuse_seed"), size="sm", min_width=60)
     with gr.Accordion(label("key_panel"), open=False, elem_id="key-panel"):
         key_box = gr.Textbox(
             label=label("key_box"),
@@ -205,9 +218,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
             forget_button = gr.Button(label("forget_key"), size="sm")
         key_status = gr.Markdown("Using the app's backend.")
     with gr.Accordion(label("more_settings"), open=False):
-        with gr.Row():
-            c["watermark"] = gr.Checkbox(label=label("watermark"), value=False)
-            c["prompt_extend"] = gr.Checkbox(label=label("prompt_extend"), value=True)
+        c["watermark"] = gr.Checkbox(label=label("watermark"), value=False)
         c["response_format"] = gr.Radio(
             list(RESPONSE_FORMATS), value="b64_json", label=label("response_format")
         )
@@ -230,6 +241,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
         )
     return {
         "reuse_seed": reuse_seed,
+        "new_seed": new_seed,
         "key_box": key_box,
         "key_button": key_button,
         "forget_button": forget_button,

@@ -16,7 +16,7 @@ from ui.core.context import PageContext
 from ui.core.events import PRIVATE, QUIET, SAYS_WHY
 from ui.core.page import EditorTarget
 from ui.editor import handlers as ev
-from ui.editor import inputs
+from ui.editor import inputs, kept
 from ui.editor.handlers import EditorHandlers
 from ui.editor.parts import EditTab
 
@@ -87,6 +87,7 @@ def wire_edit(
     tab.forget_button.click(editor.forget_visitor_key, app_banner, key_outputs, **QUIET)
     seed_outputs = {c["seed"], c["randomize_seed"]}
     tab.reuse_seed.click(editor.reuse_seed, tab.used_seed, seed_outputs, **SAYS_WHY)
+    tab.new_seed.click(editor.new_seed, None, seed_outputs, **QUIET)
     return run_step
 
 
@@ -143,6 +144,27 @@ def _wire_inputs(tab: EditTab) -> None:
         tab.images,
         **PRIVATE,
     )
+
+
+def keep_editor(ctx: PageContext, demo: gr.Blocks, tab: EditTab) -> None:
+    """The editor kept across a reload, per browser (ui/editor/kept.py): every change of the
+    inputs or a control is kept (the last one wins), and the page's load puts back what the
+    browser kept and this visitor may still use."""
+    store = kept.browser_state(ctx.secret)
+
+    def keep(images: Any, request: gr.Request = None, **values: Any) -> dict:
+        return kept.kept_value(ctx.secret, ctx.owner(request).id, images, values)
+
+    def restore(stored: Any, request: gr.Request = None) -> Any:
+        restored = kept.restored_editor(stored, ctx.secret, ctx.owner(request), ctx.gate, tab)
+        return restored or gr.skip()  # Gradio takes no empty dict: nothing kept, nothing set
+
+    editor = [tab.images, *tab.controls.values()]
+    demo.load(restore, store, editor, **QUIET)
+    keeping = {"inputs_kwargs": {"images": tab.images, **tab.controls}, "outputs": store}
+    gr.on([part.change for part in editor], keep, **keeping, trigger_mode="always_last", **QUIET)
+    if tab.examples is not None:  # an example's values arrive without .change
+        tab.examples.load_input_event.then(keep, **keeping, **QUIET)
 
 
 def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:

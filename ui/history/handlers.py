@@ -16,6 +16,7 @@ import gradio as gr
 
 from history import RunDetail, RunSummary
 from ui.core.context import PageContext
+from ui.core.controls import fresh_seed
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
 from ui.core.picture_gate import PictureGate
@@ -236,6 +237,17 @@ class HistoryHandlers:
         if run is None:
             return self._gone(request, search, model)
         return self.editor.restore(run, self.ctx.gate.inputs(run))
+
+    def restore_with_new_seed(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """Run again with a new seed's first step: the run in the editor with a fresh seed in
+        Seed (shown, so the run that follows can be repeated); a run no longer there says so."""
+        restored = self.restore_on_page(run_id, search, model, request)
+        seed, randomize = self.editor.controls["seed"], self.editor.controls["randomize_seed"]
+        if seed in restored:
+            restored.update({seed: str(fresh_seed()), randomize: False})
+        return restored
 
     def still_there(self, run_id: str, request: gr.Request) -> None:
         """Between Run again's restore and its run: a run no longer there stops the chain; the

@@ -41,6 +41,7 @@ class HistoryTab:
     detail_params: gr.JSON
     restore: gr.Button
     run_again: gr.Button
+    run_again_new_seed: gr.Button
     download: gr.Button
     download_file: gr.DownloadButton
     export_path: gr.State
@@ -121,6 +122,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         with gr.Row():
             restore = gr.Button(label("restore"))
             run_again = gr.Button(label("run_again"), variant="primary")
+            run_again_new_seed = gr.Button(label("run_again_new_seed"), elem_id="run-again-seed")
             download = gr.Button(label("download"))
             actions = gr.Row()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
@@ -144,6 +146,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "detail_params": detail_params,
         "restore": restore,
         "run_again": run_again,
+        "run_again_new_seed": run_again_new_seed,
         "download": download,
         "download_file": download_file,
         "delete": delete,

@@ -76,14 +76,18 @@ def wire_history(
 def _wire_run_actions(
     page: HistoryTab, history: HistoryHandlers, editor: EditorTarget, relist: Any
 ) -> None:
-    """Restore, Run again (then the list again), Download, and Delete with its second step; on a
-    run no longer there each says so in words (and Run again runs nothing)."""
+    """Restore, Run again and Run again with a new seed (then the list again), Download, and
+    Delete with its second step; on a run no longer there each says so in words (and Run again
+    runs nothing)."""
     on_run = [page.run_id, page.search, page.model_filter]
     restoring = [*editor.outputs(), *history.gone]
     page.restore.click(history.restore_on_page, on_run, restoring, **QUIET)
-    restored = page.run_again.click(history.restore_on_page, on_run, restoring, **QUIET)
-    there = restored.success(history.still_there, page.run_id, None, **QUIET)
-    relist(editor.run_after(there.success).then)
+    again = {page.run_again: history.restore_on_page}
+    again[page.run_again_new_seed] = history.restore_with_new_seed
+    for button, fill in again.items():
+        restored = button.click(fill, on_run, restoring, **QUIET)
+        there = restored.success(history.still_there, page.run_id, None, **QUIET)
+        relist(editor.run_after(there.success).then)
     page.download.click(history.export_run, on_run, history.exported, **QUIET).then(
         None, js=CLICK_DOWNLOAD_JS
     ).then(history.remove_export, page.export_path, None, **QUIET)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import gradio as gr
 
+from client import model_spec
 from ui.core.context import PageContext
-from ui.core.controls import selected_model
+from ui.core.controls import selected_model, whole_number
 from ui.core.texts import language_of
 from ui.core.usage import (
     history_usage_text,
     plan_text,
-    requested_images,
     words,
 )
 
@@ -22,10 +22,16 @@ class UsageHandlers:
         self.ctx = ctx
 
     def plan(self, model: str, custom_model: str, n: float, request: gr.Request = None) -> str:
-        """Under Run: what the run will make, priced when prices are configured."""
+        """Under Run: what the run will make, priced when prices are configured; an n the model
+        does not take (empty, a fraction, out of its range) is named, never counted as another
+        number (Run refuses it)."""
         language = language_of(request)
+        spec = model_spec(selected_model(model, custom_model))
+        count = whole_number(n)
+        if count is None or not spec.min_n <= count <= spec.max_n:
+            return words(language, "plan_bad_n", low=spec.min_n, high=spec.max_n)
         name = selected_model(model, custom_model) or words(language, "unnamed_model")
-        return plan_text({name: requested_images(n)}, self.ctx.config.prices, language)
+        return plan_text({name: count}, self.ctx.config.prices, language)
 
     def history_usage(self, request: gr.Request = None) -> str:
         """History's line: the images the visible history made, per model, and their cost."""
