@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
@@ -30,7 +31,10 @@ from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
 from tests.simulator.helpers import AUTH, BLUE, GREEN, QWEN, RED, WAN, body, data_uri, png, received
 
-CURATED = {"edit", "compare", "list_runs", "open_run", "share_run", "revoke_link"}
+CURATED = {
+    "edit", "compare", "list_runs", "open_run", "share_run", "revoke_link", "history_tree",
+    "replay",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +223,7 @@ def test_a_browser_only_endpoint_is_no_tool_and_calling_it_says_which_are(app):
     assert result.isError
     assert words(result) == (
         "There is no tool 'history_restore'; the tools are edit, compare, list_runs, open_run, "
-        "share_run, revoke_link."
+        "share_run, revoke_link, history_tree, replay."
     )
 
 
@@ -245,3 +249,32 @@ def test_with_app_auth_a_call_without_a_login_is_refused(simulator, tmp_path):
         )
     assert answer.status_code == 401
     assert "password-protected (APP_AUTH)" in answer.json()["error"]["message"]
+
+
+def test_an_agent_continues_a_run_reads_its_tree_and_replays_it_on_another_model(app, sim):
+    async def steps(session: ClientSession) -> tuple[CallToolResult, ...]:
+        first = await session.call_tool("edit", {"images": [data_uri(png())], "prompt": "a hat"})
+        root = run_id_of(first)
+        second = await session.call_tool("edit", {"prompt": "make it red", "parent": root})
+        tree = await session.call_tool("history_tree", {"run_id": root})
+        last = run_id_of(second)
+        replayed = await session.call_tool("replay", {"run_id": last, "model": WAN, "seed": "9"})
+        return first, second, tree, replayed
+
+    first, second, tree, replayed = in_session(app, steps)
+    root, last = run_id_of(first), run_id_of(second)
+    assert not second.isError and len(pictures(second)) == 1
+    drawn = json.loads(words(tree))
+    assert [(node["id"], node["parent"]) for node in drawn["nodes"]] == [(root, None), (last, root)]
+    done = json.loads(words(replayed))
+    assert done["failed_step"] is None and len(done["run_ids"]) == 2
+    sent = received(sim)
+    assert [(r["model"], r["seed"]) for r in sent[-2:]] == [(WAN, 9), (WAN, 9)]
+    assert [r["prompt"] for r in sent[-2:]] == ["a hat", "make it red"]
+
+    stranger = call(app, "history_tree", run_id=root)  # another session: another visitor
+    assert stranger.isError and "Traceback" not in words(stranger)
+    before = len(received(sim))
+    refused = call(app, "edit", prompt="steal it", parent=root)
+    assert refused.isError and "you have no run" in words(refused)
+    assert len(received(sim)) == before

@@ -42,8 +42,8 @@ def input_files(ctx: PageContext, sources: Any, request: Any) -> list[str]:
     InvalidImageError naming the first image that cannot be used."""
     if not isinstance(sources, list) or not all(isinstance(item, str) for item in sources):
         raise InvalidImageError(f"images must be a list of strings, each {FORMS}.")
-    files = [_file_of(ctx, source.strip(), position) for position, source in
-             enumerate(sources, start=1)]  # fmt: skip
+    numbered = enumerate(sources, start=1)
+    files = [_file_of(ctx, source.strip(), position) for position, source in numbered]
     return ctx.input_files(files, request)
 
 

@@ -1,6 +1,7 @@
 """The MCP tools: what an agent may do with the app, each described from the one definition.
 
-A curated set: edit, compare, list and open my runs, share a run and revoke its link; nothing
+A curated set: edit (continuing a run, too), compare, list and open my runs, a run's version
+tree and replaying its line, share a run and revoke its link; nothing
 that only makes sense beside the page (restoring into the editor, deleting from a filtered
 list). Edit, compare, share and revoke call the very endpoints gradio_client calls (`/edit`,
 `/compare`, `/history_share`, `/history_revoke`), in this process, so the validation, the caps,
@@ -100,7 +101,6 @@ def param_schema(name: str, doc: str) -> dict[str, Any]:
 IMAGES_SCHEMA = {
     "type": "array",
     "items": {"type": "string"},
-    "minItems": 1,
     "description": f"{IMAGES_DOC[0].upper()}{IMAGES_DOC[1:]}. Each image is {FORMS}.",
 }
 
@@ -147,8 +147,8 @@ def call_endpoint(demo: gr.Blocks, api_name: str, call: Call, **arguments: Any) 
 def _edit_arguments(ctx: PageContext, call: Call) -> dict[str, Any]:
     """The call's arguments with its images as files the runner reads."""
     arguments = dict(call.arguments)
-    try:
-        arguments["images"] = input_files(ctx, arguments.get("images"), call.request)
+    try:  # edit's `parent` alone brings its result as the input
+        arguments["images"] = input_files(ctx, arguments.get("images") or [], call.request)
     except ImageEditError as error:
         raise ToolRefusal(str(error)) from None
     return arguments
@@ -177,6 +177,19 @@ def revoke_link(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
     token = str(call.arguments.get("link") or "").strip().rsplit("share=", 1)[-1]
     said = next(iter(call_endpoint(demo, "history_revoke", call, token=token).values()))
     return answered(str(said))
+
+
+def history_tree(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
+    run_id = str(call.arguments.get("run_id") or "").strip()
+    tree = next(iter(call_endpoint(demo, "history_tree", call, run_id=run_id).values()))
+    return answered(json.dumps(tree, ensure_ascii=False))
+
+
+def replay(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
+    arguments = {name: str(call.arguments.get(name) or "") for name in REPLAY_ARGUMENTS}
+    arguments["model"] = arguments["model"] or "same"
+    done = next(iter(call_endpoint(demo, "replay", call, **arguments).values()))
+    return answered(json.dumps(done, ensure_ascii=False))
 
 
 # -- reading the caller's history --------------------------------------------------------------
@@ -245,6 +258,27 @@ LIST_ARGUMENTS = {
     "model": {"type": "string", "description": "only this model's runs; empty: every model"},
 }
 LINK = {"link": {"type": "string", "description": "the link share_run gave, or its token"}}
+TREE_DOC = (
+    "The version tree of one of your runs (every run continued from the same first run, with "
+    'each one\'s parent and which result it continued), as JSON: {"root", "nodes": [...]}.'
+)
+REPLAY_DOC = (
+    "Replay the line of edits from the tree's root down to one of your runs: each prompt again, "
+    "in order, each on the previous step's first result, on another model and/or seed; stops at "
+    "the first failure. Makes one request per step (its n images each). Answers the new "
+    'branch\'s run ids as JSON: {"run_ids", "images", "failed_step", "error"}.'
+)
+REPLAY_ARGUMENTS = {
+    "run_id": {"type": "string", "description": "the last run of the line to replay"},
+    "model": {
+        "type": "string",
+        "description": 'the model every step is sent to; "same" or empty: each step\'s own',
+    },
+    "seed": {
+        "type": "string",
+        "description": "the seed of every step, a whole number; empty: a new one for each",
+    },
+}
 
 
 def build_tools(demo: gr.Blocks) -> list[Tool]:
@@ -256,10 +290,12 @@ def build_tools(demo: gr.Blocks) -> list[Tool]:
     edit_arguments = endpoint_arguments(demo, "edit")
     compare_arguments = endpoint_arguments(demo, "compare")
     return [
-        Tool("edit", edit_doc + edited, edit_arguments, ("images", "prompt"), edit),
+        Tool("edit", edit_doc + edited, edit_arguments, ("prompt",), edit),
         Tool("compare", compare_doc + compared, compare_arguments, COMPARE_REQUIRED, compare),
         Tool("list_runs", LIST_DOC, LIST_ARGUMENTS, (), list_runs),
         Tool("open_run", OPEN_DOC, RUN_ID, ("run_id",), open_run),
         Tool("share_run", SHARE_DOC, RUN_ID, ("run_id",), share_run),
         Tool("revoke_link", "End a link share_run made, at once.", LINK, ("link",), revoke_link),
+        Tool("history_tree", TREE_DOC, RUN_ID, ("run_id",), history_tree),
+        Tool("replay", REPLAY_DOC, REPLAY_ARGUMENTS, ("run_id",), replay),
     ]

@@ -60,7 +60,7 @@ class ThreadHandlers:
         tree = self.ctx.store.tree(self.ctx.visible_to(owner), (run_id or "").strip())
         if tree is None:
             raise gr.Error(say(request, "run_gone"))
-        return tree.as_json()
+        return {self.panel.tree_json: tree.as_json()}
 
     # -- replay ---------------------------------------------------------------------------------
 
@@ -166,8 +166,10 @@ class ThreadHandlers:
         except TooManyInFlight as bound:
             raise gr.Error(say(request, "too_many_in_flight", **bound.values)) from None
         return {
-            "run_ids": done.run_ids,
-            "images": plan.images,
-            "failed_step": done.failed_step,
-            "error": done.error,
+            self.panel.replayed: {
+                "run_ids": done.run_ids,
+                "images": plan.images,
+                "failed_step": done.failed_step,
+                "error": done.error,
+            }
         }
