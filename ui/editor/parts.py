@@ -31,7 +31,10 @@ from ui.core.controls import (
     prompt_counter,
     size_choices,
 )
-from ui.core.texts import label
+from ui.core.texts import label, text_in
+
+EXAMPLE_HEADERS = ("detail_inputs", "prompt", "model", "n_short", "size")
+"""The examples table's columns, by the key of their names."""
 
 
 @dataclass
@@ -270,7 +273,8 @@ def build_examples(tab: EditTab) -> gr.Examples:
         elem_id="examples",
     )
     # the columns' names, plain: the controls' labels are translation keys the table shows raw
-    examples.dataset.headers = ["Inputs", "Prompt", "Model", "n", "Size"]
+    # (the page says them in the visitor's language when it loads: EditorHandlers.page_words)
+    examples.dataset.headers = [text_in("en", key) for key in EXAMPLE_HEADERS]
     return examples
 
 
