@@ -33,12 +33,18 @@ from client.models import (
 )
 from ui.core.client_words import error_text
 from ui.core.config import UPLOAD_MAX_BYTES
-from ui.core.texts import language_of, say, text_in
+from ui.core.texts import label, language_of, say, text_in
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
 CUSTOM_SIZE = "Custom width × height"
 SIZE_CHOICES = (*SIZE_PRESETS, MATCH_INPUT, CUSTOM_SIZE)
+CHOICE_WORDS = {
+    CUSTOM_CHOICE: "custom_model_choice",
+    MATCH_INPUT: "match_input_choice",
+    CUSTOM_SIZE: "custom_size_choice",
+}
+"""The dropdowns' entries that are words, not names or sizes, by the key of their shown name."""
 SIZE_STEP = 16
 MATCH_TARGET_PIXELS = 1024 * 1024
 
@@ -211,6 +217,12 @@ def json_text(value: Any) -> str:
 def size_choices(model: str) -> list[str]:
     """The size dropdown's entries for `model`: its named sizes ("1K", "2K") first."""
     return [*model_spec(model).named_sizes, *SIZE_CHOICES]
+
+
+def shown_choices(choices: Sequence[str]) -> list[Any]:
+    """A dropdown's choices with its word entries shown in the page's language (the value the
+    handlers receive stays the entry itself)."""
+    return [(label(CHOICE_WORDS[c]), c) if c in CHOICE_WORDS else c for c in choices]
 
 
 def size_controls(size: str) -> tuple[str, int | None, int | None]:

@@ -42,6 +42,7 @@ from ui.core.controls import (
     prompt_counter,
     refusal_with_remedy,
     selected_model,
+    shown_choices,
     size_choices,
 )
 from ui.core.events import refused
@@ -149,7 +150,9 @@ class EditorHandlers:
         return {
             c["custom_model"]: gr.update(visible=choice == CUSTOM_CHOICE),
             c["n"]: gr.update(info=count_range(model)),
-            c["size"]: gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
+            c["size"]: gr.update(
+                choices=shown_choices(choices), value=size if size in choices else DEFAULT_SIZE
+            ),
             self.tab.input_notes: model_limits_text(model, language_of(request)),
         }
 

@@ -29,6 +29,7 @@ from ui.core.controls import (
     count_range,
     model_limits_text,
     prompt_counter,
+    shown_choices,
     size_choices,
 )
 from ui.core.texts import label, text_in
@@ -137,7 +138,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     below_run = gr.Column()
     with gr.Row():
         c["model"] = gr.Dropdown(
-            [*MODELS, CUSTOM_CHOICE],
+            shown_choices([*MODELS, CUSTOM_CHOICE]),
             value=DEFAULT_MODEL,
             label=label("model"),
             min_width=200,
@@ -171,7 +172,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     )
     with gr.Row():
         c["size"] = gr.Dropdown(
-            size_choices(DEFAULT_MODEL),
+            shown_choices(size_choices(DEFAULT_MODEL)),
             value=DEFAULT_SIZE,
             label=label("size"),
             min_width=200,
