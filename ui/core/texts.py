@@ -2,9 +2,10 @@
 
 Labels, buttons and fixed notes go to the browser as Gradio I18n keys (the browser picks the
 language). Sentences the server writes while the page is used (the status line, the inputs'
-notes, History's notices) are picked by the request's Accept-Language. The client's validation
-messages name fields and limits in English in both, except a number typed into the editor, whose
-refusal the page words itself (ui/core/controls.py number_refusal).
+notes, History's notices) are picked by the request's Accept-Language. The client's sentences a
+visitor meets (refusals of inputs and prompts, notes on inputs) are read back into their texts
+here (ui/core/client_words.py); a number typed into the editor is refused in the page's own words
+(ui/core/controls.py number_refusal); rarer client messages stay in the client's English.
 """
 
 from __future__ import annotations
