@@ -105,7 +105,7 @@ def test_a_2x2_comparison_fills_a_labelled_grid_and_history_reopens_it(
     page.get_by_role("tab", name="Edit").click()
     page.locator("#prompt textarea").fill("a single run")
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=30_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=30_000)
     open_in_history(page, "a single run")
     page.locator("#comparison-offer").wait_for(state="hidden")
     reopened.wait_for(state="hidden")

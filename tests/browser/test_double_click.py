@@ -34,7 +34,7 @@ def test_a_double_click_on_run_sends_the_edit_once(browser, app, sim, tmp_path):
     page.locator("#prompt textarea").fill("one click too many")
     page.locator("#run-button").dblclick()
     status = page.locator("#run-status")
-    status.get_by_text("1 of 1 images").wait_for(timeout=30_000)
+    status.get_by_text("1 image in").wait_for(timeout=30_000)
     assert "this session 1 image" in status.inner_text()
     assert len(httpx2.get(control + "/requests").json()["requests"]) == 1
     page.get_by_role("tab", name="History").click()

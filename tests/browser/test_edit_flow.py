@@ -42,7 +42,7 @@ def test_fuse_two_uploads_then_use_a_result_as_input(tmp_path):
         page.get_by_label("Prompt", exact=True).press("Control+Enter")
         results = page.locator("#results img")
         results.first.wait_for(timeout=60_000)
-        page.get_by_text("1 of 1 images").wait_for()
+        page.get_by_text("1 image in").wait_for()
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 

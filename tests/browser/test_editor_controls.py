@@ -96,7 +96,7 @@ def test_a_key_in_extra_is_refused_next_to_the_field_and_nothing_is_sent(page, t
 def test_reuse_seed_fixes_the_used_seed_and_add_to_inputs_appends_the_result(page):
     page.get_by_label("Prompt", exact=True).fill("paint it blue")
     page.get_by_label("Prompt", exact=True).press("Control+Enter")
-    page.get_by_text("1 of 1 images").wait_for()
+    page.get_by_text("1 image in").wait_for()
     used = page.get_by_label("Seed used").input_value()
     assert used.isdigit()
 

@@ -58,7 +58,7 @@ def add_inputs(page, *paths: Path) -> None:
 def run_and_wait(page, prompt: str) -> None:
     page.locator("#prompt textarea").fill(prompt)
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
 
 
 def open_in_history(page, prompt: str) -> None:
@@ -117,7 +117,7 @@ def test_pictures_are_whole_and_a_refusal_shows_under_run_and_clears_the_last_ru
     run_box = page.locator("#run-button").bounding_box()
     assert status.bounding_box()["y"] - (run_box["y"] + run_box["height"]) < 60  # right under
     assert page.locator("#results img").count() == 0, "the last run's results must not linger"
-    assert "of 1 images" not in status.inner_text()
+    assert "1 image in" not in status.inner_text()
     page.screenshot(path=str(tmp_path / "refused.png"))
     page.close()
 
@@ -236,7 +236,7 @@ def test_a_chinese_browser_gets_the_page_in_chinese(browser, app, landscape, tmp
     page.locator("#prompt textarea").fill("改成下雪的傍晚")
     page.locator("#run-button").click()
     page.locator("#run-status").get_by_text("运行中").wait_for()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 张图片，用时").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="运行", exact=True).is_enabled()
     context.close()
 
@@ -248,7 +248,7 @@ def test_run_again_restores_the_run_and_runs_it_from_the_edit_tab(browser, app, 
     open_in_history(page, "a run to repeat")
     page.get_by_role("button", name="Run again", exact=True).click()
     page.locator("#run-status").get_by_text("Running").wait_for()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
     assert page.locator("#prompt textarea").input_value() == "a run to repeat"
     page.get_by_role("tab", name="History").click()
     page.wait_for_function(

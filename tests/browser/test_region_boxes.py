@@ -125,7 +125,7 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app
     page.locator("#region-panel").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
     [sent] = logged_requests(sim)
     assert sent["model"] == WAN
     [[wired]] = sent["bbox_list"]
@@ -144,7 +144,7 @@ def test_boxes_drawn_in_the_page_reach_the_wire_or_the_marked_image(browser, app
     assert prompt == "put a red door on the house Edit only inside the red box in image 1."
     page.screenshot(path=str(tmp_path / "marked.png"), full_page=True)
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
     marked_run = logged_requests(sim)[-1]
     assert marked_run["model"] == NO_BOXES and marked_run["bbox_list"] is None
     assert marked_run["prompt"] == prompt

@@ -58,7 +58,7 @@ def history_shows_the_run(page) -> None:
         "document.querySelector('#history-gallery img')?.naturalWidth > 0", timeout=30_000
     )
     thumbnail.click()
-    page.get_by_text("1 of 1 images").wait_for(timeout=30_000)
+    page.get_by_text("1 image in").wait_for(timeout=30_000)
     page.wait_for_function(
         "[...document.querySelectorAll('#run-detail ~ div img, .gallery img')]"
         ".some(img => img.naturalWidth > 0)",

@@ -25,7 +25,7 @@ def test_caps_are_per_visitor_and_never_evict_the_run_just_made(tmp_path):
         gallery, summary, _, _ = alice.predict(
             images=[handle_file(str(noisy))], prompt="alice's big one", api_name="/edit"
         )
-        assert len(gallery) == 1 and "1 of 1 images" in summary
+        assert len(gallery) == 1 and "**1 image** in" in summary
         assert any("alice's big one" in caption for caption in history_captions(alice))
 
         for i in range(MAX_RUNS + 2):

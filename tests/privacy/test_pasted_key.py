@@ -40,7 +40,7 @@ def test_a_pasted_key_never_reaches_storage_history_logs_or_page(tmp_path, make_
         page.locator("#input-images input[type=file]").set_input_files([str(picture)])
         page.locator("#input-images img").first.wait_for()
 
-        paste_key_and_run(page, GOOD_KEY, "with my own key", "1 of 1 images")
+        paste_key_and_run(page, GOOD_KEY, "with my own key", "1 image in")
         paste_key_and_run(page, WRONG_KEY, "with a wrong key", "The API key was rejected")
 
         key_field = page.get_by_label("API key (your own, for this session only)")

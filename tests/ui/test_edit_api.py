@@ -85,7 +85,7 @@ def test_a_single_edit_returns_the_exact_png_bytes_and_a_summary(client, picture
     [result] = result_paths(gallery)
     with Image.open(result) as image:
         assert image.format == "PNG" and image.size == (1024, 1024)
-    assert "1 of 1 images" in summary and "`1234`" in summary
+    assert "**1 image** in" in summary and "`1234`" in summary
     assert "offline simulator" not in summary
     assert isinstance(metadata, dict)
     assert run_id
@@ -99,7 +99,7 @@ def test_fusing_several_images_sends_them_all_in_order(client, pictures, control
         client, pictures, "put them side by side", model="wan2.7-image-pro", n=2, size="1280*720"
     )
     assert len(result_paths(gallery)) == 2
-    assert "2 of 2 images" in summary
+    assert "**2 images** in" in summary
     [request] = sent(control)
     assert (request["model"], request["image_count"], request["size"]) == (
         "wan2.7-image-pro",

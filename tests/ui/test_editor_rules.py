@@ -438,15 +438,15 @@ def test_add_to_inputs_refuses_past_the_models_image_limit():
 
 def test_inputs_are_numbered_and_move_or_go_one_at_a_time(tab):
     three = [("/a.png", None), ("/b.png", None), ("/c.png", None)]
-    out = inputs.move(tab, three, 0, 1)
+    out = inputs.move(tab, 1, three, 0)
     assert out[tab.images] == [("/b.png", "Image 1"), ("/a.png", "Image 2"), ("/c.png", "Image 3")]
     assert out[tab.input_selected] == 1
-    assert inputs.move(tab, three, 0, -1)[tab.images][0] == ("/a.png", "Image 1")  # stays first
+    assert inputs.move(tab, -1, three, 0)[tab.images][0] == ("/a.png", "Image 1")  # stays first
     out = inputs.remove(tab, three, 1)
     assert out[tab.images] == [("/a.png", "Image 1"), ("/c.png", "Image 2")]
     assert out[tab.input_selected] is None
     with pytest.raises(Exception, match="Click an input image first"):
-        inputs.move(tab, three, None, 1)
+        inputs.move(tab, 1, three, None)
 
 
 def test_a_broken_upload_is_named_as_soon_as_it_is_added(tmp_path, editor):

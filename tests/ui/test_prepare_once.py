@@ -85,7 +85,7 @@ def test_an_added_photo_is_prepared_once_for_notes_check_and_request(
         assert started[tab.stop]["visible"] is True and started[tab.results] == []
         assert all(verdict["is_valid"] for verdict in handlers.validate_page(**values))
         *_progress, outputs = handlers.run_from_page(None, None, **values)
-        assert "1 of 1 images" in outputs[tab.status]
+        assert "**1 image** in" in outputs[tab.status]
         assert len(parsed) == 1  # one click: its first step, validator and run read it once
         assert prepared_count == [big_photo]  # added, checked and sent: one preparation
         sent = httpx2.get(sim.origin + "/_simulator/requests").json()["requests"][-1]

@@ -116,7 +116,7 @@ def test_the_pages_run_beyond_the_bound_is_refused_saying_how_many_are_in_flight
         assert "at most 2 at once" in status and refused[tab.run]["interactive"] is True
         assert not jobs.running(ALICE) and store.list_runs(ALICE) == []
         *_progress, done = EditorHandlers(context, tab).run_from_page(None, None, **values)
-        assert "1 of 1 images" in done[tab.status]
+        assert "**1 image** in" in done[tab.status]
     finally:
         client.close()
         store.close()

@@ -48,6 +48,7 @@ from ui.core.api_inputs import (
     params_from_api,
 )
 from ui.core.backend import VisitorKey
+from ui.core.client_words import translated
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
@@ -78,14 +79,17 @@ class CompareHandlers:
 
     # -- planning and running ------------------------------------------------------------------
 
-    def refusals(self, plan: Plan, images: list[str]) -> list[tuple[str, str]]:
-        """(model, reason) for every cell the service would refuse; empty: all may be sent."""
+    def refusals(
+        self, plan: Plan, images: list[str], language: str = "en"
+    ) -> list[tuple[str, str]]:
+        """(model, reason in `language`) for every cell the service would refuse; empty: all
+        may be sent."""
         found = []
         for cell in plan.cells:
             try:
                 self.ctx.runner.check(cell.params, images)
             except (ValidationError, InvalidImageError) as error:
-                found.append((cell.model, str(error)))
+                found.append((cell.model, translated(str(error), language)))
         return found
 
     # -- the page --------------------------------------------------------------------------------
@@ -107,9 +111,9 @@ class CompareHandlers:
             images = self.ctx.input_files(values["images"], request)
             plan = plan_from_page(values, images, grid_models, grid_seeds, language)
         except (ValidationError, InvalidImageError) as error:
-            yield self._refused(request, str(error))
+            yield self._refused(request, translated(str(error), language))
             return
-        refusals = self.refusals(plan, images)
+        refusals = self.refusals(plan, images, language)
         if refusals:
             yield self._refused(request, refusal_text(refusals, plan.models, language))
             return
@@ -197,12 +201,12 @@ class CompareHandlers:
             images = self.ctx.input_files(values["images"], request)
             plan = plan_from_page(values, images, grid_models, grid_seeds, language)
         except InvalidImageError as error:
-            return text_in(language, "grid_plan_refused", problem=error)
+            return text_in(language, "grid_plan_refused", problem=translated(str(error), language))
         except ValidationError as error:
             if error.field == "seeds":
                 return text_in(language, "grid_seeds_hint")
-            return text_in(language, "grid_plan_refused", problem=error)
-        refusals = self.refusals(plan, images)
+            return text_in(language, "grid_plan_refused", problem=translated(str(error), language))
+        refusals = self.refusals(plan, images, language)
         if refusals:
             problem = refusal_reasons(refusals, plan.models, language)
             return text_in(language, "grid_plan_refused", problem=problem)

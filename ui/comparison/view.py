@@ -14,6 +14,7 @@ from html import escape
 from urllib.parse import quote
 
 from ui.comparison.plan import cell_caption
+from ui.core.client_words import translated
 from ui.core.texts import text_in
 
 PICTURES_A_LINE = 2
@@ -94,7 +95,8 @@ def _cell(model: str, seed: int, view: CellView | None, language: str) -> str:
     if view.note and not view.images:
         return f'<td class="note">{escape(view.note)}</td>'
     if view.error or not view.images:
-        reason = text_in(language, "grid_failed", error=view.error) if view.error else None
+        error = translated(view.error, language) if view.error else None
+        reason = text_in(language, "grid_failed", error=error) if error else None
         return f'<td class="failed">{escape(reason or text_in(language, "grid_no_image"))}</td>'
     alt = escape(cell_caption(model, seed), quote=True)
     title = escape(text_in(language, "grid_open_picture"), quote=True)

@@ -33,13 +33,20 @@ from client.models import (
     WIRE_FORMATS,
     model_spec,
 )
+from ui.core.client_words import error_text
 from ui.core.config import UPLOAD_MAX_BYTES
-from ui.core.texts import language_of, say, text_in
+from ui.core.texts import label, language_of, say, text_in
 
 CUSTOM_CHOICE = "Custom model name…"
 MATCH_INPUT = "Match the last input's aspect"
 CUSTOM_SIZE = "Custom width × height"
 SIZE_CHOICES = (*SIZE_PRESETS, MATCH_INPUT, CUSTOM_SIZE)
+CHOICE_WORDS = {
+    CUSTOM_CHOICE: "custom_model_choice",
+    MATCH_INPUT: "match_input_choice",
+    CUSTOM_SIZE: "custom_size_choice",
+}
+"""The dropdowns' entries that are words, not names or sizes, by the key of their shown name."""
 SIZE_STEP = 16
 MATCH_TARGET_PIXELS = 1024 * 1024
 
@@ -60,14 +67,14 @@ def selected_model(choice: str, custom_name: str | None) -> str:
 def resolve_model(choice: str, custom_name: str | None) -> str:
     name = selected_model(choice, custom_name)
     if not name:
-        raise ValidationError("model", "a model name", "", "Type the custom model's name.")
+        raise ValidationError("model", "a model name", "", text_in("en", "client_custom_name"))
     return name
 
 
 def model_limits_text(model: str, language: str = "en") -> str:
     """What the model takes, as the inputs' note says it; what the app does about it."""
     spec = model_spec(model)
-    name = model if model in MODELS else "Custom model"
+    name = model if model in MODELS else text_in(language, "custom_model_limits")
     return text_in(
         language,
         "limits",
@@ -87,23 +94,17 @@ def check_upload_size(path: str, position: int) -> None:
     try:
         size = os.path.getsize(path)
     except FileNotFoundError:
-        raise InvalidImageError(
-            "it is no longer on the server: it went with a run deleted from History. "
-            "Remove it and add the picture again.",
-            position,
-        ) from None
+        raise InvalidImageError(text_in("en", "upload_gone"), position) from None
     if size > UPLOAD_MAX_BYTES:
-        raise InvalidImageError(
-            f"it is {size / 1_000_000:.0f} MB; files up to {UPLOAD_MAX_BYTES // 1_000_000} MB "
-            "are taken. Save it as a JPEG or scale it down first.",
-            position,
-        )
+        limit = UPLOAD_MAX_BYTES // 1_000_000
+        reason = text_in("en", "upload_too_large", size=f"{size / 1_000_000:.0f}", limit=limit)
+        raise InvalidImageError(reason, position)
 
 
-def prompt_counter(prompt: str | None) -> str:
+def prompt_counter(prompt: str | None, language: str = "en") -> str:
     count = len(prompt or "")
-    mark = " — over the limit" if count > PROMPT_MAX_CHARS else ""
-    return f"{count} / {PROMPT_MAX_CHARS} characters{mark}"
+    mark = text_in(language, "over_limit") if count > PROMPT_MAX_CHARS else ""
+    return text_in(language, "prompt_counter", count=count, limit=PROMPT_MAX_CHARS, mark=mark)
 
 
 def nearest_size(width: int, height: int) -> str:
@@ -220,6 +221,12 @@ def size_choices(model: str) -> list[str]:
     return [*model_spec(model).named_sizes, *SIZE_CHOICES]
 
 
+def shown_choices(choices: Sequence[str]) -> list[Any]:
+    """A dropdown's choices with its word entries shown in the page's language (the value the
+    handlers receive stays the entry itself)."""
+    return [(label(CHOICE_WORDS[c]), c) if c in CHOICE_WORDS else c for c in choices]
+
+
 def size_controls(size: str) -> tuple[str, int | None, int | None]:
     """(size choice, width, height) that show `size` in the editor's controls."""
     if size in SIZE_PRESETS or size in NAMED_SIZES:
@@ -307,7 +314,7 @@ def refusal_with_remedy(error: Exception, values: dict[str, Any], request: Any =
     typed = number_refusal(error, values, language)
     if typed:
         return typed
-    problem = page_words(str(error), language)
+    problem = page_words(error_text(error, request), language)
     if getattr(error, "field", None) == "bbox_list" and not takes_boxes(
         values.get("model") or "", values.get("custom_model") or ""
     ):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ui.core.texts import text_in
+
 MARKED_PREFIX = "marked-"
 """A copy of an input with its region boxes drawn in (ui/regions) is named with this prefix."""
 
@@ -32,11 +34,15 @@ def is_marked(path: str | Path) -> bool:
     return Path(path).name.startswith(MARKED_PREFIX)
 
 
-def caption(position: int, path: str | Path) -> str:
+def caption(position: int, path: str | Path, language: str = "en") -> str:
     """An input's caption: its place, and whether it is a copy with region boxes drawn in."""
-    return f"Image {position} (marked)" if is_marked(path) else f"Image {position}"
+    key = "image_caption_marked" if is_marked(path) else "image_caption"
+    return text_in(language, key, position=position)
 
 
-def numbered(paths: list[str] | list[Path]) -> list[tuple[str, str]]:
-    """The gallery value that shows `paths` as Image 1, Image 2 (marked), ..."""
-    return [(str(path), caption(position, path)) for position, path in enumerate(paths, start=1)]
+def numbered(paths: list[str] | list[Path], language: str = "en") -> list[tuple[str, str]]:
+    """The gallery value that shows `paths` as Image 1, Image 2 (marked), ... in `language`."""
+    return [
+        (str(path), caption(position, path, language))
+        for position, path in enumerate(paths, start=1)
+    ]

@@ -38,12 +38,12 @@ class EditorTarget:
     def outputs(self) -> list[Any]:
         return [self.images, *self.controls.values(), self.tabs]
 
-    def restore(self, run: RunDetail, inputs: list[str]) -> dict[Any, Any]:
+    def restore(self, run: RunDetail, inputs: list[str], language: str = "en") -> dict[Any, Any]:
         """A run's inputs (as the picture gate names them: `inputs`) and every parameter, seed
         included, in the editor, which is shown."""
         values = page_values(EditParams.from_dict(run.params))
         return {
-            self.images: numbered(inputs),
+            self.images: numbered(inputs, language),
             **{self.controls[name]: values[name] for name in CONTROL_NAMES},
             self.tabs: gr.Tabs(selected="edit"),
         }

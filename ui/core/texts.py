@@ -2,9 +2,10 @@
 
 Labels, buttons and fixed notes go to the browser as Gradio I18n keys (the browser picks the
 language). Sentences the server writes while the page is used (the status line, the inputs'
-notes, History's notices) are picked by the request's Accept-Language. The client's validation
-messages name fields and limits in English in both, except a number typed into the editor, whose
-refusal the page words itself (ui/core/controls.py number_refusal).
+notes, History's notices) are picked by the request's Accept-Language. The client's sentences a
+visitor meets (refusals of inputs and prompts, notes on inputs) are read back into their texts
+here (ui/core/client_words.py); a number typed into the editor is refused in the page's own words
+(ui/core/controls.py number_refusal); rarer client messages stay in the client's English.
 """
 
 from __future__ import annotations
@@ -582,13 +583,178 @@ TEXTS: dict[str, tuple[str, str]] = {
         "word for word.",
         "prompt_extend：服务会先扩写简短的提示词再编辑；关闭则逐字发送提示词。",
     ),
+    # the status line after a run (ui/editor/handlers.py outcome_markdown)
+    "made": (
+        "**{made}** in {seconds} s · seed `{seed}`",
+        "**{made}**，用时 {seconds} 秒 · 种子 `{seed}`",
+    ),
+    "images_of": ("{got} of {n} images", "{n} 张中生成了 {got} 张"),
+    "run_failed": ("**Run failed.** {error}", "**运行失败。** {error}"),
+    "stopped_kept": (
+        "**Stopped.** The service had the request already; its answer is kept.",
+        "**已停止。** 服务已收到请求；它返回的结果会保留。",
+    ),
+    "request_id": ("Request id: `{request_id}`", "请求 ID：`{request_id}`"),
+    "simulator_made": (
+        "_Made by the offline simulator, not the model._",
+        "_由离线模拟器生成，不是模型生成的。_",
+    ),
+    "prompt_counter": ("{count} / {limit} characters{mark}", "{count} / {limit} 个字符{mark}"),
+    "over_limit": (" — over the limit", " — 超出上限"),
+    "image_caption": ("Image {position}", "图 {position}"),
+    "image_caption_marked": ("Image {position} (marked)", "图 {position}（已标记）"),
+    "custom_model_limits": ("Custom model", "自定义模型"),
+    "custom_model_choice": ("Custom model name…", "自定义模型名…"),
+    "match_input_choice": ("Match the last input's aspect", "跟随最后一张输入图片的宽高比"),
+    "custom_size_choice": ("Custom width × height", "自定义宽 × 高"),
+    "n_short": ("n", "n"),
+    "all_models": ("All models", "全部模型"),
+    "key_app": ("Using the app's backend.", "正在使用本应用的后端。"),
+    "key_set": (
+        "Your key is set for this session (kept on the server only).",
+        "你的密钥已在本次会话中生效（只保存在服务器上）。",
+    ),
+    "key_forgotten": (
+        "Key forgotten; using the app's backend.",
+        "已忘记密钥；正在使用本应用的后端。",
+    ),
+    "reuse_seed_first": (
+        "Run an edit first: its seed can then be reused.",
+        "请先运行一次编辑，之后才能复用它的种子。",
+    ),
+    "pick_input_to_move": (
+        "Click an input image first, then move it.",
+        "请先点击一张输入图片，再移动它。",
+    ),
+    "pick_input_to_remove": (
+        "Click the input image to remove first.",
+        "请先点击要移除的输入图片。",
+    ),
+    "run_first_to_use": (
+        "Run an edit first, then pick a result to use.",
+        "请先运行一次编辑，再选一张结果来使用。",
+    ),
+    "run_first_to_add": (
+        "Run an edit first, then pick a result to add.",
+        "请先运行一次编辑，再选一张结果来加入。",
+    ),
+    "remove_one_first": ("{problem} Remove one first.", "{problem} 请先移除一张。"),
+    # an opened run in words (ui/core/run_words.py detail_markdown)
+    "detail_by": (" · by {owner}", " · 来自 {owner}"),
+    "detail_prompt": ("**Prompt:** {prompt}", "**提示词：** {prompt}"),
+    "detail_negative": ("**Negative prompt:** {prompt}", "**反向提示词：** {prompt}"),
+    "detail_revised": ("**Revised prompt:** {prompt}", "**改写后的提示词：** {prompt}"),
+    "detail_numbers": (
+        "Seed `{seed}` · {made} · {timing}",
+        "种子 `{seed}` · {made} · {timing}",
+    ),
+    "detail_seconds": ("{seconds} s", "{seconds} 秒"),
+    "detail_unknown_time": ("time unknown", "用时未知"),
+    "detail_request": (" · request `{request_id}`", " · 请求 `{request_id}`"),
+    "detail_error": ("**Error:** {error}", "**错误：** {error}"),
+    "status_ok": ("OK", "成功"),
+    "backend_simulator": ("simulator", "离线模拟器"),
+    # links to one run (ui/share/handlers.py)
+    "shared_intro": (
+        "*A run shared with you, read-only.* **Open in my editor** puts its inputs and parameters "
+        "into your editor and keeps a copy in your own History.",
+        "*别人分享给你的一次运行，只读。* **在我的编辑器中打开**会把它的输入和参数放进你的编辑器，"
+        "并在你自己的历史中保留一份副本。",
+    ),
+    "share_not_yours": (
+        "Only your own runs can be shared, and this one is not (or no longer) there.",
+        "只能分享你自己的运行，而这次运行不是你的（或已不存在）。",
+    ),
+    "revoke_not_yours": (
+        "Only your own runs' links can be revoked, and this one is not (or no longer) live.",
+        "只能撤销你自己运行的链接，而这个链接不是（或已不再）有效。",
+    ),
+    "link_made": ("{link} · made {when}", "{link} · 创建于 {when}"),
+    "backend_api": ("api", "API"),
+    "status_error": ("FAILED", "失败"),
+    # the client's refusals and notes, worded for the page (ui/core/run_words.py translated): the
+    # English half is the client's own sentence, which the page reads back into its values
+    "client_image": ("Image {index}: {reason}", "图 {index}：{reason}"),
+    "client_unreadable": (
+        "this file is not an image Pillow can read (JPEG, PNG, WebP, BMP, TIFF or GIF).",
+        "这个文件不是可以读取的图片（可用 JPEG、PNG、WebP、BMP、TIFF 或 GIF）。",
+    ),
+    "client_truncated": (
+        "the file is truncated or damaged; export it again.",
+        "文件不完整或已损坏；请重新导出。",
+    ),
+    "client_too_small": (
+        "it is {width}x{height} pixels; {model} needs at least {side} pixels on each side.",
+        "它是 {width}x{height} 像素；{model} 要求每边至少 {side} 像素。",
+    ),
+    "client_aspect": (
+        "its aspect ratio ({width}x{height}) is beyond {model}'s limit of 1:{ratio}; crop it "
+        "first.",
+        "它的宽高比（{width}x{height}）超出了 {model} 的上限 1:{ratio}；请先裁剪。",
+    ),
+    "client_bomb": (
+        "it is larger than {megapixels} megapixels and is refused as a possible decompression "
+        "bomb; resize it before uploading.",
+        "它超过 {megapixels} 百万像素，可能是解压炸弹，因此被拒绝；请先缩小再上传。",
+    ),
+    "client_cannot_shrink": (
+        "it cannot be made smaller than {mb} MB while keeping {side} pixels a side.",
+        "无法在保持每边 {side} 像素的同时把它压到 {mb} MB 以下。",
+    ),
+    "client_no_file": ("no such file: {name}.", "找不到文件：{name}。"),
+    "upload_gone": (
+        "it is no longer on the server: it went with a run deleted from History. Remove it and "
+        "add the picture again.",
+        "它已不在服务器上：随历史中删除的一次运行一起删除了。请移除它，再重新添加这张图片。",
+    ),
+    "upload_too_large": (
+        "it is {size} MB; files up to {limit} MB are taken. Save it as a JPEG or scale it down "
+        "first.",
+        "它有 {size} MB；只接受最大 {limit} MB 的文件。请先另存为 JPEG 或缩小。",
+    ),
+    "client_prompt_empty": ("The prompt is empty.", "提示词为空。"),
+    "client_prompt_long": (
+        "The prompt has {count} characters; the limit is {limit}.",
+        "提示词有 {count} 个字符；上限是 {limit}。",
+    ),
+    "client_negative_long": (
+        "The negative_prompt has {count} characters; the limit is {limit}.",
+        "反向提示词有 {count} 个字符；上限是 {limit}。",
+    ),
+    "client_image_count": (
+        "{model} takes {low} to {high} input images; got {count}.",
+        "{model} 接收 {low} 到 {high} 张输入图片；当前为 {count} 张。",
+    ),
+    "client_custom_name": ("Type the custom model's name.", "请填写自定义模型的名字。"),
+    "client_prepared": (
+        "Image {index} was {changes} to fit {model}'s limits.",
+        "图 {index} 已{changes}，以符合 {model} 的限制。",
+    ),
+    "client_downscaled": (
+        "downscaled from {width}x{height} to {new_width}x{new_height}",
+        "从 {width}x{height} 缩小到 {new_width}x{new_height}",
+    ),
+    "client_first_frame": ("reduced to its first frame", "只保留第一帧"),
+    "client_reencoded": ("re-encoded as {format}", "重新编码为 {format}"),
+    "client_and": ("{first} and {last}", "{first}，并{last}"),
 }
 """key → (English, Chinese)."""
+
+GRADIO_WORDS: dict[str, tuple[str, str]] = {
+    "common.complete": ("Complete", "完成"),
+    "common.download_all": ("Download All", "全部下载"),
+    "status.queue_position": (
+        "In queue: {position} of {size}",
+        "排队中：第 {position} 个，共 {size} 个",
+    ),
+}
+"""Gradio's own words that its Chinese translation lacks (it shows them in English): added to
+its table under its keys."""
 
 LANGUAGES = ("en", "zh")
 I18N = gr.I18n(
     **{
-        language: {key: pair[index] for key, pair in TEXTS.items()}
+        language: {key: pair[index] for key, pair in {**TEXTS, **GRADIO_WORDS}.items()}
         for index, language in enumerate(LANGUAGES)
     }
 )

@@ -42,6 +42,7 @@ from ui.core.api_inputs import (
     params_from_api,
 )
 from ui.core.backend import VisitorKey
+from ui.core.client_words import error_text, translated
 from ui.core.context import PageContext
 from ui.core.controls import (
     CUSTOM_CHOICE,
@@ -53,40 +54,40 @@ from ui.core.controls import (
     prompt_counter,
     refusal_with_remedy,
     selected_model,
+    shown_choices,
     size_choices,
 )
 from ui.core.events import refused
 from ui.core.fair_share import FairSlots
 from ui.core.gallery import numbered
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
-from ui.core.run_words import problem_text, spooled_warning
+from ui.core.run_words import made_text, problem_text, spooled_warning
 from ui.core.runs import RunOutcome
 from ui.core.session_usage import session_of
-from ui.core.texts import language_of, say
+from ui.core.texts import language_of, say, text_in
 from ui.core.usage import usage_after_run
 from ui.editor.inputs import RemovedInputs, taken_out
-from ui.editor.parts import EditTab
+from ui.editor.parts import EXAMPLE_HEADERS, EditTab
 from ui.editor.slider import aligned_pair
 
 ERROR_FIELDS = {"extra.input": "extra", "extra.parameters": "extra"}
 """Validation errors whose field is a part of a control rather than the control's own name."""
 
 
-def outcome_markdown(outcome: RunOutcome) -> str:
+def outcome_markdown(outcome: RunOutcome, language: str = "en") -> str:
     if outcome.error:
-        lines = [f"**Run failed.** {outcome.error}"]
+        lines = [text_in(language, "run_failed", error=translated(outcome.error, language))]
     else:
-        got, seed = len(outcome.output_paths), outcome.params.seed
-        lines = [
-            f"**{got} of {outcome.params.n} images** in {outcome.elapsed_s:.1f} s · seed `{seed}`"
-        ]
+        made = made_text(len(outcome.output_paths), outcome.params.n, language)
+        seconds, seed = f"{outcome.elapsed_s:.1f}", outcome.params.seed
+        lines = [text_in(language, "made", made=made, seconds=seconds, seed=seed)]
     if outcome.stopped:
-        lines.insert(0, "**Stopped.** The service had the request already; its answer is kept.")
+        lines.insert(0, text_in(language, "stopped_kept"))
     if outcome.request_id and outcome.request_id not in (outcome.error or ""):
-        lines.append(f"Request id: `{outcome.request_id}`")
-    lines += [f"- {note}" for note in outcome.notes]
+        lines.append(text_in(language, "request_id", request_id=outcome.request_id))
+    lines += [f"- {translated(note, language)}" for note in outcome.notes]
     if outcome.backend == "simulator":
-        lines.append("_Made by the offline simulator, not the model._")
+        lines.append(text_in(language, "simulator_made"))
     return "\n\n".join(lines)
 
 
@@ -111,8 +112,8 @@ def progress_text(request: Any, job: Job, typical: float | None, slots: FairSlot
     return say(request, "waiting", seconds=f"{job.elapsed_s:.0f}", slots=slots.slots, yours=yours)
 
 
-def on_prompt_change(prompt: str) -> str:
-    return prompt_counter(prompt)
+def on_prompt_change(prompt: str, request: gr.Request = None) -> str:
+    return prompt_counter(prompt, language_of(request))
 
 
 def selected_result(paths: list[str], event: gr.SelectData) -> int:
@@ -158,7 +159,9 @@ class EditorHandlers:
 
     # -- small control handlers ----------------------------------------------------------------
 
-    def on_model_change(self, choice: str, custom_name: str, size: str) -> dict:
+    def on_model_change(
+        self, choice: str, custom_name: str, size: str, request: gr.Request = None
+    ) -> dict:
         """The controls that follow the model: the custom name box, n's range (its note; the
         number typed stays as it is: one the model does not take is refused at Run, in words,
         not changed behind the person's back), the size list (the model's named sizes first; a
@@ -169,18 +172,41 @@ class EditorHandlers:
         return {
             c["custom_model"]: gr.update(visible=choice == CUSTOM_CHOICE),
             c["n"]: gr.update(info=count_range(model)),
-            c["size"]: gr.update(choices=choices, value=size if size in choices else DEFAULT_SIZE),
-            self.tab.input_notes: model_limits_text(model),
+            c["size"]: gr.update(
+                choices=shown_choices(choices), value=size if size in choices else DEFAULT_SIZE
+            ),
+            self.tab.input_notes: model_limits_text(model, language_of(request)),
         }
+
+    def page_words(
+        self, model: str, custom_name: str, prompt: str, request: gr.Request = None
+    ) -> dict:
+        """On load: the notes the page was built with, in the visitor's language."""
+        language = language_of(request)
+        words = {
+            self.tab.input_notes: model_limits_text(selected_model(model, custom_name), language),
+            self.tab.prompt_count: prompt_counter(prompt, language),
+        }
+        if self.tab.examples is not None:
+            headers = [text_in(language, key) for key in EXAMPLE_HEADERS]
+            words[self.tab.examples.dataset] = gr.Dataset(headers=headers)
+        return words
+
+    def page_words_outputs(self) -> set:
+        """Every part page_words sets."""
+        examples = self.tab.examples
+        return {self.tab.input_notes, self.tab.prompt_count} | (
+            {examples.dataset} if examples is not None else set()
+        )
 
     def on_size_change(self, choice: str) -> dict:
         custom = choice == CUSTOM_SIZE
         c = self.tab.controls
         return {c["width"]: gr.update(visible=custom), c["height"]: gr.update(visible=custom)}
 
-    def reuse_seed(self, used_seed: str | None) -> dict:
+    def reuse_seed(self, used_seed: str | None, request: gr.Request = None) -> dict:
         if not used_seed:
-            return refused("Run an edit first: its seed can then be reused.")
+            return refused(say(request, "reuse_seed_first"))
         c = self.tab.controls
         return {
             c["seed"]: gr.update(value=str(used_seed)),
@@ -198,15 +224,15 @@ class EditorHandlers:
         banner)."""
         typed = (typed or "").strip()
         if not typed:
-            return self._key_outputs(None, "Using the app's backend.", say(request, app_banner))
+            return self._key_outputs(None, say(request, "key_app"), say(request, app_banner))
         return self._key_outputs(
             VisitorKey(typed),
-            "Your key is set for this session (kept on the server only).",
+            say(request, "key_set"),
             say(request, "banner_key"),
         )
 
     def forget_visitor_key(self, app_banner: str, request: gr.Request = None) -> dict:
-        status = "Key forgotten; using the app's backend."
+        status = say(request, "key_forgotten")
         outputs = self._key_outputs(None, status, say(request, app_banner))
         del outputs[self.tab.key_box]
         return outputs
@@ -226,25 +252,27 @@ class EditorHandlers:
     ) -> str:
         """Prepares the inputs as soon as they change (the run reuses the prepared bytes), so a
         bad file or a change made to fit the model is named before any run."""
-        name = selected_model(model, custom_model)
+        name, language = selected_model(model, custom_model), language_of(request)
         try:
             paths = self.ctx.input_files(images, request)
         except InvalidImageError as error:
-            return "\n\n".join([model_limits_text(name, language_of(request)), f"⚠ {error}"])
+            return "\n\n".join(
+                [model_limits_text(name, language), f"⚠ {error_text(error, request)}"]
+            )
         messages = []
         problem = image_count_problem(name, len(paths)) if paths else None
         if problem:
-            messages.append(f"⚠ {problem}")
+            messages.append(f"⚠ {translated(problem, language)}")
         spec = model_spec(name)
         for position, path in enumerate(paths, start=1):
             try:
                 note = self.ctx.runner.prepare_one(path, spec, position).note
             except InvalidImageError as error:
-                messages.append(f"⚠ {error}")
+                messages.append(f"⚠ {error_text(error, request)}")
             else:
                 if note:
-                    messages.append(f"ℹ {note}")
-        return "\n\n".join([model_limits_text(name, language_of(request)), *messages])
+                    messages.append(f"ℹ {translated(note, language)}")
+        return "\n\n".join([model_limits_text(name, language), *messages])
 
     def on_inputs_change(
         self,
@@ -324,7 +352,7 @@ class EditorHandlers:
         """(control name, message) for the first value the service would refuse, else None."""
         error = self.checked(values, request).error
         if isinstance(error, InvalidImageError):
-            return "images", str(error)
+            return "images", error_text(error, request)
         if error is None:
             return None
         field = ERROR_FIELDS.get(error.field, error.field)
@@ -385,7 +413,8 @@ class EditorHandlers:
         and to the next run: the stopped request finishes in the background and is recorded."""
         page = self.checked(values, request)
         if page.params is None:
-            yield self._finished(say(request, "not_run", problem=page.error), request)
+            problem = refusal_with_remedy(page.error, values, request)
+            yield self._finished(say(request, "not_run", problem=problem), request)
             return
         params, images = page.params, page.images
         owner = self.ctx.owner(request)
@@ -460,7 +489,7 @@ class EditorHandlers:
         outputs = self.ctx.gate.results(outcome)
         return {
             tab.results: outputs,
-            tab.status: outcome_markdown(outcome)
+            tab.status: outcome_markdown(outcome, language_of(request))
             + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             tab.compare: aligned_pair(images, outputs[0]) if outputs else None,
             tab.used_seed: "" if outcome.params.seed is None else str(outcome.params.seed),
@@ -514,7 +543,7 @@ class EditorHandlers:
         answer = self.answer  # set whenever /edit is wired (wire_editor)
         return {
             answer.images: self.ctx.gate.results(outcome),
-            answer.summary: outcome_markdown(outcome)
+            answer.summary: outcome_markdown(outcome, language_of(request))
             + (spooled_warning(outcome, request) or usage_after_run(self.ctx, outcome, request)),
             answer.metadata: outcome.metadata,
             answer.run_id: outcome.run_id or "",

@@ -15,10 +15,11 @@ from typing import Any
 import gradio as gr
 
 from client.validation import image_count_problem
+from ui.core.client_words import translated
 from ui.core.controls import selected_model
 from ui.core.events import refused
 from ui.core.gallery import caption, gallery_paths, numbered
-from ui.core.texts import text_in
+from ui.core.texts import language_of, say, text_in
 from ui.editor.parts import EditTab
 
 
@@ -43,56 +44,64 @@ def taken_out(images: Any, positions: list[int], language: str) -> RemovedInputs
     return RemovedInputs(kept, text_in(language, "inputs_unreadable", names=names))
 
 
-def renumber(images: Any) -> Any:
+def renumber(images: Any, request: gr.Request = None) -> Any:
     """The list numbered in order; nothing to do (no update, so no new change event) when it
     already is: an upload, a paste or an example arrives without captions."""
     captions = [
         item[1] if isinstance(item, tuple | list) and len(item) > 1 else None
         for item in images or []
     ]
-    paths = gallery_paths(images)
-    if captions == [caption(position, path) for position, path in enumerate(paths, start=1)]:
+    paths, language = gallery_paths(images), language_of(request)
+    expected = [caption(position, path, language) for position, path in enumerate(paths, 1)]
+    if captions == expected:
         return gr.skip()
-    return numbered(paths)
+    return numbered(paths, language)
 
 
 def picked(event: gr.SelectData) -> int | None:
     return event.index if isinstance(event.index, int) else None
 
 
-def move(tab: EditTab, images: Any, index: int | None, step: int) -> dict:
+def move(
+    tab: EditTab, step: int, images: Any, index: int | None, request: gr.Request = None
+) -> dict:
     """The list with the selected image moved `step` places (kept within the list), and the
     moved image still selected."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        return refused("Click an input image first, then move it.")
+        return refused(say(request, "pick_input_to_move"))
     target = min(max(index + step, 0), len(paths) - 1)
     paths.insert(target, paths.pop(index))
-    return {tab.images: numbered(paths), tab.input_selected: target}
+    return {tab.images: numbered(paths, language_of(request)), tab.input_selected: target}
 
 
-def remove(tab: EditTab, images: Any, index: int | None) -> dict:
+def remove(tab: EditTab, images: Any, index: int | None, request: gr.Request = None) -> dict:
     """The list without the selected image, and nothing selected."""
     paths = gallery_paths(images)
     if index is None or not 0 <= index < len(paths):
-        return refused("Click the input image to remove first.")
+        return refused(say(request, "pick_input_to_remove"))
     del paths[index]
-    return {tab.images: numbered(paths), tab.input_selected: None}
+    return {tab.images: numbered(paths, language_of(request)), tab.input_selected: None}
 
 
-def use_as_input(paths: list[str], index: int) -> list[tuple[str, str]]:
+def use_as_input(paths: list[str], index: int, request: gr.Request = None) -> Any:
     if not paths:
-        return refused("Run an edit first, then pick a result to use.")
-    return numbered([paths[min(index, len(paths) - 1)]])
+        return refused(say(request, "run_first_to_use"))
+    return numbered([paths[min(index, len(paths) - 1)]], language_of(request))
 
 
 def add_to_inputs(
-    images: Any, paths: list[str], index: int, choice: str, custom: str
-) -> list[tuple[str, str]]:
+    images: Any,
+    paths: list[str],
+    index: int,
+    choice: str,
+    custom: str,
+    request: gr.Request = None,
+) -> Any:
     if not paths:
-        return refused("Run an edit first, then pick a result to add.")
-    current = gallery_paths(images)
+        return refused(say(request, "run_first_to_add"))
+    current, language = gallery_paths(images), language_of(request)
     problem = image_count_problem(selected_model(choice, custom), len(current) + 1)
     if problem:
-        return refused(f"{problem} Remove one first.")
-    return numbered([*current, paths[min(index, len(paths) - 1)]])
+        return refused(say(request, "remove_one_first", problem=translated(problem, language)))
+    return numbered([*current, paths[min(index, len(paths) - 1)]], language)

@@ -29,9 +29,13 @@ from ui.core.controls import (
     count_range,
     model_limits_text,
     prompt_counter,
+    shown_choices,
     size_choices,
 )
-from ui.core.texts import label
+from ui.core.texts import label, text_in
+
+EXAMPLE_HEADERS = ("detail_inputs", "prompt", "model", "n_short", "size")
+"""The examples table's columns, by the key of their names."""
 
 
 @dataclass
@@ -150,7 +154,7 @@ def _build_inputs(wire_format: str) -> dict[str, Any]:
     below_run = gr.Column()
     with gr.Row():
         c["model"] = gr.Dropdown(
-            [*MODELS, CUSTOM_CHOICE],
+            shown_choices([*MODELS, CUSTOM_CHOICE]),
             value=DEFAULT_MODEL,
             label=label("model"),
             min_width=200,
@@ -185,7 +189,7 @@ def _build_parameters(c: dict[str, Any], wire_format: str) -> dict[str, Any]:
     )
     with gr.Row():
         c["size"] = gr.Dropdown(
-            size_choices(DEFAULT_MODEL),
+            shown_choices(size_choices(DEFAULT_MODEL)),
             value=DEFAULT_SIZE,
             label=label("size"),
             min_width=200,
@@ -293,7 +297,8 @@ def build_examples(tab: EditTab) -> gr.Examples:
         elem_id="examples",
     )
     # the columns' names, plain: the controls' labels are translation keys the table shows raw
-    examples.dataset.headers = ["Inputs", "Prompt", "Model", "n", "Size"]
+    # (the page says them in the visitor's language when it loads: EditorHandlers.page_words)
+    examples.dataset.headers = [text_in("en", key) for key in EXAMPLE_HEADERS]
     return examples
 
 

@@ -7,6 +7,7 @@ concurrency group (`edit`) bounded by MAX_CONCURRENT_RUNS; everything else answe
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import gradio as gr
@@ -96,6 +97,10 @@ def _wire_controls(tab: EditTab, editor: EditorHandlers) -> None:
     (its warnings about the inputs recomputed), a custom size's fields."""
     c = tab.controls
     c["prompt"].change(ev.on_prompt_change, c["prompt"], tab.prompt_count, **QUIET)
+    words = [c["model"], c["custom_model"], c["prompt"]]  # built in English: say them again
+    gr.context.Context.root_block.load(
+        editor.page_words, words, editor.page_words_outputs(), **QUIET
+    )
     notes = {
         "fn": editor.on_inputs_change,
         "inputs": [tab.images, c["model"], c["custom_model"], tab.removed_inputs],
@@ -126,9 +131,9 @@ def _wire_inputs(tab: EditTab) -> None:
         "inputs": [tab.images, tab.input_selected],
         "outputs": {tab.images, tab.input_selected},
     }
-    tab.move_left.click(lambda i, s: inputs.move(tab, i, s, -1), **selection, **SAYS_WHY)
-    tab.move_right.click(lambda i, s: inputs.move(tab, i, s, 1), **selection, **SAYS_WHY)
-    tab.remove_input.click(lambda i, s: inputs.remove(tab, i, s), **selection, **SAYS_WHY)
+    tab.move_left.click(partial(inputs.move, tab, -1), **selection, **SAYS_WHY)
+    tab.move_right.click(partial(inputs.move, tab, 1), **selection, **SAYS_WHY)
+    tab.remove_input.click(partial(inputs.remove, tab), **selection, **SAYS_WHY)
     tab.results.select(ev.selected_result, tab.result_paths, tab.selected, **QUIET).then(
         ev.compare_selected,
         [tab.run_inputs, tab.result_paths, tab.selected],

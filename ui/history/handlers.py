@@ -198,7 +198,7 @@ class HistoryHandlers:
         return {
             tab.detail: gr.update(visible=True),
             tab.detail_text: detail_markdown(run, language_of(request)),
-            tab.detail_inputs: numbered(self.ctx.gate.inputs(run)),
+            tab.detail_inputs: numbered(self.ctx.gate.inputs(run), language_of(request)),
             tab.detail_outputs: self.ctx.gate.outputs(run.id, run.output_paths),
             tab.detail_params: run.params,
             tab.confirm_row: gr.update(visible=False),
@@ -227,7 +227,7 @@ class HistoryHandlers:
         run = self._visible_run(request, run_id)
         if run is None:
             raise gr.Error(say(request, "not_in_history"))
-        return self.editor.restore(run, self.ctx.gate.inputs(run))
+        return self.editor.restore(run, self.ctx.gate.inputs(run), language_of(request))
 
     def restore_on_page(
         self, run_id: str, search: str, model: str, request: gr.Request
@@ -236,7 +236,7 @@ class HistoryHandlers:
         run = self._visible_run(request, run_id)
         if run is None:
             return self._gone(request, search, model)
-        return self.editor.restore(run, self.ctx.gate.inputs(run))
+        return self.editor.restore(run, self.ctx.gate.inputs(run), language_of(request))
 
     def restore_with_new_seed(
         self, run_id: str, search: str, model: str, request: gr.Request

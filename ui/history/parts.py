@@ -16,7 +16,8 @@ from ui.core.parts import run_pictures
 from ui.core.texts import label
 
 ALL_MODELS = "All models"
-MODEL_FILTERS = [ALL_MODELS, *MODELS]
+MODEL_FILTERS = [(label("all_models"), ALL_MODELS), *MODELS]
+"""The model filter's choices; the first one's shown name is in the page's language."""
 
 
 @dataclass

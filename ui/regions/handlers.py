@@ -23,7 +23,7 @@ from client.models import BOXES_MAX_PER_IMAGE
 from ui.core.controls import selected_model, takes_boxes
 from ui.core.events import refused
 from ui.core.gallery import gallery_paths, is_marked, numbered
-from ui.core.texts import say
+from ui.core.texts import language_of, say
 from ui.editor.parts import EditTab
 from ui.regions import geometry as regions
 from ui.regions.parts import RegionPanel
@@ -148,7 +148,7 @@ class RegionHandlers:
         if hint not in prompt:
             prompt = f"{prompt.rstrip()} {hint}".strip()
         return {
-            self.images: numbered(paths),
+            self.images: numbered(paths, language_of(request)),
             self.boxes: regions.boxes_text(regions.without_boxes(boxes, index)),
             self.prompt: prompt,
         }

@@ -23,14 +23,9 @@ from ui.core.context import PageContext
 from ui.core.gallery import numbered
 from ui.core.page import EditorTarget
 from ui.core.run_words import detail_markdown
-from ui.core.texts import TEXTS, say
+from ui.core.texts import language_of, say, text_in
 from ui.share.parts import SharedView, SharePanel
 
-GONE_TEXT = TEXTS["link_gone"][0]
-NOT_YOURS = "Only your own runs can be shared, and this one is not (or no longer) there."
-NOT_YOURS_TO_REVOKE = (
-    "Only your own runs' links can be revoked, and this one is not (or no longer) live."
-)
 API_PREFIX = "/gradio_api/"
 
 
@@ -49,15 +44,15 @@ def share_link(root: str, token: str) -> str:
     return f"{root}/?share={token}"
 
 
-SHARED_INTRO = (
-    "*A run shared with you, read-only.* **Open in my editor** puts its inputs and parameters "
-    "into your editor and keeps a copy in your own History."
-)
-
-
-def shared_markdown(run: RunDetail) -> str:
+def shared_markdown(run: RunDetail, language: str = "en") -> str:
     """What a link shows of a run in words: the detail's, without who ran it."""
-    return f"{SHARED_INTRO}\n\n{detail_markdown(dataclasses.replace(run, owner_label=None))}"
+    detail = detail_markdown(dataclasses.replace(run, owner_label=None), language)
+    return f"{text_in(language, 'shared_intro')}\n\n{detail}"
+
+
+def made(request: Any, link: str, when: str) -> str:
+    """A live link as the list shows it, with when it was made."""
+    return say(request, "link_made", link=link, when=when)
 
 
 class ShareHandlers:
@@ -91,7 +86,7 @@ class ShareHandlers:
         owner = self.ctx.owner(request)
         token = self.ctx.store.share_run(owner.id, run_id.strip()) if run_id else None
         if token is None:
-            raise gr.Error(NOT_YOURS)
+            raise gr.Error(say(request, "share_not_yours"))
         return share_link(public_root(request), token)
 
     def list_links(self, run_id: str, shown: str, request: gr.Request) -> dict[Any, Any]:
@@ -101,7 +96,11 @@ class ShareHandlers:
         shares = self.ctx.store.shares_of(owner.id, run_id.strip()) if run_id else []
         root = public_root(request)
         choices = [
-            (f"{share_link(root, s.token)} · made {_when(s.created_at)}", s.token) for s in shares
+            (
+                say(request, "link_made", link=share_link(root, s.token), when=_when(s.created_at)),
+                s.token,
+            )
+            for s in shares
         ]
         live = bool(shown) and any(shown.endswith(f"={share.token}") for share in shares)
         newest = shares[-1].token if shares else ""
@@ -119,7 +118,7 @@ class ShareHandlers:
         show nothing of the run from now on."""
         owner = self.ctx.owner(request)
         if not self.ctx.store.revoke_share(owner.id, token or ""):
-            raise gr.Error(NOT_YOURS_TO_REVOKE)
+            raise gr.Error(say(request, "revoke_not_yours"))
         return say(request, "revoked")
 
     # -- anyone's side, through a link ----------------------------------------------------------
@@ -145,16 +144,16 @@ class ShareHandlers:
             return {view.text: gone, view.inputs: [], view.outputs: [], view.params: None}
         gate = self.ctx.gate
         return {
-            view.text: shared_markdown(run),
-            view.inputs: numbered(gate.inputs(run, token)),
+            view.text: shared_markdown(run, language_of(request)),
+            view.inputs: numbered(gate.inputs(run, token), language_of(request)),
             view.outputs: gate.outputs(run.id, run.output_paths, token),
             view.params: run.params,
         }
 
-    def _live_run(self, token: str) -> RunDetail:
+    def _live_run(self, token: str, request: Any = None) -> RunDetail:
         run = self.ctx.store.run_by_share(token or "")
         if run is None:
-            raise gr.Error(GONE_TEXT)
+            raise gr.Error(say(request, "link_gone"))
         return run
 
     def export(self, token: str) -> str:
@@ -166,10 +165,10 @@ class ShareHandlers:
     def open_in_editor(self, token: str, request: gr.Request) -> dict[Any, Any]:
         """Saves a copy of the shared run into the visitor's own history and puts its inputs and
         parameters into their editor."""
-        run = self._live_run(token)
+        run = self._live_run(token, request)
         owner = self.ctx.owner(request)
         copy = self.ctx.store.save_copy(run, owner.id, owner.label)
-        restored = self.editor.restore(copy, self.ctx.gate.inputs(copy))
+        restored = self.editor.restore(copy, self.ctx.gate.inputs(copy), language_of(request))
         return {**restored, self.view.status: say(request, "copied")}
 
 
