@@ -76,7 +76,7 @@ def choose_model(page, name: str) -> None:
 def run(page, prompt: str) -> None:
     page.locator("#prompt textarea").fill(prompt)
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
     page.locator("#compare").scroll_into_view_if_needed()  # its pictures load once in view
     page.wait_for_function(LOADED_JS, arg="#compare img")
 

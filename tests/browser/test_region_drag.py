@@ -182,7 +182,7 @@ def test_a_mouse_drag_shows_its_box_and_sends_it_in_the_pictures_own_pixels_as_k
 
     page.locator("#prompt textarea").fill("a kite in the sky")
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text("of 1 images").wait_for(timeout=60_000)
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
     [sent] = logged_requests(sim)
     assert sent["model"] == WAN
     assert sent["bbox_list"] == [[second, keyed], []]  # exactly, in the picture's own pixels

@@ -48,7 +48,7 @@ def test_the_run_id_of_an_edit_shares_it_and_a_stranger_opens_the_link(client, a
     images, summary, _metadata, run_id = client.predict(
         images=[handle_file(str(picture))], prompt="a lighthouse", api_name="/edit"
     )
-    assert len(images) == 1 and "1 of 1 images" in summary and run_id
+    assert len(images) == 1 and "**1 image** in" in summary and run_id
 
     link = client.predict(run_id=run_id, api_name="/history_share")
     token = link.rsplit("=", 1)[1]
