@@ -38,6 +38,7 @@ from ui.history.wiring import wire_history
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
+from ui.threads.strip import add_thread_strip
 from ui.threads.wiring import add_threads
 from ui.tokens.door import edits_route
 from ui.tokens.wiring import add_tokens
@@ -219,6 +220,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_comparison(ctx, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
         add_threads(ctx, history)
+        add_thread_strip(ctx, edit_tab)
         add_usage(ctx, demo, edit_tab, history)
         add_tokens(ctx, demo, history)
     return demo

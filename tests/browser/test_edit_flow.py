@@ -47,7 +47,7 @@ def test_fuse_two_uploads_then_use_a_result_as_input(tmp_path):
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
         results.first.click()
-        page.get_by_role("button", name="Use as input").click()
+        page.get_by_role("button", name="Continue editing").click()
         page.wait_for_function(
             "document.querySelectorAll('#input-images img').length === 1", timeout=30_000
         )

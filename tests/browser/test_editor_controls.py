@@ -117,7 +117,7 @@ def test_a_refused_small_action_says_why_in_words(page):
     toast.wait_for()
     page.get_by_role("button", name="Move right").click()
     page.locator("[data-testid=toast-body]", has_text="Click an input image first").wait_for()
-    page.get_by_role("button", name="Use as input").click()
+    page.get_by_role("button", name="Continue editing").click()
     page.locator("[data-testid=toast-body]", has_text="pick a result to use").wait_for()
     # the reason is told once, in the toast, and nothing on the page is marked failed
     assert page.get_by_text("Error", exact=True).count() == 0

@@ -41,6 +41,7 @@ from starlette.responses import FileResponse, Response
 
 from client import InvalidImageError
 from history import HistoryStore, RunDetail, export_zip, remove_export
+from history.lineage import Lineage
 from ui.core.owner import Owner, visitor_from_request
 
 GATE_FOLDER = "gate"
@@ -228,6 +229,24 @@ class PictureGate:
                 raise InvalidImageError(GONE_INPUT, position)
             files.append(str(stored))
         return files
+
+    def lineage_of(self, paths: list[str], owner: Owner) -> Lineage | None:
+        """Where an edit of these inputs continues, read from input 1, which carries the
+        lineage: one of `owner`'s results (Continue editing) is that run and result; an input of
+        one of their runs that continued another (Restore, Run again) is that run's own parent,
+        so a run again is a sibling. Anything else (an upload, a link's picture) starts a tree."""
+        picture = self.picture_at(paths[0]) if paths else None
+        if picture is None or picture.tag is not None or picture.kind not in ("input", "output"):
+            return None
+        visible, filter_owner = self.visible_filter(picture, owner)
+        run = self.store.get_run(filter_owner, picture.run_id) if visible else None
+        if run is None:
+            return None
+        if picture.kind == "output":
+            return Lineage(run.id, picture.n)
+        if picture.n == 1 and run.parent:
+            return Lineage(run.parent, run.result_index or 1)
+        return None
 
     # -- the answer ----------------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "encoding": ("Request encoding", "请求编码"),
     "wire_format": ("Request shape", "请求结构"),
     "results": ("Results", "结果"),
-    "use_as_input": ("Use as input", "用作输入"),
+    "use_as_input": ("Continue editing", "继续编辑"),
     "add_to_inputs": ("Add to inputs", "加入输入"),
     # region boxes (ui/regions/parts.py, ui/regions/handlers.py)
     "region_panel": ("Region boxes", "区域框"),
@@ -411,6 +411,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "no_match": ("No run matches “{search}”.", "没有与“{search}”匹配的运行。"),
     # what History says of a run it cannot act on (ui/history/handlers.py)
+    "thread_title": ("This thread", "当前编辑线"),
+    "thread_note": (
+        "the turns that led to input 1; click one to go back to it (the next run then starts a "
+        "branch)",
+        "通向输入 1 的各次编辑；点击任意一步即可回到那里（下一次运行会由此开出新分支）",
+    ),
     "tree_title": ("Edit tree", "编辑树"),
     "tree_note": (
         "{runs} runs grown from one picture; click one to open it",

@@ -59,7 +59,7 @@ from ui.core.controls import (
 )
 from ui.core.events import refused
 from ui.core.fair_share import FairSlots
-from ui.core.gallery import numbered
+from ui.core.gallery import gallery_paths, numbered
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
 from ui.core.run_words import made_text, problem_text, spooled_warning
 from ui.core.runs import RunOutcome
@@ -134,6 +134,8 @@ class CheckedPage:
     images: list[str]
     params: EditParams | None
     error: ImageEditError | None
+    lineage: Lineage | None = None
+    """The run and result input 1 continues (PictureGate.lineage_of), if any."""
 
 
 class EditorHandlers:
@@ -321,9 +323,9 @@ class EditorHandlers:
         run itself get the same values, so the later two reuse the first's reading (the check
         depends on the values and the sender alone: a run's pictures among the inputs are read
         through the gate for that sender; the inputs are files Gradio never rewrites)."""
+        owner = self.ctx.owner(request)
         fingerprint = json.dumps(
-            {name: value for name, value in values.items() if name != "key"}
-            | {"": self.ctx.owner(request).id},
+            {name: value for name, value in values.items() if name != "key"} | {"": owner.id},
             sort_keys=True,
             default=repr,
         )
@@ -341,7 +343,8 @@ class EditorHandlers:
         except (ValidationError, InvalidImageError) as error:
             page = CheckedPage(images, None, error)
         else:
-            page = CheckedPage(images, params, None)
+            lineage = self.ctx.gate.lineage_of(gallery_paths(values["images"]), owner)
+            page = CheckedPage(images, params, None, lineage)
         with self._checked_lock:
             self._checked[fingerprint] = page
             while len(self._checked) > CHECKED_KEPT:
@@ -427,7 +430,15 @@ class EditorHandlers:
                 job,
                 lambda stopped: self.ctx.session_usage.counted(
                     session,
-                    runner.run(params, images, owner, visitor_key, stopped, waiting=job.waiting),
+                    runner.run(
+                        params,
+                        images,
+                        owner,
+                        visitor_key,
+                        stopped,
+                        waiting=job.waiting,
+                        lineage=page.lineage,
+                    ),
                 ),
                 most=self.ctx.config.max_runs_per_visitor,
             )

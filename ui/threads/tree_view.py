@@ -95,3 +95,26 @@ element.addEventListener('click', (event) => {
 });
 """
 """A click on a run of the tree names it to the server (one event, no per-node component)."""
+
+
+def thread_html(
+    line: list[TreeNode], picture_of: Callable[[str], str], language: str = "en"
+) -> str:
+    """The turns that led to the editor's input 1, oldest first, the newest marked as the one
+    the next run continues; each turn a button that goes back to it."""
+    title = html.escape(text_in(language, "thread_title"))
+    note = html.escape(text_in(language, "thread_note"))
+    turns = []
+    for number, node in enumerate(line, start=1):
+        prompt = node.prompt if len(node.prompt) <= PROMPT_CHARS else node.prompt[:PROMPT_CHARS]
+        current = " opened" if number == len(line) else ""
+        turns.append(
+            f'<li><button type="button" class="tree-node{current}" data-run="{node.id}">'
+            f'<img src="gradio_api/file={html.escape(picture_of(node.id))}" alt="" loading="lazy">'
+            f'<span class="tree-prompt" title="{html.escape(node.prompt)}">'
+            f"{number}. {html.escape(prompt)}</span></button></li>"
+        )
+    return (
+        f'<div class="run-thread"><p class="tree-title"><b>{title}</b> · {note}</p>'
+        f"<ol>{''.join(turns)}</ol></div>"
+    )
