@@ -18,9 +18,11 @@ from functools import partial
 from http.server import HTTPServer, SimpleHTTPRequestHandler
 from typing import Any
 
+import httpx  # the MCP SDK's own HTTP client
 import httpx2
 import jsonschema
 import pytest
+from gradio_client import Client
 from gradio_client.utils import encode_file_path
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -44,12 +46,22 @@ def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
         yield running
 
 
-def in_session(app: AppProcess, steps: Callable[[ClientSession], Awaitable[Any]]) -> Any:
-    """`steps` run in one MCP session with the app (one visitor)."""
+def in_session(
+    app: AppProcess,
+    steps: Callable[[ClientSession], Awaitable[Any]],
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """`steps` run in one MCP session with the app (one visitor, or the person whose token
+    `headers` carry)."""
 
     async def run() -> Any:
         async with (
-            streamable_http_client(app.url + "/gradio_api/mcp/") as (read, write, _),
+            httpx.AsyncClient(headers=headers, timeout=120) as http,
+            streamable_http_client(app.url + "/gradio_api/mcp/", http_client=http) as (
+                read,
+                write,
+                _,
+            ),
             ClientSession(read, write) as session,
         ):
             await session.initialize()
@@ -278,3 +290,29 @@ def test_an_agent_continues_a_run_reads_its_tree_and_replays_it_on_another_model
     refused = call(app, "edit", prompt="steal it", parent=root)
     assert refused.isError and "you have no run" in words(refused)
     assert len(received(sim)) == before
+
+
+def test_an_agent_with_a_personal_token_makes_runs_in_its_persons_history(app, sim):
+    person, stranger = Client(app.url, verbose=False), Client(app.url, verbose=False)
+    token = person.predict("my agent", api_name="/token_create")
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    made = in_session(
+        app,
+        lambda session: session.call_tool(
+            "edit", {"images": [data_uri(png())], "prompt": "the agent's zebra"}
+        ),
+        headers=bearer,
+    )
+    run_id = run_id_of(made)
+    details, *_ = person.predict(run_id, api_name="/history_open")
+    assert "the agent's zebra" in str(details)
+    assert person.predict(run_id, api_name="/history_tree")["nodes"][0]["id"] == run_id
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client raises AppError: not theirs
+        stranger.predict(run_id, api_name="/history_tree")
+
+    person.predict(token, api_name="/token_revoke")
+    refused = httpx2.post(
+        app.url + "/gradio_api/mcp/", headers={**bearer, "Accept": "application/json"}, json={}
+    )
+    assert refused.status_code == 401 and token not in refused.text
