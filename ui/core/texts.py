@@ -208,6 +208,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Delete it and its {later} later runs",
         "删除它及其 {later} 次后续运行",
     ),
+    "confirm_question_line_one": (
+        "**Delete this run for good?** Its images and links go too. A later run grew from it: "
+        "what happens to it?",
+        "**要永久删除这次运行吗？** 它的图片和链接也会一并删除。"
+        "有 1 次后续运行由它而来：它怎么处理？",
+    ),
+    "delete_run_only_one": (
+        "Delete this run only (its later run stays, the tree shows a gap)",
+        "只删除这次运行（它的 1 次后续运行保留，树中显示空缺）",
+    ),
+    "delete_with_later_one": ("Delete it and its later run", "删除它及其 1 次后续运行"),
     "tree_shape": ("{runs} runs, {branches} branches", "{runs} 次运行，{branches} 个分支"),
     "tree_shape_one_branch": ("{runs} runs, 1 branch", "{runs} 次运行，1 个分支"),
     "detail_inputs": ("Inputs", "输入"),

@@ -294,12 +294,13 @@ class HistoryHandlers:
                 self.tab.confirm_delete: say(request, "confirm_delete"),
                 self.tab.confirm_delete_all: gr.update(visible=False),
             }
+        one = "_one" if later == 1 else ""
         return {
             self.tab.confirm_row: gr.update(visible=True),
-            self.tab.confirm_text: say(request, "confirm_question_line", later=later),
-            self.tab.confirm_delete: say(request, "delete_run_only", later=later),
+            self.tab.confirm_text: say(request, f"confirm_question_line{one}", later=later),
+            self.tab.confirm_delete: say(request, f"delete_run_only{one}", later=later),
             self.tab.confirm_delete_all: gr.update(
-                visible=True, value=say(request, "delete_with_later", later=later)
+                visible=True, value=say(request, f"delete_with_later{one}", later=later)
             ),
         }
 
