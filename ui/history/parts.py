@@ -133,7 +133,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             actions = gr.Row()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
-            confirm_text = gr.Markdown(label("confirm_question"))
+            confirm_text = gr.Markdown(label("confirm_question"), elem_id="confirm-question")
             confirm_delete = gr.Button(
                 label("confirm_delete"), variant="stop", scale=0, min_width=140
             )
