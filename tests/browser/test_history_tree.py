@@ -102,6 +102,7 @@ def test_the_list_counts_the_tree_and_delete_does_what_it_asked(browser, app, pi
     page, runs = open_history(context, app, picture)
     for prompt in PROMPTS:
         assert caption_of(page, prompt).endswith("· 4 runs, 2 branches"), caption_of(page, prompt)
+    page.screenshot(path=str(tmp_path / "list-desktop.png"))
 
     open_run(page, PROMPTS[0])
     node(page, runs["root"]).and_(page.locator(".opened")).wait_for()
@@ -152,6 +153,10 @@ def test_the_tree_and_its_question_fit_a_phone(browser, app, picture, tmp_path, 
     language = "zh" if locale == "zh-CN" else "en"
     words = text_in(language, "tree_shape", runs=4, branches=2)
     assert caption_of(page, PROMPTS[0]).endswith(f"· {words}")
+    page.locator("#history-gallery").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / f"list-phone-{locale}.png"))
+    entry = page.locator("#history-gallery .caption-label", has_text=PROMPTS[0]).first
+    assert entry.evaluate("e => e.scrollHeight <= e.clientHeight"), "the tree's words cut off"
 
     open_run(page, PROMPTS[0])
     node(page, runs["root"]).and_(page.locator(".opened")).wait_for()
