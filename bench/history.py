@@ -88,7 +88,9 @@ def main() -> None:
     def first_page():
         runs = store.list_runs(OWNER, limit=50)
         store.ensure_thumbnails(runs)
-        value = gallery.postprocess([(str(r.thumbnail_path), caption(r)) for r in runs])
+        shapes = store.tree_shapes(OWNER, runs)  # the entries' tree words: one grouped read
+        entries = [(str(r.thumbnail_path), caption(r, "en", shapes.get(r.root))) for r in runs]
+        value = gallery.postprocess(entries)
         processing_utils.move_files_to_cache(value, gallery, postprocess=True)
 
     measures = [

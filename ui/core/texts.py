@@ -143,7 +143,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "regions_keys": (
         "Picture to draw boxes on: arrow keys move the cross (Shift: farther), Enter sets a "
         "corner; two corners make a box.",
-        "在此图片上画框：方向键移动十字（按住 Shift 移得更远），回车设定一个角；两个角构成一个框。",
+        "在此图片上画框：方向键移动十字（按住上档键移得更远），回车设定一个角；两个角构成一个框。",
     ),
     "regions_nothing_to_mark": (
         "Draw a box on image {image} first, then mark it into a copy.",
@@ -194,6 +194,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "confirm_delete": ("Yes, delete it", "确认删除"),
     "keep": ("Keep it", "保留"),
+    "confirm_question_line": (
+        "**Delete this run for good?** Its images and links go too. {later} later runs grew "
+        "from it: what happens to them?",
+        "**要永久删除这次运行吗？** 它的图片和链接也会一并删除。"
+        "有 {later} 次后续运行由它而来：它们怎么处理？",
+    ),
+    "delete_run_only": (
+        "Delete this run only (its {later} later runs stay, the tree shows a gap)",
+        "只删除这次运行（它的 {later} 次后续运行保留，树中显示空缺）",
+    ),
+    "delete_with_later": (
+        "Delete it and its {later} later runs",
+        "删除它及其 {later} 次后续运行",
+    ),
+    "confirm_question_line_one": (
+        "**Delete this run for good?** Its images and links go too. A later run grew from it: "
+        "what happens to it?",
+        "**要永久删除这次运行吗？** 它的图片和链接也会一并删除。"
+        "有 1 次后续运行由它而来：它怎么处理？",
+    ),
+    "delete_run_only_one": (
+        "Delete this run only (its later run stays, the tree shows a gap)",
+        "只删除这次运行（它的 1 次后续运行保留，树中显示空缺）",
+    ),
+    "delete_with_later_one": ("Delete it and its later run", "删除它及其 1 次后续运行"),
+    "tree_shape": ("{runs} runs, {branches} branches", "{runs} 次运行，{branches} 个分支"),
+    "tree_shape_one_branch": ("{runs} runs, 1 branch", "{runs} 次运行，1 个分支"),
     "detail_inputs": ("Inputs", "输入"),
     "detail_outputs": ("Results of this run", "本次运行的结果"),
     "parameters": ("Parameters", "参数"),

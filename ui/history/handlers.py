@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from history import RunDetail, RunSummary
+from history.lineage import TreeShape
 from ui.core.context import PageContext
 from ui.core.controls import fresh_seed
 from ui.core.gallery import numbered
@@ -31,9 +32,10 @@ STATUS_WORDS = {"ok": "status_done", "partial": "status_partial", "failed": "sta
 """The statuses of a run that ended, by the key of their words in the list."""
 
 
-def caption(run: RunSummary, language: str = "en") -> str:
+def caption(run: RunSummary, language: str = "en", shape: TreeShape | None = None) -> str:
     """The prompt (the page shows two lines of it), then model, date and status (a run still
-    sending, or interrupted, says so in the page's language)."""
+    sending, or interrupted, says so in the page's language), then how many runs and branches
+    the run's tree holds (its `shape`), when it holds more than the run itself."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))
     status = journal_status(run.status, language)
     if status is None:
@@ -41,13 +43,24 @@ def caption(run: RunSummary, language: str = "en") -> str:
         status = text_in(language, key) if key else run.status
     who = f" · {run.owner_label}" if run.owner_label else ""
     prompt = run.prompt if len(run.prompt) <= 140 else run.prompt[:137] + "…"
-    return f"{prompt}\n{run.model} · {when} · {status}{who}"
+    return f"{prompt}\n{run.model} · {when} · {status}{who}{tree_words(shape, language)}"
 
 
-def _entry(run: RunSummary, gate: PictureGate, language: str = "en") -> list[str]:
+def tree_words(shape: TreeShape | None, language: str) -> str:
+    """The end of a caption: " · 5 runs, 2 branches" for a tree of more than one run."""
+    if shape is None or shape.runs < 2:
+        return ""
+    key = "tree_shape_one_branch" if shape.branches == 1 else "tree_shape"
+    return " · " + text_in(language, key, runs=shape.runs, branches=shape.branches)
+
+
+def _entry(
+    run: RunSummary, gate: PictureGate, language: str, shapes: dict[str, TreeShape]
+) -> list[str]:
     """[id, thumbnail, caption]: what the gallery shows of a run, kept in the session (the
-    thumbnail as the picture gate names it; a run without a picture shows the placeholder)."""
-    return [run.id, gate.thumbnail(run.id), caption(run, language)]
+    thumbnail as the picture gate names it; a run without a picture shows the placeholder), its
+    tree's shape read with the page's (`shapes`, by root)."""
+    return [run.id, gate.thumbnail(run.id), caption(run, language, shapes.get(run.root))]
 
 
 def _empty_text(request: Any, runs: list, search: str, model: str, shown: list) -> Any:
@@ -100,6 +113,8 @@ class HistoryHandlers:
         """What open_run fills."""
         self.deleted = [*self.listed, tab.detail, tab.run_id, tab.confirm_row]
         """What delete_run fills: the list again, and no run opened."""
+        self.asked = [tab.confirm_row, tab.confirm_text, tab.confirm_delete, tab.confirm_delete_all]
+        """What ask_delete fills: the question, and its choices."""
         self.gone = [*self.listed, *self.opened]
         """What a page's action on a run no longer there fills: the list again, and in the
         run's place the words saying so."""
@@ -115,16 +130,19 @@ class HistoryHandlers:
         """What reopen fills."""
 
     def _page(self, request: Any, search: str, model: str, before: str | None):
-        owner = self.ctx.owner(request)
+        """A page of runs and their entries (the trees' shapes: one grouped read per page)."""
+        visible = self.ctx.visible_to(self.ctx.owner(request))
         runs = self.ctx.store.list_runs(
-            self.ctx.visible_to(owner),
+            visible,
             limit=PAGE_SIZE,
             before=before,
             search=search or None,
             model=None if not model or model == ALL_MODELS else model,
         )
         self.ctx.store.ensure_thumbnails(runs)
-        return runs
+        shapes = self.ctx.store.tree_shapes(visible, runs)
+        language = language_of(request)
+        return runs, [_entry(run, self.ctx.gate, language, shapes) for run in runs]
 
     def _listing(
         self, request: Any, runs: list[RunSummary], shown: list[list[str]], search: str, model: str
@@ -139,19 +157,15 @@ class HistoryHandlers:
 
     def list_history(self, search: str, model: str, request: gr.Request) -> dict[Any, Any]:
         """The newest page of runs for the search and model filter."""
-        runs = self._page(request, search, model, None)
-        language = language_of(request)
-        shown = [_entry(run, self.ctx.gate, language) for run in runs]
+        runs, shown = self._page(request, search, model, None)
         return self._listing(request, runs, shown, search, model)
 
     def more_history(
         self, search: str, model: str, shown: list[list[str]], request: gr.Request
     ) -> dict[Any, Any]:
         """Appends the next page (runs older than the last one shown)."""
-        runs = self._page(request, search, model, shown[-1][0] if shown else None)
-        language = language_of(request)
-        shown = [*shown, *(_entry(run, self.ctx.gate, language) for run in runs)]
-        return self._listing(request, runs, shown, search, model)
+        runs, entries = self._page(request, search, model, shown[-1][0] if shown else None)
+        return self._listing(request, runs, [*shown, *entries], search, model)
 
     def _visible_run(self, request: Any, run_id: str) -> RunDetail | None:
         if not run_id:
@@ -263,12 +277,51 @@ class HistoryHandlers:
             raise gr.Error(say(request, "delete_refused"))
         return self._after_delete(request, search, model)
 
+    def _later_runs(self, request: Any, run_id: str) -> list[str]:
+        """The visitor's own runs grown from `run_id` (what deleting it with them deletes)."""
+        run_id = (run_id or "").strip()
+        tree = self.ctx.store.tree(self.ctx.owner(request).id, run_id) if run_id else None
+        return tree.descendants(run_id) if tree else []
+
+    def ask_delete(self, run_id: str, request: gr.Request) -> dict[Any, Any]:
+        """Delete…: asks once more; a run with later runs grown from it asks what happens to
+        them (they stay, their tree showing the gap, or they go too), saying how many."""
+        later = len(self._later_runs(request, run_id))
+        if not later:
+            return {
+                self.tab.confirm_row: gr.update(visible=True),
+                self.tab.confirm_text: say(request, "confirm_question"),
+                self.tab.confirm_delete: say(request, "confirm_delete"),
+                self.tab.confirm_delete_all: gr.update(visible=False),
+            }
+        one = "_one" if later == 1 else ""
+        return {
+            self.tab.confirm_row: gr.update(visible=True),
+            self.tab.confirm_text: say(request, f"confirm_question_line{one}", later=later),
+            self.tab.confirm_delete: say(request, f"delete_run_only{one}", later=later),
+            self.tab.confirm_delete_all: gr.update(
+                visible=True, value=say(request, f"delete_with_later{one}", later=later)
+            ),
+        }
+
     def delete_on_page(
         self, run_id: str, search: str, model: str, request: gr.Request
     ) -> dict[Any, Any]:
-        """The page's Yes, delete it: a run deleted already (in another tab) or made by someone
-        else (the shared scope) says so in words instead."""
-        if self._delete_own(request, run_id):
+        """The page's Yes, delete it (Delete this run only): its later runs stay; a run deleted
+        already (in another tab) or made by someone else (the shared scope) says so in words
+        instead."""
+        return self._delete_on_page(request, run_id, search, model, with_descendants=False)
+
+    def delete_line_on_page(
+        self, run_id: str, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """The page's Delete it and its later runs: the run and every run grown from it."""
+        return self._delete_on_page(request, run_id, search, model, with_descendants=True)
+
+    def _delete_on_page(
+        self, request: Any, run_id: str, search: str, model: str, *, with_descendants: bool
+    ) -> dict[Any, Any]:
+        if self._delete_own(request, run_id, with_descendants=with_descendants):
             return self._after_delete(request, search, model)
         run = self._visible_run(request, run_id)
         if run is None:
@@ -279,13 +332,19 @@ class HistoryHandlers:
             self.tab.confirm_row: gr.update(visible=False),
         }
 
-    def _delete_own(self, request: Any, run_id: str) -> bool:
-        """Deletes the run if it is the visitor's own; False when there is no such run."""
+    def _delete_own(self, request: Any, run_id: str, *, with_descendants: bool = False) -> bool:
+        """Deletes the run if it is the visitor's own (with the later runs grown from it when
+        `with_descendants`); False when there is no such run."""
         owner = self.ctx.owner(request)
         run = self.ctx.store.get_run(owner.id, run_id.strip()) if run_id else None
-        # the uploads' folders are named after the files' content: read them while it exists
-        uploads = self.ctx.uploads.copies_of(run.input_paths if run else [])
-        if run is None or not self.ctx.store.delete_run(owner.id, run.id):
+        if run is None:
+            return False
+        later = self._later_runs(request, run.id) if with_descendants else []
+        doomed = [run, *(self.ctx.store.get_run(owner.id, one) for one in later)]
+        # the uploads' folders are named after the files' content: read them while they exist
+        inputs = [path for one in doomed if one is not None for path in one.input_paths]
+        uploads = self.ctx.uploads.copies_of(inputs)
+        if not self.ctx.store.delete_run(owner.id, run.id, with_descendants=with_descendants):
             return False
         self.ctx.uploads.remove(uploads)  # its pictures, and links, answer 404 from now on
         return True

@@ -48,7 +48,12 @@ class HistoryTab:
     export_path: gr.State
     delete: gr.Button
     confirm_row: gr.Row
+    confirm_text: gr.Markdown
+    """The question: a run with later runs grown from it asks what happens to them."""
     confirm_delete: gr.Button
+    """Deletes the opened run only (its later runs stay: their tree shows the gap)."""
+    confirm_delete_all: gr.Button
+    """Deletes the opened run and every later run grown from it (shown when it has some)."""
     cancel_delete: gr.Button
     actions: gr.Row
     """A slot in the opened run's row of actions, before Delete: Share."""
@@ -128,9 +133,12 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             actions = gr.Row()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
         with gr.Row(visible=False, elem_id="confirm-delete") as confirm_row:
-            gr.Markdown(label("confirm_question"))
+            confirm_text = gr.Markdown(label("confirm_question"), elem_id="confirm-question")
             confirm_delete = gr.Button(
                 label("confirm_delete"), variant="stop", scale=0, min_width=140
+            )
+            confirm_delete_all = gr.Button(
+                variant="stop", visible=False, scale=0, min_width=140, elem_id="delete-with-later"
             )
             cancel_delete = gr.Button(label("keep"), scale=0, min_width=100)
         below_actions = gr.Column()
@@ -152,7 +160,9 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "download_file": download_file,
         "delete": delete,
         "confirm_row": confirm_row,
+        "confirm_text": confirm_text,
         "confirm_delete": confirm_delete,
+        "confirm_delete_all": confirm_delete_all,
         "cancel_delete": cancel_delete,
         "actions": actions,
         "below_actions": below_actions,

@@ -77,8 +77,8 @@ def _wire_run_actions(
     page: HistoryTab, history: HistoryHandlers, editor: EditorTarget, relist: Any
 ) -> None:
     """Restore, Run again and Run again with a new seed (then the list again), Download, and
-    Delete with its second step; on a run no longer there each says so in words (and Run again
-    runs nothing)."""
+    Delete with its second step (this run only, or with its later runs); on a run no longer
+    there each says so in words (and Run again runs nothing)."""
     on_run = [page.run_id, page.search, page.model_filter]
     restoring = [*editor.outputs(), *history.gone]
     page.restore.click(history.restore_on_page, on_run, restoring, **QUIET)
@@ -91,9 +91,12 @@ def _wire_run_actions(
     page.download.click(history.export_run, on_run, history.exported, **QUIET).then(
         None, js=CLICK_DOWNLOAD_JS
     ).then(history.remove_export, page.export_path, None, **QUIET)
-    page.delete.click(lambda: gr.update(visible=True), None, page.confirm_row, **QUIET)
+    page.delete.click(history.ask_delete, page.run_id, history.asked, **QUIET)
     page.cancel_delete.click(lambda: gr.update(visible=False), None, page.confirm_row, **QUIET)
     page.confirm_delete.click(history.delete_on_page, on_run, history.deleted_on_page, **QUIET)
+    page.confirm_delete_all.click(
+        history.delete_line_on_page, on_run, history.deleted_on_page, **QUIET
+    )
 
 
 def _wire_api(page: HistoryTab, history: HistoryHandlers, editor: EditorTarget) -> None:
