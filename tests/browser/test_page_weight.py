@@ -21,11 +21,14 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-MOST_BYTES_OF_A_BARE_PAGE = 2.25
-"""The page's first visit, in a bare Gradio page's bytes (bench/page_weight.py aims at 2)."""
-CLOSED_PANEL_TYPES = {"code", "html"}
-"""Component types only closed panels used: each was a script download of every visit
-(a code editor of 130 KB for two JSON fields, a template engine of 35 KB for the grid)."""
+MOST_BYTES_OF_A_BARE_PAGE = 2.3
+"""The page's first visit, in a bare Gradio page's bytes: a guard against growing back, not the
+goal (bench/page_weight.py aims at 2, which issue 22 still tracks). The page grew from 2.06x to
+2.28x when Region boxes' drawing canvas, the version tree and the tokens panel joined it."""
+CLOSED_PANEL_TYPES = {"code"}
+"""Component types only closed panels used: each was a script download of every visit (a code
+editor of 130 KB for two JSON fields). The HTML component's 35 KB came back with the Region
+boxes canvas, which draws in the browser (its script runs on load), and the version tree."""
 
 
 @pytest.fixture(scope="module")

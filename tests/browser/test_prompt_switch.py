@@ -119,7 +119,7 @@ def test_a_refusal_of_boxes_names_the_region_boxes_control(
     page.locator("#prompt textarea").fill("a barn in the corner")
     choose_model(page, NO_BOXES)
     page.get_by_text("More settings" if locale == "en-US" else "更多设置").click()
-    page.locator("#bbox-list .cm-content").fill("[[[10, 10, 200, 200]]]")
+    page.locator("#bbox-list textarea").fill("[[[10, 10, 200, 200]]]")
     page.locator("#run-button").click()
     status = page.locator("#run-status")
     status.get_by_text(f"{control} is not taken by {NO_BOXES}").wait_for()

@@ -207,7 +207,7 @@ def test_an_answer_that_arrives_while_postgres_is_stopped_is_shown_then_kept_onc
             eventually(lambda: shows(client, prompt, "sending"), "the run sending")
             stop_postgres()
 
-            results, status, _metadata = job.result(timeout=WAIT_S)
+            results, status, _metadata, _run_id = job.result(timeout=WAIT_S)
 
             assert len(results) == 1 and SPOOLED in status
             with Image.open(results[0]["image"]) as result:

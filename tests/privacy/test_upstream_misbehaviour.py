@@ -63,7 +63,7 @@ def test_a_key_echoed_in_a_successful_reply_is_neither_stored_logged_nor_shown(
     upstream.hang_up, upstream.status = False, 200
     upstream.reply = success_body(revised_prompt=f"a tide, as asked by {echo}")
     upstream.reply["metadata"] = {"request_id": "r-echo", "headers": {"authorization": echo}}
-    gallery, summary, metadata = edit(app, picture, tmp_path)
+    gallery, summary, metadata, _run_id = edit(app, picture, tmp_path)
     assert len(gallery) == 1
     shown = f"{summary} {metadata}"
     assert SERVER_KEY not in shown and "***" in str(metadata)
