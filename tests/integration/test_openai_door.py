@@ -206,7 +206,7 @@ def test_a_wrong_token_is_refused_by_gradio_calls_too(app):
         ({"model": "no-such-model"}, 400, "model_not_found", "model"),
         ({"prompt": None}, 400, "InvalidParameter", "prompt"),
         ({"size": "100*100"}, 400, "InvalidParameter", "size"),
-        ({"image": "https://example.com/a.png"}, 400, "InvalidParameter", "image"),
+        ({"image": "https://127.0.0.1:9/a.png"}, 400, "InvalidParameter", "image"),
         ({"image": "data:image/png;base64,@@@"}, 400, "InvalidParameter", "image"),
         ({"image": data_uri(b"not a picture")}, 400, "InvalidParameter", "image"),
         ({"image": [data_uri(png())] * 4}, 400, "InvalidParameter", "images"),
@@ -223,6 +223,24 @@ def test_a_refused_request_gets_the_gateways_envelope_and_nothing_is_sent(
     error = error_of(answer)
     assert (error["code"], error.get("param")) == (code, param)
     assert received(sim) == []
+
+
+def test_an_image_url_is_fetched_as_the_gateway_would_take_it(app, alice_token, sim):
+    """The gateway takes https URLs; the door fetches them as the client fetches result links
+    (here a result link of the API's own origin, the simulator on loopback)."""
+    made = httpx2.post(
+        sim.base_url + "/images/edits",
+        json={"model": QWEN, "prompt": "p", "image": data_uri(png()), "response_format": "url"},
+        headers={"Authorization": "Bearer sim-key"},
+    ).json()
+    link = made["data"][0]["url"]
+    httpx2.delete(sim.origin + "/_simulator/requests")
+
+    answer = door(app, alice_token, json={"model": QWEN, "prompt": "from a link", "image": link})
+
+    assert answer.status_code == 200, answer.text
+    (sent,) = received(sim)
+    assert sent["image_count"] == 1
 
 
 def test_the_owners_bound_on_runs_in_flight_holds_at_the_door(app, alice_token, sim):

@@ -69,10 +69,7 @@ async def _answer(ctx: PageContext, request: Request) -> Response:
     )
     owner = Owner(identity.owner, identity.owner_label)
     with tempfile.TemporaryDirectory(prefix="edits-door-") as folder:
-        paths = [
-            _input_file(Path(folder), source, position)
-            for position, source in enumerate(edit.images, start=1)
-        ]
+        paths = await run_in_threadpool(_input_files, ctx, Path(folder), edit.images)
         outcome = await run_in_threadpool(_run, ctx, params, paths, owner)
     return JSONResponse(_reply(ctx, outcome, edit.response_format, request))
 
@@ -88,16 +85,26 @@ def _unauthorized(request: Request) -> APIError:
     )
 
 
-def _input_file(folder: Path, source: Any, position: int) -> str:
-    """The input at `position` (a data URI, or a file part's bytes) as a file for the Runner,
-    which keeps every input in the history; raises the gateway's 400 for anything else."""
+def _input_files(ctx: PageContext, folder: Path, sources: list[Any]) -> list[str]:
+    return [
+        _input_file(ctx, folder, source, position)
+        for position, source in enumerate(sources, start=1)
+    ]
+
+
+def _input_file(ctx: PageContext, folder: Path, source: Any, position: int) -> str:
+    """The input at `position` (an https URL, a data URI, or a file part's bytes) as a file for
+    the Runner, which keeps every input in the history; raises the gateway's 400 for anything
+    else. A URL is fetched as the client fetches result links (https to a public address, or
+    the API's own origin), so the door never reaches into the app's own network."""
     if isinstance(source, str) and source.startswith(("https://", "http://")):
-        raise invalid(
-            f"Image {position}: this app keeps every input in its history, so it takes images "
-            "as data:image/...;base64, URIs or file parts, not URLs.",
-            param="image",
-        )
-    data = _data_uri_bytes(source, position) if isinstance(source, str) else source
+        try:
+            data = ctx.backend.client.fetch_image(source)
+        except ImageEditError as error:
+            problem = f"Image {position}: {source} could not be used: {error}"
+            raise invalid(problem, param="image") from None
+    else:
+        data = _data_uri_bytes(source, position) if isinstance(source, str) else source
     if not isinstance(data, bytes):
         raise invalid(f"Image {position} must be a string or a file.", param="image")
     try:
