@@ -70,11 +70,12 @@ def banner(built) -> gr.Markdown:
 
 def page_context(runner) -> SimpleNamespace:
     """What the editor's handlers use of PageContext: the runner, one visitor, and their
-    inputs as the files they are (no run's picture among them: no picture gate)."""
+    inputs as the files they are (no run's picture among them, so none continues a run)."""
     return SimpleNamespace(
         runner=runner,
         owner=lambda _request: Owner("anon:a"),
         input_files=lambda images, _request: gallery_paths(images),
+        gate=SimpleNamespace(lineage_of=lambda _paths, _owner: None),
     )
 
 
