@@ -65,7 +65,7 @@ def tap_run_at_the_bottom_of_the_screen(page) -> None:
 def comes_into_view(page, selector: str) -> bool:
     """Whether `selector` ends up wholly inside the viewport (the page scrolls smoothly)."""
     try:
-        page.wait_for_function(IN_VIEW_JS, arg=selector, timeout=5_000)
+        page.wait_for_function(IN_VIEW_JS, arg=selector, timeout=15_000)  # busy: scrolls late
     except PlaywrightTimeout:
         return False
     return True
