@@ -12,43 +12,17 @@ from types import SimpleNamespace
 
 import httpx2
 import pytest
-from PIL import Image
 
-from client import EditParams, ImageEditClient
-from client.preparation import PreparationCache
-from history import INTERRUPTED, SENDING, HistoryStore
+from client import EditParams
+from history import INTERRUPTED, SENDING
+from tests.history_ui.conftest import KEY
 from tests.simulator.helpers import received
-from ui.core.backend import Backend
 from ui.core.owner import Owner
 from ui.core.run_words import detail_markdown, problem_text, spooled_warning
-from ui.core.runs import NotJournalled, Runner
+from ui.core.runs import NotJournalled
 from ui.history.handlers import caption
 
 OWNER = Owner("anon:journal")
-KEY = "test-key-0123456789"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = HistoryStore(tmp_path / "history")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def runner(sim, store):
-    client = ImageEditClient(api_key=KEY, base_url=sim.base_url)
-    runner = Runner(Backend("api", client, sim.base_url, key=KEY), store, PreparationCache())
-    yield runner
-    runner.journal.close()
-    client.close()
-
-
-@pytest.fixture
-def photo(tmp_path) -> str:
-    path = tmp_path / "photo.png"
-    Image.new("RGB", (640, 480), (200, 80, 40)).save(path)
-    return str(path)
 
 
 def failing_on(store, monkeypatch, completing: bool) -> None:

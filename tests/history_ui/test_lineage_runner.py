@@ -12,43 +12,15 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from PIL import Image
 
-from client import EditParams, ImageEditClient
-from client.preparation import PreparationCache
-from history import HistoryStore
+from client import EditParams
 from history.lineage import Lineage
 from tests.simulator.helpers import received
-from ui.core.backend import Backend
 from ui.core.owner import Owner
 from ui.core.replay import StepRefused, plan_replay, run_replay
-from ui.core.runs import Runner, UnknownParent
+from ui.core.runs import UnknownParent
 
 ALICE, MALLORY = Owner("anon:alice"), Owner("anon:mallory")
-KEY = "test-key-0123456789"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = HistoryStore(tmp_path / "history")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def runner(sim, store):
-    client = ImageEditClient(api_key=KEY, base_url=sim.base_url)
-    runner = Runner(Backend("api", client, sim.base_url, key=KEY), store, PreparationCache())
-    yield runner
-    runner.journal.close()
-    client.close()
-
-
-@pytest.fixture
-def photo(tmp_path) -> str:
-    path = tmp_path / "photo.png"
-    Image.new("RGB", (640, 480), (200, 80, 40)).save(path)
-    return str(path)
 
 
 def turn(runner, owner, prompt, images, lineage=None, n=1):
