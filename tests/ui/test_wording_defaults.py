@@ -5,6 +5,8 @@ an n the model does not take, and a new seed is any seed the model takes."""
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -60,16 +62,20 @@ def upload(cache: Path, name: str = "in.png") -> str:
     return str(folder / name)
 
 
-def stored(paths: list[str], owner: Owner = ME, **controls) -> dict:
-    """What the browser keeps after `owner` edited with `paths` and `controls`."""
-    return kept.kept_value(SECRET, owner.id, [(p, "Image 1") for p in paths], controls)
+def stored(paths: list[str], owner: Owner = ME) -> dict:
+    """What the browser keeps of the inputs after `owner` edited with `paths`."""
+    return kept.kept_images(SECRET, owner.id, [(p, "Image 1") for p in paths])
 
 
-def test_the_browser_keeps_every_control_and_the_inputs_signed_but_never_the_key():
-    value = stored(["/x/in.png"], prompt="a lake", key="sk-secret", key_box="sk-secret")
-    assert list(value["controls"]) == list(CONTROL_NAMES)
-    assert "sk-secret" not in repr(value)
-    [picture] = value["images"]
+def kept_controls(**controls) -> dict:
+    """What the browser keeps of the controls (KEEP_CONTROLS_JS) after an edit with `controls`."""
+    return {"version": kept.KEPT_VERSION, "controls": controls}
+
+
+def test_the_browser_keeps_every_control_by_name_and_the_inputs_signed_but_never_the_key():
+    names = json.loads(re.search(r"const names = (\[.*?\]);", kept.KEEP_CONTROLS_JS)[1])
+    assert names == list(CONTROL_NAMES) and "key" not in names
+    [picture] = stored(["/x/in.png"])["images"]
     assert picture["path"] == "/x/in.png" and len(picture["sig"]) == 64
 
 
@@ -102,8 +108,7 @@ def test_a_kept_picture_the_server_cannot_vouch_for_is_dropped(cache, gate, kept
 
 def test_only_values_a_control_takes_come_back(tab, cache, gate):
     c = tab.controls
-    value = stored(
-        [],
+    value = kept_controls(
         prompt="a lake",
         n=2,
         prompt_extend=False,
@@ -112,7 +117,7 @@ def test_only_values_a_control_takes_come_back(tab, cache, gate):
         seed=7,
         randomize_seed="yes",
     )
-    restored = kept.restored_editor(value, SECRET, ME, gate, tab)
+    restored = kept.restored_editor(None, value, SECRET, ME, gate, tab)
     assert {name: restored.get(c[name]) for name in ("prompt", "n", "prompt_extend")} == {
         "prompt": "a lake",
         "n": 2,
@@ -120,13 +125,14 @@ def test_only_values_a_control_takes_come_back(tab, cache, gate):
     }
     refused = ("model", "response_format", "seed", "randomize_seed", "negative_prompt")
     assert not {c[name] for name in refused} & set(restored)  # None is no text either
-    assert kept.restored_editor({"version": 0, "controls": {}}, SECRET, ME, gate, tab) == {}
-    assert kept.restored_editor(None, SECRET, ME, gate, tab) == {}
+    old = {"version": 1, "controls": {"prompt": "a lake"}, "images": stored([])["images"]}
+    assert kept.restored_editor(old, old, SECRET, ME, gate, tab) == {}  # an older page's keeping
+    assert kept.restored_editor(None, None, SECRET, ME, gate, tab) == {}
 
 
 def test_the_restored_inputs_are_numbered(tab, cache, gate):
     path = upload(cache)
-    restored = kept.restored_editor(stored([path]), SECRET, ME, gate, tab)
+    restored = kept.restored_editor(stored([path]), None, SECRET, ME, gate, tab)
     assert restored[tab.images] == [(path, "Image 1")]
 
 

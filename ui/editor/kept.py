@@ -1,18 +1,23 @@
 """The editor kept across a reload, per browser: its inputs, prompt and parameters.
 
 They live in the browser's localStorage (gr.BrowserState), never the API key (it is no control).
-The browser hands back whatever it holds, so nothing it returns is trusted: a control's value
-comes back only if the control takes it, and a picture only if this server can find it again
-for this visitor: each picture is kept as its path signed for the visitor (HMAC with the app's
-secret, so another browser's paths, or one typed into localStorage, fail the check), and then
-read as the Run reads it: a run's picture through the gate's check, an upload only inside
-Gradio's upload cache (emptied at each start: a kept upload does not outlive the server).
+The controls are kept by the browser alone (KEEP_CONTROLS_JS: no request per keystroke, and no
+server event whose answer would wipe the field check's message off a field, as Gradio clears an
+event's inputs' messages when its answer arrives); the inputs are kept by the server, which
+signs them. The browser hands back whatever it holds, so nothing it returns is trusted: a
+control's value comes back only if the control takes it, and a picture only if this server can
+find it again for this visitor: each picture is kept as its path signed for the visitor (HMAC
+with the app's secret, so another browser's paths, or one typed into localStorage, fail the
+check), and then read as the Run reads it: a run's picture through the gate's check, an upload
+only inside Gradio's upload cache (emptied at each start: a kept upload does not outlive
+the server).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +30,27 @@ from ui.core.gallery import gallery_paths, numbered
 from ui.core.picture_gate import PictureGate
 
 STORAGE_KEY = "image-edit-playground-editor"
-"""One key for every start and replica of the app: a reload finds what the page kept."""
-KEPT_VERSION = 1
+"""One key for every start and replica of the app: a reload finds what the page kept (the
+inputs under it, the controls under it + "-controls")."""
+KEPT_VERSION = 2
+
+KEEP_CONTROLS_JS = f"""(...values) => {{
+  const names = {json.dumps(list(CONTROL_NAMES))};
+  const controls = Object.fromEntries(names.map((name, i) => [name, values[i]]));
+  return {{version: {KEPT_VERSION}, controls}};
+}}"""
+"""What the browser keeps of the controls (given in CONTROL_NAMES order), with no server."""
 
 
-def browser_state(secret: bytes) -> gr.BrowserState:
-    """The browser's store of the editor (its `secret` only scrambles localStorage: the same
-    for every replica and start; the pictures' own signatures are what is checked)."""
+def browser_states(secret: bytes) -> tuple[gr.BrowserState, gr.BrowserState]:
+    """The browser's stores of the editor's inputs and of its controls (`secret` only scrambles
+    localStorage: the same for every replica and start; the pictures' own signatures are what
+    is checked)."""
     scramble = hmac.new(secret, b"editor kept in the browser", hashlib.sha256).hexdigest()[:32]
-    return gr.BrowserState(None, storage_key=STORAGE_KEY, secret=scramble)
+    return (
+        gr.BrowserState(None, storage_key=STORAGE_KEY, secret=scramble),
+        gr.BrowserState(None, storage_key=STORAGE_KEY + "-controls", secret=scramble),
+    )
 
 
 def signature(secret: bytes, owner_id: str, path: str) -> str:
@@ -41,16 +58,14 @@ def signature(secret: bytes, owner_id: str, path: str) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def kept_value(secret: bytes, owner_id: str, images: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """What the browser keeps of the editor: each input's path signed for `owner_id`, and
-    every control's value by name."""
+def kept_images(secret: bytes, owner_id: str, images: Any) -> dict[str, Any]:
+    """What the browser keeps of the editor's inputs: each one's path signed for `owner_id`."""
     return {
         "version": KEPT_VERSION,
         "images": [
             {"path": path, "sig": signature(secret, owner_id, path)}
             for path in gallery_paths(images)
         ],
-        "controls": {name: values.get(name) for name in CONTROL_NAMES},
     }
 
 
@@ -114,13 +129,16 @@ def restored_controls(kept: Any, controls: dict[str, Any]) -> dict[Any, Any]:
 
 
 def restored_editor(
-    kept: Any, secret: bytes, owner: Any, gate: PictureGate, tab: Any
+    images: Any, controls: Any, secret: bytes, owner: Any, gate: PictureGate, tab: Any
 ) -> dict[Any, Any]:
-    """The editor as the browser kept it (nothing when it kept nothing of this version)."""
-    if not isinstance(kept, dict) or kept.get("version") != KEPT_VERSION:
-        return {}
-    restored = restored_controls(kept, tab.controls)
-    pictures = kept_pictures(kept, secret, owner, gate)
+    """The editor as the browser kept it: its kept `images` and `controls` (each nothing when
+    the browser kept nothing of this version)."""
+    restored = restored_controls(controls, tab.controls) if _current(controls) else {}
+    pictures = kept_pictures(images, secret, owner, gate) if _current(images) else []
     if pictures:
         restored[tab.images] = numbered(pictures)
     return restored
+
+
+def _current(kept: Any) -> bool:
+    return isinstance(kept, dict) and kept.get("version") == KEPT_VERSION

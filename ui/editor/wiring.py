@@ -14,6 +14,7 @@ import gradio as gr
 
 from ui.core.api_inputs import ApiInputs, build_api_inputs, build_edit_answer
 from ui.core.context import PageContext
+from ui.core.controls import CONTROL_NAMES
 from ui.core.events import PRIVATE, QUIET, SAYS_WHY
 from ui.core.page import EditorTarget
 from ui.editor import handlers as ev
@@ -152,24 +153,30 @@ def _wire_inputs(tab: EditTab) -> None:
 
 
 def keep_editor(ctx: PageContext, demo: gr.Blocks, tab: EditTab) -> None:
-    """The editor kept across a reload, per browser (ui/editor/kept.py): every change of the
-    inputs or a control is kept (the last one wins), and the page's load puts back what the
-    browser kept and this visitor may still use."""
-    store = kept.browser_state(ctx.secret)
+    """The editor kept across a reload, per browser (ui/editor/kept.py): every change of a
+    control is kept by the browser, every change of the inputs by the server, which signs them
+    (the last one wins); the page's load puts back what the browser kept and this visitor may
+    still use."""
+    pictures, controls = kept.browser_states(ctx.secret)
 
-    def keep(images: Any, request: gr.Request = None, **values: Any) -> dict:
-        return kept.kept_value(ctx.secret, ctx.owner(request).id, images, values)
+    def keep(images: Any, request: gr.Request = None) -> dict:
+        return kept.kept_images(ctx.secret, ctx.owner(request).id, images)
 
-    def restore(stored: Any, request: gr.Request = None) -> Any:
-        restored = kept.restored_editor(stored, ctx.secret, ctx.owner(request), ctx.gate, tab)
+    def restore(images: Any, values: Any, request: gr.Request = None) -> Any:
+        owner = ctx.owner(request)
+        restored = kept.restored_editor(images, values, ctx.secret, owner, ctx.gate, tab)
         return restored or gr.skip()  # Gradio takes no empty dict: nothing kept, nothing set
 
     editor = [tab.images, *tab.controls.values()]
-    demo.load(restore, store, editor, **QUIET)
-    keeping = {"inputs_kwargs": {"images": tab.images, **tab.controls}, "outputs": store}
-    gr.on([part.change for part in editor], keep, **keeping, trigger_mode="always_last", **QUIET)
+    demo.load(restore, [pictures, controls], editor, **QUIET)
+    in_order = [tab.controls[name] for name in CONTROL_NAMES]
+    keep_controls = {"inputs": in_order, "outputs": controls, "js": kept.KEEP_CONTROLS_JS}
+    gr.on([c.change for c in in_order], None, **keep_controls, trigger_mode="always_last", **QUIET)
+    gr.on(tab.images.change, keep, tab.images, pictures, trigger_mode="always_last", **QUIET)
     if tab.examples is not None:  # an example's values arrive without .change
-        tab.examples.load_input_event.then(keep, **keeping, **QUIET)
+        tab.examples.load_input_event.then(None, **keep_controls, **QUIET).then(
+            keep, tab.images, pictures, **QUIET
+        )
 
 
 def wire_api(api: ApiInputs, editor: EditorHandlers, edit_limit: dict) -> None:
