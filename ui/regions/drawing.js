@@ -71,8 +71,19 @@ function boxNode(box, number) {
   remove.className = "region-remove";
   remove.textContent = "×";
   remove.setAttribute("aria-label", fill(value().words.remove, { number }));
-  remove.addEventListener("pointerdown", (event) => event.stopPropagation());
-  remove.addEventListener("click", () => write(shownBoxes().filter((_, at) => at !== number - 1)));
+  const drop = () => write(shownBoxes().filter((_, at) => at !== number - 1));
+  let pressed = null; // a finger or pointer let go on the × removes it: a tap's click may never come
+  remove.addEventListener("pointerdown", (event) => {
+    event.stopPropagation();
+    pressed = event.pointerId;
+  });
+  remove.addEventListener("pointerup", (event) => {
+    if (pressed !== event.pointerId) return;
+    pressed = null;
+    event.preventDefault();
+    drop();
+  });
+  remove.addEventListener("click", (event) => event.detail === 0 && drop()); // Enter or Space
   node.append(tag, remove);
   return node;
 }
