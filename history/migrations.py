@@ -267,3 +267,22 @@ def m010_api_tokens(db: Any, sql: Dialect) -> None:
             UNIQUE (owner, name)
         )"""
     )
+
+
+@migration
+def m012_budgets(db: Any, sql: Dialect) -> None:
+    """The budgets' ledger (budgets.py): the images each journalled run reserved (its n) or,
+    once answered, made, by owner, model and UTC day; kept apart from `runs`, so deleting a run
+    gives no images back. Summed per owner and day under the write lock before every send."""
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS budget_use (
+            run_id {sql.key} PRIMARY KEY,
+            owner {sql.key} NOT NULL,
+            owner_label TEXT,
+            model {sql.key} NOT NULL,
+            day {sql.key} NOT NULL,
+            images INTEGER NOT NULL,
+            created_at {sql.real} NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS budget_use_by_day ON budget_use (day, owner, model)")

@@ -28,6 +28,7 @@ from typing import Any
 
 from client.validation import key_like_path
 
+from . import budgets as budget_rules
 from . import caps as cap_rules
 from . import lineage
 from . import shares as share_rows
@@ -195,13 +196,16 @@ class HistoryStore:
         durable: bool = True,
         database_url: str | None = None,
         blob_url: str | None = None,
+        budget: budget_rules.Budget | None = None,
     ) -> None:
         """`max_runs` and `max_bytes` cap each owner's history, `max_total_bytes` the whole
         store's images (None: no cap); `owner_bytes` and `total_bytes` say what the byte caps
         count. `database_url` (postgresql://...) and `blob_url` (s3://bucket/prefix) move the
-        rows and the images off `directory`, which then holds only a local cache."""
+        rows and the images off `directory`, which then holds only a local cache. `budget`: the
+        images each owner may make per UTC day, held when a run is journalled (budgets.py)."""
         self.directory = Path(directory)
         private_folder(self.directory)
+        self.budget = budget or budget_rules.Budget()
         self.max_runs = max_runs
         self.max_bytes = max_bytes
         self.max_total_bytes = max_total_bytes
@@ -247,7 +251,11 @@ class HistoryStore:
         id, owner, prompt and creation time, its other columns and images replaced. Saving the
         same run under the same id again changes nothing (a replayed spool, spool.py). A row
         gone meanwhile was deleted by its owner (caps never evict a SENDING run): it stays gone,
-        its new images are dropped, and RunDeleted says so."""
+        its new images are dropped, and RunDeleted says so.
+
+        A new SENDING run (journalled before it is sent) reserves its n images of its owner's
+        budget in the same transaction, or raises budgets.OverBudget and writes nothing; its
+        answer then counts the images it made (budgets.py)."""
         check_savable(run)
         images = [("output", position, data) for position, data in enumerate(run.output_images)]
         images += [("input", position, data) for position, data in enumerate(run.input_images)]
@@ -259,9 +267,12 @@ class HistoryStore:
                 # commit order on every replica and a run committed after a page was read never
                 # lands behind that page's `before` cursor
                 run_id = new_run_id(db.execute("SELECT MAX(id) FROM runs").fetchone()[0])
+                if run.status == SENDING:
+                    budget_rules.reserve(db, self.budget, run, run_id, time.time())
                 row = self._insert_run(db, run_id, run, stored)
             else:
                 row, replaced = self._complete_run(db, run_id, run, stored)
+                budget_rules.settle(db, run_id, len(run.output_images))
             evicted = cap_rules.enforce(db, self.caps, run.owner, run_id) if row else []
         self._drop_unreferenced(evicted + replaced)
         if row is None:
@@ -630,6 +641,20 @@ class HistoryStore:
         """The runs of `owner` (everyone's when None) and the images they made, per model."""
         with self._sql.read() as db:
             return usage_of(db, owner)
+
+    def budget_left(self, owner: str, model: str, now: float | None = None) -> budget_rules.Left:
+        """What `owner` may still make of `model` today under the store's budget."""
+        with self._sql.read() as db:
+            return budget_rules.left_of(
+                db, self.budget, owner, model, time.time() if now is None else now
+            )
+
+    def use_today(self, now: float | None = None) -> list[budget_rules.Use]:
+        """Everyone's images of the UTC day per person and model (the admins' list)."""
+        with self._sql.read() as db:
+            return budget_rules.use_of_day(
+                db, budget_rules.utc_day(time.time() if now is None else now)
+            )
 
     def total_bytes(self) -> int:
         """Bytes of every stored image (thumbnails aside), each counted once whoever uses it:

@@ -20,6 +20,7 @@ from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
 from ui.api.wiring import add_api
+from ui.budgets.wiring import add_budgets
 from ui.comparison.parts import GRID_PAGE_CSS
 from ui.comparison.wiring import add_comparison
 from ui.core.backend import start_backend
@@ -156,6 +157,7 @@ def build_app(config: AppConfig) -> App:
         max_total_bytes=config.history_max_total_bytes,
         database_url=config.history_database_url,
         blob_url=config.history_blob_url,
+        budget=config.budget,
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     use_own_cache(config.history_dir)  # before the context: the picture gate lives in it
@@ -223,4 +225,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_thread_strip(ctx, edit_tab)
         add_usage(ctx, demo, edit_tab, history)
         add_tokens(ctx, demo, history)
+        add_budgets(ctx, demo, history)
     return demo

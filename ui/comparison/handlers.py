@@ -48,10 +48,12 @@ from ui.core.api_inputs import (
     params_from_api,
 )
 from ui.core.backend import VisitorKey
+from ui.core.budgets import OverBudgetRefused
 from ui.core.client_words import translated
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
 from ui.core.jobs import AlreadyRunning, Job, TooManyInFlight
+from ui.core.run_words import problem_text
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, say, text_in
 from ui.core.usage import plan_text, requested_images, usage_after
@@ -118,6 +120,11 @@ class CompareHandlers:
             yield self._refused(request, refusal_text(refusals, plan.models, language))
             return
         owner = self.ctx.owner(request)
+        try:  # refused whole when its cells' images would pass the budget of the day
+            self.ctx.runner.check_budget(owner, plan.images_by_model)
+        except OverBudgetRefused as over:
+            yield self._refused(request, problem_text(over, request))
+            return
         session = session_of(request, owner.id)
         prompt, models = plan.cells[0].params.prompt, ", ".join(plan.models)
         job = Job(owner.id, session, prompt, models, kind="comparison")
@@ -230,6 +237,10 @@ class CompareHandlers:
         if refusals:
             raise gr.Error(refusal_text(refusals, plan.models))
         owner = self.ctx.owner(request)
+        try:  # refused whole when its cells' images would pass the budget of the day
+            self.ctx.runner.check_budget(owner, plan.images_by_model)
+        except OverBudgetRefused as over:
+            raise gr.Error(problem_text(over, request)) from None
         most = self.ctx.config.max_runs_per_visitor
         try:
             admission = self.ctx.jobs.admit(owner.id, len(plan.cells), most)

@@ -45,6 +45,14 @@ class Plan:
     seeds: tuple[int, ...]
     cells: tuple[Cell, ...]
 
+    @property
+    def images_by_model(self) -> dict[str, int]:
+        """The images every cell asks for (its n), summed per model: what the budget holds."""
+        counts: dict[str, int] = {}
+        for cell in self.cells:
+            counts[cell.model] = counts.get(cell.model, 0) + (cell.params.n or 1)
+        return counts
+
 
 def plan_comparison(params: EditParams, models: Sequence[str], seeds: Sequence[int]) -> Plan:
     """Every model with every seed, row-major; the cells differ from `params` in model and seed

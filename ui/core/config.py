@@ -15,6 +15,8 @@ from client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL
 from client.constants import WIRE_FORMAT_ENV
 from client.limit_texts import models_text
 from client.models import WIRE_FORMATS
+from history.budgets import BUDGET_ENV, Budget, BudgetError, parse_budget
+from history.budgets import EXAMPLE as BUDGET_EXAMPLE
 from ui.core.prices import EXAMPLE as PRICE_EXAMPLE
 from ui.core.prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
 
@@ -47,6 +49,13 @@ SETTINGS = (
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
     ("GRADIO_MCP_SERVER", "False", "True: also serve MCP tools at /gradio_api/mcp/ (as --mcp)"),
     (PRICE_PER_IMAGE_ENV, "unset", f"price per image per model ({PRICE_EXAMPLE}): a cost"),
+    (
+        BUDGET_ENV,
+        "unset",
+        f"per person, images per UTC day, in all and per model ({BUDGET_EXAMPLE});"
+        " resets at 00:00 UTC",
+    ),
+    ("APP_ADMINS", "unset", "logins (of APP_AUTH) who see everyone's use of the day"),
 )
 
 MAX_FILE_SIZE = "50mb"
@@ -85,6 +94,8 @@ class AppConfig:
     share: bool = False
     mcp: bool = False
     prices: Prices = field(default_factory=Prices)
+    budget: Budget = field(default_factory=Budget)
+    admins: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
@@ -128,6 +139,8 @@ class AppConfig:
             share=args.share,
             mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
             prices=_prices(env),
+            budget=_budget(env),
+            admins=_admins(env),
         )
 
 
@@ -161,6 +174,23 @@ def _prices(env: dict[str, str]) -> Prices:
         return parse_prices(env.get(PRICE_PER_IMAGE_ENV) or "")
     except PriceError as error:
         raise ConfigError(f"{PRICE_PER_IMAGE_ENV} {error}") from None
+
+
+def _budget(env: dict[str, str]) -> Budget:
+    try:
+        return parse_budget(env.get(BUDGET_ENV) or "")
+    except BudgetError as error:
+        raise ConfigError(f"{BUDGET_ENV} {error}") from None
+
+
+def _admins(env: dict[str, str]) -> tuple[str, ...]:
+    """APP_ADMINS: logins, comma-separated; only with APP_AUTH (a visitor has no login)."""
+    admins = tuple(
+        name.strip() for name in (env.get("APP_ADMINS") or "").split(",") if name.strip()
+    )
+    if admins and not (env.get("APP_AUTH") or "").strip():
+        raise ConfigError("APP_ADMINS names logins: set APP_AUTH too.")
+    return admins
 
 
 def _parser() -> argparse.ArgumentParser:

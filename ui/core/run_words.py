@@ -40,7 +40,8 @@ def journal_status(status: str, language: str) -> str | None:
 def problem_text(error: Exception, request: Any) -> str:
     """An error refusing a run, in the request's language when it has words of its own."""
     key = getattr(error, "text_key", None)
-    return say(request, key) if key else error_text(error, request)
+    values = getattr(error, "text_values", {})
+    return say(request, key, **values) if key else error_text(error, request)
 
 
 def spooled_warning(outcome: Any, request: Any) -> str:

@@ -32,8 +32,10 @@ from client.preparation import PreparationCache
 from client.redaction import redact
 from client.sendable import sendable
 from history import Finished, HistoryStore, HistoryUnavailable, NewRun, RunJournal
+from history.budgets import OverBudget
 from history.lineage import Lineage
 from ui.core.backend import Backend, VisitorKey
+from ui.core.budgets import OverBudgetRefused, check_fits
 from ui.core.controls import check_upload_size
 from ui.core.fair_share import FairSlots
 from ui.core.owner import Owner
@@ -150,6 +152,14 @@ class Runner:
             request, lambda path, position: self.prepare_one(path, spec, position)
         ).notes
 
+    def check_budget(self, owner: Owner, asked: dict[str, int]) -> None:
+        """Raises OverBudgetRefused when `asked` images per model (one run's n, a comparison's
+        cells summed) would pass `owner`'s budget of the day: refused whole, before anything is
+        sent. Each run is held to the budget again, atomically, when it is journalled."""
+        if not self.store.budget.configured:
+            return
+        check_fits({model: self.store.budget_left(owner.id, model) for model in asked}, asked)
+
     def run(
         self,
         params: EditParams,
@@ -167,10 +177,12 @@ class Runner:
         `comparison` records the run as a cell of that comparison (ui/comparison/handlers.py).
         `waiting` is set while the run waits for a sending slot (none was free). `lineage` puts
         the run in its owner's edit threads: a parent that is not theirs is refused as unknown
-        (UnknownParent), before anything is sent."""
+        (UnknownParent), before anything is sent; one that would pass `owner`'s budget of the
+        day is refused (OverBudgetRefused), before anything is sent."""
         stopped = stopped or threading.Event()
         place = RunPlace(comparison, lineage or Lineage())
         self.parent_result(owner, place.lineage)
+        self.check_budget(owner, {params.model: params.n or 1})
         params = params.with_seed()
         request = EditRequest.of(params, self.prepared(params, images))
         with self.sending.slot(owner.id, stopped, waiting) as granted:
@@ -257,12 +269,16 @@ class Runner:
 
     def _begin(self, sending: RunOutcome, images: list[str], owner: Owner, place: RunPlace) -> str:
         """Records the run as sending (its masked parameters and inputs) and returns its id;
-        raises NotJournalled, and nothing is sent, when the history cannot take it."""
+        raises NotJournalled, and nothing is sent, when the history cannot take it, and
+        OverBudgetRefused when the run's n would pass its owner's budget (checked and reserved
+        in the journalling transaction: history/budgets.py)."""
         run = new_run(sending, images, owner, None, "sending", place)
         try:
             return self.journal.begin(run).id
         except HistoryUnavailable:
             raise NotJournalled() from None
+        except OverBudget as over:
+            raise OverBudgetRefused.of(over) from None
 
     def _abandon(self, run_id: str) -> None:
         """An unexpected error after the run was recorded: whether the service got it is
@@ -344,5 +360,10 @@ def masked(outcome: RunOutcome, keys: list[str]) -> RunOutcome:
 def _reached_service(error: ImageEditError) -> bool:
     """Refusals made before sending (bad values, unusable images) are not runs."""
     return not isinstance(
-        error, ValidationError | InvalidImageError | StoppedBeforeSending | NotJournalled
+        error,
+        ValidationError
+        | InvalidImageError
+        | StoppedBeforeSending
+        | NotJournalled
+        | OverBudgetRefused,
     )

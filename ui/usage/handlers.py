@@ -7,6 +7,7 @@ from __future__ import annotations
 import gradio as gr
 
 from client import model_spec
+from ui.core.budgets import left_text
 from ui.core.context import PageContext
 from ui.core.controls import selected_model, whole_number
 from ui.core.texts import language_of
@@ -31,7 +32,17 @@ class UsageHandlers:
         if count is None or not spec.min_n <= count <= spec.max_n:
             return words(language, "plan_bad_n", low=spec.min_n, high=spec.max_n)
         name = selected_model(model, custom_model) or words(language, "unnamed_model")
-        return plan_text({name: count}, self.ctx.config.prices, language)
+        return plan_text({name: count}, self.ctx.config.prices, language) + self.left(
+            selected_model(model, custom_model), language, request
+        )
+
+    def left(self, model: str, language: str, request: gr.Request | None) -> str:
+        """ " · 12 of 20 images left today (resets at 00:00 UTC, …)" with a budget, else ""."""
+        if not self.ctx.store.budget.configured:
+            return ""
+        owner = self.ctx.owner(request)
+        text = left_text(self.ctx.store.budget_left(owner.id, model), language)
+        return f" · {text}" if text else ""
 
     def history_usage(self, request: gr.Request = None) -> str:
         """History's line: the images the visible history made, per model, and their cost."""

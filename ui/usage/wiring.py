@@ -28,3 +28,5 @@ def add_usage(ctx: PageContext, demo: gr.Blocks, edit_tab: EditTab, history: His
     line = {"fn": usage.history_usage, "inputs": None, "outputs": history_line}
     demo.load(**line, api_name="history_usage", **AT_ONCE)
     history.gallery.change(**line, **QUIET)
+    if ctx.store.budget.configured:  # what is left today follows every run, listed in History
+        history.gallery.change(usage.plan, **plan, **QUIET)
