@@ -151,3 +151,27 @@ def test_two_replicas_sent_to_at_once_never_pass_the_budget(
         )
         hidden = clients[0].predict(api_name="/budget_use")
         assert hidden["value"] == "" and not hidden["visible"]
+
+
+def test_a_token_spends_its_owners_budget_and_the_door_says_so(app, sim, picture):
+    """The app's own `/v1/images/edits` and `/edit` with the same person's token (and their
+    cookie) draw on one budget; past it the door answers the gateway's 429, sending nothing."""
+    carol = person(app.url)
+    token = carol.predict("scripts", api_name="/token_create")
+    edit(carol, picture, n=4)
+    with picture.open("rb") as image:
+        answer = httpx2.post(
+            app.url + "/v1/images/edits",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"image": ("photo.png", image, "image/png")},
+            data={"model": "qwen-image-2.0-pro", "prompt": "budget", "n": "2"},
+            timeout=120,
+        )
+    assert answer.status_code == 429, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "budget_exceeded" and "only 1 of your 5 images" in error["message"]
+    with pytest.raises(AppError, match="only 1 of your 5 images"):
+        edit(
+            Client(app.url, headers={"Authorization": f"Bearer {token}"}, verbose=False), picture, 2
+        )
+    assert sent(sim) == 1

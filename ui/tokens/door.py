@@ -32,6 +32,7 @@ from client.params import PARAM_FIELDS, PARAM_NAMES, TRANSPORT_ONLY
 from simulator.app import error_response
 from simulator.errors import APIError, invalid
 from simulator.wire import read_body, read_request
+from ui.core.budgets import OverBudgetRefused
 from ui.core.context import PageContext
 from ui.core.jobs import TooManyInFlight
 from ui.core.owner import TOKEN_IDENTITY, Owner, bearer_token
@@ -144,6 +145,8 @@ def _run(ctx: PageContext, params: EditParams, paths: list[str], owner: Owner) -
             text_in("en", "too_many_in_flight", **bound.values),
             "requests",
         ) from None
+    except OverBudgetRefused as over:  # the day's budget: a quota, nothing was sent
+        raise APIError(429, "budget_exceeded", str(over), "insufficient_quota", "n") from None
     except ImageEditError as error:  # refused before sending: nothing was billed
         field = getattr(error, "field", None) or "image"
         raise invalid(str(error), param=field) from None
