@@ -23,7 +23,9 @@ from PIL import Image
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
 from tests.history_api import issued_cookie, owner_cookie_name
+from tests.integration.test_mcp import call, words
 from tests.servers import create_database
+from tests.simulator.helpers import data_uri, png
 
 BOTH = "qwen-image-2.0-pro,wan2.7-image-pro"
 
@@ -31,7 +33,8 @@ BOTH = "qwen-image-2.0-pro,wan2.7-image-pro"
 @pytest.fixture(scope="module")
 def app(simulator: RunningServer, tmp_path_factory) -> Iterator[AppProcess]:
     root = tmp_path_factory.mktemp("budgets-api")
-    with app_on_simulator(simulator, root, BUDGET_IMAGES_PER_DAY="5") as running:
+    settings = {"BUDGET_IMAGES_PER_DAY": "5", "GRADIO_MCP_SERVER": "True"}
+    with app_on_simulator(simulator, root, **settings) as running:
         yield running
 
 
@@ -175,3 +178,11 @@ def test_a_token_spends_its_owners_budget_and_the_door_says_so(app, sim, picture
             Client(app.url, headers={"Authorization": f"Bearer {token}"}, verbose=False), picture, 2
         )
     assert sent(sim) == 1
+
+
+def test_an_mcp_edit_or_comparison_past_the_budget_is_a_tool_error_with_nothing_sent(app, sim):
+    """Each MCP session is a visitor of its own, with a budget of 5 of their own."""
+    for tool, extra in (("edit", {"n": 6}), ("compare", {"models": BOTH, "seeds": "1,2", "n": 2})):
+        result = call(app, tool, images=[data_uri(png())], prompt="budget", **extra)
+        assert result.isError and "only 5 of your 5 images" in words(result), words(result)
+    assert sent(sim) == 0

@@ -158,7 +158,12 @@ class Runner:
         sent. Each run is held to the budget again, atomically, when it is journalled."""
         if not self.store.budget.configured:
             return
-        check_fits({model: self.store.budget_left(owner.id, model) for model in asked}, asked)
+        try:
+            lefts = {model: self.store.budget_left(owner.id, model) for model in asked}
+        except Exception as error:  # the history is down: journalling refuses the run anyway
+            logger.warning("cannot read the budget: %s", type(error).__name__)
+            return
+        check_fits(lefts, asked)
 
     def run(
         self,

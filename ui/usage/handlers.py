@@ -41,7 +41,10 @@ class UsageHandlers:
         if not self.ctx.store.budget.configured:
             return ""
         owner = self.ctx.owner(request)
-        text = left_text(self.ctx.store.budget_left(owner.id, model), language)
+        try:
+            text = left_text(self.ctx.store.budget_left(owner.id, model), language)
+        except Exception:  # the history is down: the plan stands without it
+            return ""
         return f" · {text}" if text else ""
 
     def history_usage(self, request: gr.Request = None) -> str:
