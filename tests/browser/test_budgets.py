@@ -53,7 +53,7 @@ def set_n(page, n: int) -> None:
             "{left} of 3 images left today (resets at 00:00 UTC",
             "only 2 of your 3",
         ),
-        ("zh-CN", PHONE, "今日还剩 {left}/3 张图片（UTC 00:00 重置", "今天只剩 2 张"),
+        ("zh-CN", PHONE, "今日还剩 {left}/3 张图片（协调世界时 00:00 重置", "今天只剩 2 张"),
     ],
 )
 def test_the_plan_says_what_is_left_and_a_run_past_it_is_refused_in_words(

@@ -28,7 +28,7 @@ def test_what_is_left_names_the_tighter_cap():
     assert left_text(left(QWEN, 8, 8, budget), "en").startswith("12 of 20 images left today")
     assert left_text(left(WAN, 8, 3, budget), "en").startswith(f"2 of 5 {WAN} images left today")
     assert left_text(left(QWEN, 8, 8, Budget()), "en") == ""
-    assert left_text(left(QWEN, 8, 8, budget), "zh").startswith("今日还剩 12/20 张图片")
+    assert left_text(left(QWEN, 8, 8, budget), "zh").startswith("今日还剩 12/20 张图片（协调世界时")
 
 
 def test_a_comparison_is_summed_across_models_against_the_days_cap():

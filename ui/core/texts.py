@@ -774,26 +774,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This asks for {asked} images, and only {left} of your {limit} images a day are left"
         " today, so nothing was sent. The day resets at 00:00 UTC (in {hours} h {minutes} min).",
         "这次要生成 {asked} 张图片，而你每天 {limit} 张的额度今天只剩 {left} 张，所以没有发送。"
-        "额度在 UTC 00:00 重置（还有 {hours} 小时 {minutes} 分钟）。",
+        "额度在协调世界时 00:00 重置（还有 {hours} 小时 {minutes} 分钟）。",
     ),
     "over_budget_model": (
         "This asks for {asked} images of {model}, and only {left} of your {limit} {model}"
         " images a day are left today, so nothing was sent. The day resets at 00:00 UTC"
         " (in {hours} h {minutes} min).",
         "这次要生成 {asked} 张 {model} 图片，而你每天 {limit} 张 {model} 的额度今天只剩"
-        " {left} 张，所以没有发送。额度在 UTC 00:00 重置（还有 {hours} 小时 {minutes} 分钟）。",
+        " {left} 张，所以没有发送。额度在协调世界时 00:00 重置"
+        "（还有 {hours} 小时 {minutes} 分钟）。",
     ),
     "budget_left": (
         "{left} of {limit} images left today (resets at 00:00 UTC, in {hours} h {minutes} min)",
-        "今日还剩 {left}/{limit} 张图片（UTC 00:00 重置，还有 {hours} 小时 {minutes} 分钟）",
+        "今日还剩 {left}/{limit} 张图片（协调世界时 00:00 重置，还有 {hours} 小时 {minutes} 分钟）",
     ),
     "budget_left_model": (
         "{left} of {limit} {model} images left today (resets at 00:00 UTC, in {hours} h"
         " {minutes} min)",
         "今日 {model} 还剩 {left}/{limit} 张图片"
-        "（UTC 00:00 重置，还有 {hours} 小时 {minutes} 分钟）",
+        "（协调世界时 00:00 重置，还有 {hours} 小时 {minutes} 分钟）",
     ),
-    "budget_use_title": ("Use today (UTC {day}), everyone", "今日用量（UTC {day}），所有人"),
+    "budget_use_title": ("Use today (UTC {day}), everyone", "今日用量（协调世界时 {day}），所有人"),
     "budget_use_person": ("Person", "用户"),
     "budget_use_model": ("Model", "模型"),
     "budget_use_images": ("Images", "图片"),
