@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError
 
 from examples import EXAMPLES
 from tests.app_process import AppProcess, app_process
-from tests.browser.test_page import DESKTOP, PHONE
+from tests.browser.test_page import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -147,7 +147,7 @@ def pictures(tmp_path) -> tuple[Path, Path]:
     return photo, corrupt
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
 def test_the_chinese_page_shows_no_english_from_edit_to_a_shared_run(
     browser, app, pictures, viewport, tmp_path
 ):

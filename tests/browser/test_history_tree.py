@@ -146,7 +146,7 @@ def test_the_list_counts_the_tree_and_delete_does_what_it_asked(browser, app, pi
     context.close()
 
 
-@pytest.mark.parametrize(("viewport", "locale"), [(PHONE, "zh-CN"), (PHONE, "en-US")])
+@pytest.mark.parametrize(("viewport", "locale"), [(PHONE, "zh-CN")])
 def test_the_tree_and_its_question_fit_a_phone(browser, app, picture, tmp_path, viewport, locale):
     context = browser.new_context(viewport=viewport, locale=locale)
     page, runs = open_history(context, app, picture)

@@ -221,11 +221,10 @@ def test_a_transparent_input_shows_light_in_the_inputs_and_the_slider(
 
 
 @pytest.mark.parametrize(
-    ("locale", "said"),
-    [("en-US", "Taken out of the inputs"), ("zh-CN", "已从输入中移除")],
-    ids=["en", "zh"],
+    ("locale", "said", "viewport"),
+    [("en-US", "Taken out of the inputs", DESKTOP), ("zh-CN", "已从输入中移除", PHONE)],
+    ids=["desktop-en", "phone-zh"],
 )
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_an_unreadable_upload_is_taken_out_and_said_beside_the_inputs(
     browser, app, pictures, locale, said, viewport, tmp_path
 ):
