@@ -47,6 +47,7 @@ SETTINGS = (
     ("SIMULATOR_LATENCY", "1.0", "seconds the offline simulator takes per run"),
     ("GRADIO_MCP_SERVER", "False", "True: also serve MCP tools at /gradio_api/mcp/ (as --mcp)"),
     (PRICE_PER_IMAGE_ENV, "unset", f"price per image per model ({PRICE_EXAMPLE}): a cost"),
+    ("DRAIN_SECONDS", "30", "on SIGTERM: refuse new runs, finish those going, exit within this"),
 )
 
 MAX_FILE_SIZE = "50mb"
@@ -85,6 +86,8 @@ class AppConfig:
     share: bool = False
     mcp: bool = False
     prices: Prices = field(default_factory=Prices)
+    drain_seconds: float = 30.0
+    """On SIGTERM the server takes no new run and exits within this (ui/ops/drain.py)."""
 
     def __repr__(self) -> str:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
@@ -128,6 +131,7 @@ class AppConfig:
             share=args.share,
             mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
             prices=_prices(env),
+            drain_seconds=_float(env, "DRAIN_SECONDS", 30.0),
         )
 
 

@@ -770,6 +770,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "client_first_frame": ("reduced to its first frame", "只保留第一帧"),
     "client_reencoded": ("re-encoded as {format}", "重新编码为 {format}"),
     "client_and": ("{first} and {last}", "{first}，并{last}"),
+    "server_restarting": (
+        "This server is restarting, so it takes no new run: nothing was sent or billed. "
+        "Try again in a moment.",
+        "服务器正在重启，暂不接受新的运行：没有发送任何请求，也没有计费。请稍后再试。",
+    ),
+    "server_restarting_page": (
+        "This server is restarting. Try again in a moment.",
+        "服务器正在重启。请稍后再试。",
+    ),
 }
 """key → (English, Chinese)."""
 
