@@ -144,9 +144,11 @@ class App:
         return self.demo.launch(**{**self.launch_kwargs, **overrides})
 
     def answering(self) -> bool:
-        """Whether Gradio still works on an event: a finished run's answer on its way out."""
+        """Whether Gradio still has an event whose answer its caller has not been sent (a
+        finished run's answer on its way out): Gradio forgets an event once its stream
+        delivered the completion."""
         queue = getattr(self.demo, "_queue", None)
-        return queue is not None and any(job is not None for job in queue.active_jobs)
+        return queue is not None and any(queue.pending_event_ids_session.values())
 
     def close(self) -> None:
         self.demo.close()

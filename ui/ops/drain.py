@@ -33,6 +33,11 @@ POLL_S = 0.1
 """How often the drain looks whether the answers of finished runs have gone out."""
 RETRY_AFTER_S = 5
 """What a refused page load is told to wait (a load balancer tries another replica at once)."""
+QUIET_S = 3.0
+"""After the last run, the server keeps serving until no request came or went for this long:
+a finished run's pictures are fetched after its answer (by the page, or gradio_client)."""
+LONG_LIVED = ("/queue/data", "/heartbeat/", "/mcp")
+"""Requests that stay open as long as a page or an MCP session does: not counted as going."""
 
 
 class ServerDraining(ImageEditError):
@@ -55,6 +60,8 @@ class Drain:
         """Set once SIGTERM drains (`on_sigterm`, after the launch): until then, not ready."""
         self._runs = threading.Condition()
         self._in_flight = 0
+        self._requests = 0
+        self._last_request = time.monotonic()
 
     @contextmanager
     def door(self) -> Iterator[None]:
@@ -80,16 +87,35 @@ class Drain:
         with self._runs:
             return self._runs.wait_for(lambda: self._in_flight == 0, max(timeout, 0.0))
 
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """One HTTP request, counted while it goes (DrainMiddleware)."""
+        with self._runs:
+            self._requests += 1
+            self._last_request = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._runs:
+                self._requests -= 1
+                self._last_request = time.monotonic()
+
+    def quiet(self) -> bool:
+        """No request goes, and none came or went for QUIET_S."""
+        with self._runs:
+            return not self._requests and time.monotonic() - self._last_request >= QUIET_S
+
     def drain(self, answering: Callable[[], bool], stop: Callable[[], None]) -> None:
         """Closes the door, waits for the runs, then for `answering` (their answers still on
-        their way out) to turn False, within DRAIN_SECONDS less CLOSING_S; then `stop`."""
+        their way out) to turn False and the requests to be `quiet` (their pictures fetched),
+        within DRAIN_SECONDS less CLOSING_S; then `stop`."""
         self.draining.set()
         deadline = time.monotonic() + max(self.seconds - CLOSING_S, 0.0)
         logger.info(
             "draining: no new runs; %d going, %.0f s at most", self.in_flight(), self.seconds
         )
         ended = self.wait_for_runs(deadline - time.monotonic())
-        while ended and answering() and time.monotonic() < deadline:
+        while ended and (answering() or not self.quiet()) and time.monotonic() < deadline:
             time.sleep(POLL_S)
         if not ended:
             logger.warning(
@@ -144,10 +170,13 @@ class DrainMiddleware:
         self.app, self.drain = app, drain
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if self.drain.draining.is_set() and scope["type"] == "http" and is_page(scope):
+        if scope["type"] != "http" or any(part in scope["path"] for part in LONG_LIVED):
+            await self.app(scope, receive, send)
+        elif self.drain.draining.is_set() and is_page(scope):
             await self._refuse(send)
         else:
-            await self.app(scope, receive, send)
+            with self.drain.request():
+                await self.app(scope, receive, send)
 
     @staticmethod
     async def _refuse(send: Any) -> None:
