@@ -4,7 +4,8 @@ The app sends its runs to a slow simulator of its own (each answer takes seconds
 still at the service when the signal comes. From then on /readyz says draining, a page load and
 a new run are refused with the restart message (nothing sent), the run in flight finishes, its
 caller gets its answer and History keeps it, and the process exits on its own within
-DRAIN_SECONDS; the simulator received each request exactly once.
+DRAIN_SECONDS; the simulator received each request exactly once. A run longer than the drain
+does not hold the process: it exits in time, the run left in History as sending.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PIL import Image
 from history import HistoryStore
 from tests.app_process import AppProcess, app_on_simulator
 from tests.history_api import issued_cookie, raw_visitor, visitor
-from tests.simulator.helpers import in_flight, received
+from tests.simulator.helpers import in_flight, max_in_flight, received
 
 DRAIN_SECONDS = 40
 LATENCY_S = 4.0
@@ -96,5 +97,38 @@ def test_sigterm_finishes_the_run_in_flight_refuses_new_ones_and_exits(
         runs = store.list_runs(None)
         assert [(run.id, run.prompt, run.status) for run in runs] == [(run_id, IN_FLIGHT, "ok")]
         assert len(store.get_run(None, run_id).output_paths) == 1
+    finally:
+        store.close()
+
+
+SHORT_DRAIN_S = 4
+LONG_RUN_S = 12.0
+"""A run the drain cannot wait for: it takes longer than SHORT_DRAIN_S."""
+
+
+def test_a_run_longer_than_the_drain_is_left_journalled_and_the_process_exits_in_time(
+    make_simulator, tmp_path, picture
+):
+    simulator = make_simulator(latency_s=LONG_RUN_S, enable_control=True)
+    with app_on_simulator(simulator, tmp_path, DRAIN_SECONDS=str(SHORT_DRAIN_S)) as app:
+        until(lambda: ready(app) == 200, "/readyz said ready")
+        edit(raw_visitor(app.url, issued_cookie(app.url)), picture, IN_FLIGHT)
+        until(lambda: in_flight(simulator) == 1, "the run reached the service")
+
+        os.kill(app.process.pid, signal.SIGTERM)
+        try:
+            returncode = app.process.wait(timeout=SHORT_DRAIN_S + 1)  # the kernel's slack
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running {SHORT_DRAIN_S} s after SIGTERM:\n{app.log()}")
+        assert returncode == 0, app.log()  # closed in time, the run left to the journal
+        assert "1 run(s) still at the service: left as sending" in app.log()
+
+    assert max_in_flight(simulator) == 1  # sent once (its answer, if any, after the exit)
+    assert [request["prompt"] for request in received(simulator)] in ([], [IN_FLIGHT])
+    store = HistoryStore(app.history_dir)
+    try:  # recorded before it was sent: the next start marks it interrupted (history/journal.py)
+        assert [(run.prompt, run.status) for run in store.list_runs(None)] == [
+            (IN_FLIGHT, "sending")
+        ]
     finally:
         store.close()
