@@ -18,6 +18,8 @@ from ui.ops.metrics import Gauge, Metrics, metrics_route
 
 @dataclass
 class Operation:
+    """One app's drain and metrics, and what they lend the Runner, the client and the server."""
+
     drain: Drain
     metrics: Metrics = field(default_factory=Metrics)
 
