@@ -16,7 +16,7 @@ def main() -> None:
         sys.exit(f"Configuration error: {error}")
     app = build_app(config)
     try:
-        app.launch()
+        app.launch(prevent_thread_lock=True)
     except OSError:  # Gradio's "Cannot find empty port", or any other failure to listen
         if not port_is_taken(config.server_port):
             raise
@@ -25,6 +25,8 @@ def main() -> None:
             f"Port {config.server_port} is in use: stop the other program or set "
             "GRADIO_SERVER_PORT=<a free port>."
         )
+    app.ops.drain.on_sigterm(app.answering, app.close)  # finish the runs going, then exit
+    app.demo.block_thread()
 
 
 def port_is_taken(port: int) -> bool:

@@ -42,6 +42,7 @@ from .errors import (
 )
 from .images import PreparedImage, prepare_image
 from .models import NAMED_SIZES, REQUEST_BODY_MAX_BYTES, WIRE_FORMATS, model_spec
+from .observer import NO_OBSERVER, CallObserver
 from .params import EditRequest
 from .preparation import PREPARATION_MEMORY
 from .redaction import redact
@@ -165,6 +166,13 @@ class PreparedCall:
         return parse_size(self.request.size)
 
 
+@dataclass
+class ObservedAttempt:
+    """One attempt as the observer hears of it: its status, once an answer came."""
+
+    status: int | None = None
+
+
 class ClientCore:
     """Configuration and decisions of one client; holds the key and never shows it."""
 
@@ -174,8 +182,10 @@ class ClientCore:
         base_url: str | None,
         timeout: float | httpx2.Timeout | None,
         max_retries: int,
+        observer: CallObserver | None = None,
     ) -> None:
         self.base_url = resolve_base_url(base_url)
+        self.observer = observer or NO_OBSERVER
         self._api_key = resolve_api_key(api_key, self.base_url)
         self.edits_url = self.base_url + "/images/edits"
         self.deadline_s = C.RUN_DEADLINE_S
@@ -247,6 +257,7 @@ class ClientCore:
             timed_out = isinstance(error, httpx2.TimeoutException)
             raise (APITimeoutError() if timed_out else APIConnectionError()) from None
         logger.info("retrying after %s (attempt %d)", type(error).__name__, attempt + 1)
+        self.observer.retrying("connection")
         return delay
 
     def delay_after_response(self, reply: Reply, attempt: int, deadline: Deadline) -> float:
@@ -260,7 +271,18 @@ class ClientCore:
             raise error
         code = error.code or ""
         logger.info("retrying after HTTP %d %s (attempt %d)", reply.status_code, code, attempt + 1)
+        self.observer.retrying(str(reply.status_code))
         return delay
+
+    @contextmanager
+    def observed(self) -> Iterator[ObservedAttempt]:
+        """Times one attempt for the observer, which learns its status (set on the yielded
+        record once the answer is read) when the attempt ends, however it ends."""
+        attempt, started = ObservedAttempt(), time.monotonic()
+        try:
+            yield attempt
+        finally:
+            self.observer.attempted(attempt.status, time.monotonic() - started)
 
     # -- after the answer -----------------------------------------------------------------------
 

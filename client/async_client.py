@@ -19,6 +19,7 @@ from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resol
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import APITimeoutError, ImageEditError, ReplyTimeoutError, UnsafeURLError
+from .observer import CallObserver
 from .params import EditRequest
 from .reply import Reply, ReplyBody, reply_limit
 from .results import EditedImage, EditResult, ResponseItem, Size
@@ -38,8 +39,9 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
         transport: httpx2.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         resolver: Resolver = resolve_host,
+        observer: CallObserver | None = None,
     ) -> None:
-        self._core = ClientCore(api_key, base_url, timeout, max_retries)
+        self._core = ClientCore(api_key, base_url, timeout, max_retries, observer)
         self._guard = URLGuard(self._core.base_url, resolver)
         self._sleep = sleep
         self._http = httpx2.AsyncClient(
@@ -91,18 +93,21 @@ class AsyncImageEditClient(EditMethod[Awaitable[EditResult]]):
 
         kwargs = self._core.post_kwargs(body, deadline)
         try:
-            async with asyncio.timeout(deadline.remaining()):
-                request = self._http.build_request(
-                    "POST", self._core.edits_url, **kwargs, extensions={"trace": trace}
-                )
-                response = await self._http.send(request, stream=True)
-                try:
-                    received = ReplyBody(response, limit)
-                    async for chunk in response.aiter_bytes():
-                        received.add(chunk)
-                finally:
-                    await response.aclose()
-                return received.reply()
+            with self._core.observed() as observed:
+                async with asyncio.timeout(deadline.remaining()):
+                    request = self._http.build_request(
+                        "POST", self._core.edits_url, **kwargs, extensions={"trace": trace}
+                    )
+                    response = await self._http.send(request, stream=True)
+                    try:
+                        received = ReplyBody(response, limit)
+                        async for chunk in response.aiter_bytes():
+                            received.add(chunk)
+                    finally:
+                        await response.aclose()
+                    reply = received.reply()
+                    observed.status = reply.status_code
+                    return reply
         except TimeoutError:
             raise (ReplyTimeoutError() if sent else APITimeoutError()) from None
 

@@ -15,6 +15,7 @@ from .downloads import DownloadPlan, Resolver, URLGuard, connection_error, resol
 from .edit_method import EditMethod
 from .encoding import EncodedBody
 from .errors import ImageEditError, OversizedResultError, UnsafeURLError
+from .observer import CallObserver
 from .params import EditRequest
 from .reply import Reply, ReplyBody, reply_limit
 from .results import EditedImage, EditResult, ResponseItem, Size
@@ -38,8 +39,9 @@ class ImageEditClient(EditMethod[EditResult]):
         transport: httpx2.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         resolver: Resolver = resolve_host,
+        observer: CallObserver | None = None,
     ) -> None:
-        self._core = ClientCore(api_key, base_url, timeout, max_retries)
+        self._core = ClientCore(api_key, base_url, timeout, max_retries, observer)
         self._guard = URLGuard(self._core.base_url, resolver)
         self._sleep = sleep
         transport = transport or deadline_transport(CONNECTION_LIMITS)
@@ -95,11 +97,16 @@ class ImageEditClient(EditMethod[EditResult]):
 
     def _attempt(self, body: EncodedBody, deadline: Deadline, limit: int) -> Reply:
         kwargs = self._core.post_kwargs(body, deadline)
-        with self._http.stream("POST", self._core.edits_url, **kwargs) as response:
+        with (
+            self._core.observed() as observed,
+            self._http.stream("POST", self._core.edits_url, **kwargs) as response,
+        ):
             received = ReplyBody(response, limit)
             for chunk in response.iter_bytes():
                 received.add(chunk)
-            return received.reply()
+            reply = received.reply()
+            observed.status = reply.status_code
+            return reply
 
     def _collect(
         self, items: list[ResponseItem], requested: Size

@@ -96,6 +96,11 @@ class BlobStore(ABC):
         """Removes what no row knows (`known`, read before) and older than `older_than` seconds
         (younger, it may be a save in progress); tidies what is local."""
 
+    def check(self) -> None:
+        """Raises OSError when images cannot be stored here now (a readiness check)."""
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise OSError(f"the image folder {self.root} cannot be written")
+
 
 class FileBlobs(BlobStore):
     """Each image a private file under `root`, named by its digest, sharded by its first two hex

@@ -80,6 +80,10 @@ class S3Blobs(FileBlobs):
         self._pruned = 0.0
         self.prune()
 
+    def check(self) -> None:
+        """Raises boto3's error when the bucket does not answer (a readiness check)."""
+        self._s3.head_bucket(Bucket=self.bucket)
+
     def object_key(self, file_name: str) -> str:
         shard = f"{file_name[:2]}/{file_name}"
         return f"{self.prefix}/{shard}" if self.prefix else shard

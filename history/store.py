@@ -676,6 +676,15 @@ class HistoryStore:
                 return db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
             return cap_rules.count_runs(db, owner)
 
+    def check_database(self) -> None:
+        """Raises when the database does not answer a trivial query (a readiness check)."""
+        with self._sql.read() as db:
+            db.execute("SELECT 1").fetchone()
+
+    def check_blobs(self) -> None:
+        """Raises when the images cannot be stored now (a readiness check)."""
+        self._blobs.check()
+
     def close(self) -> None:
         if self._sweeper is not None:
             self._sweeper.join(timeout=30)

@@ -36,6 +36,8 @@ from ui.editor.parts import build_edit_tab, build_header
 from ui.editor.wiring import keep_editor, wire_editor
 from ui.history.parts import build_finished_notice, build_history_tab
 from ui.history.wiring import wire_history
+from ui.ops.drain import Drain
+from ui.ops.wiring import Operation
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
@@ -137,9 +139,17 @@ class App:
     demo: gr.Blocks
     context: PageContext
     launch_kwargs: dict[str, Any] = field(default_factory=dict)
+    ops: Operation | None = None
 
     def launch(self, **overrides: Any) -> Any:
         return self.demo.launch(**{**self.launch_kwargs, **overrides})
+
+    def answering(self) -> bool:
+        """Whether Gradio still has an event whose answer its caller has not been sent (a
+        finished run's answer on its way out): Gradio forgets an event once its stream
+        delivered the completion."""
+        queue = getattr(self.demo, "_queue", None)
+        return queue is not None and any(queue.pending_event_ids_session.values())
 
     def close(self) -> None:
         self.demo.close()
@@ -161,16 +171,14 @@ def build_app(config: AppConfig) -> App:
     )
     secret = load_or_create_secret(config.history_dir, config.history_secret)
     use_own_cache(config.history_dir)  # before the context: the picture gate lives in it
-    backend = start_backend(config)
+    ops = Operation(Drain(config.drain_seconds))
+    backend = start_backend(config, ops.metrics)
     journal = RunJournal(store)
     journal.start()  # runs a crash interrupted are marked, answers kept in the spool saved
-    context = PageContext(
-        config,
-        backend,
-        store,
-        Runner(backend, store, PreparationCache(), config.max_concurrent_runs, journal),
-        secret,
+    runner = Runner(
+        backend, store, PreparationCache(), config.max_concurrent_runs, journal, ops.run_hooks
     )
+    context = PageContext(config, backend, store, runner, secret)
     demo = build_blocks(context)
     demo.queue(max_size=config.queue_size)
     doors = add_api(context, demo)
@@ -191,9 +199,13 @@ def build_app(config: AppConfig) -> App:
         "theme": THEME,
         "i18n": I18N,
         "app_kwargs": {
-            "routes": [edits_route(context)],  # the gateway's endpoint, for token holders
+            "routes": [  # the gateway's endpoint, for token holders; health and metrics
+                edits_route(context),
+                *ops.routes(runner, store, journal),
+            ],
             **doors,
             "middleware": [
+                ops.middleware,
                 Middleware(CompressedPageMiddleware),
                 Middleware(OwnerCookieMiddleware, secret=secret, tokens=store.token_identity),
                 Middleware(PictureGateMiddleware, gate=context.gate),
@@ -201,7 +213,7 @@ def build_app(config: AppConfig) -> App:
             ],
         },
     }
-    return App(demo, context, launch_kwargs)
+    return App(demo, context, launch_kwargs, ops)
 
 
 def build_blocks(ctx: PageContext) -> gr.Blocks:

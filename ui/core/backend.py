@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from client import ImageEditClient
+from client.observer import CallObserver
 from simulator import RunningServer, SimulatorConfig, create_app, serve
 from ui.core.config import AppConfig
 
@@ -53,6 +54,8 @@ class Backend:
     simulator: RunningServer | None = None
     key: str | None = field(default=None, repr=False)
     """The configured key, kept to redact it from whatever a run records or shows."""
+    observer: CallObserver | None = None
+    """Told of every client's attempts and retries (the metrics, ui/ops/metrics.py)."""
 
     def keys_for(self, visitor_key: VisitorKey | None) -> list[str]:
         """Every key a run may meet: the configured one and the visitor's own."""
@@ -63,7 +66,9 @@ class Backend:
         if visitor_key is None:
             return self.client, self.name, False
         return (
-            ImageEditClient(api_key=visitor_key.reveal(), base_url=self.api_base_url),
+            ImageEditClient(
+                api_key=visitor_key.reveal(), base_url=self.api_base_url, observer=self.observer
+            ),
             "api",
             True,
         )
@@ -74,12 +79,16 @@ class Backend:
             self.simulator.stop()
 
 
-def start_backend(config: AppConfig) -> Backend:
+def start_backend(config: AppConfig, observer: CallObserver | None = None) -> Backend:
     if config.api_key:
-        client = ImageEditClient(api_key=config.api_key, base_url=config.base_url)
-        return Backend("api", client, config.base_url, key=config.api_key)
+        client = ImageEditClient(
+            api_key=config.api_key, base_url=config.base_url, observer=observer
+        )
+        return Backend("api", client, config.base_url, key=config.api_key, observer=observer)
     server = serve(create_app(SimulatorConfig(latency_s=config.simulator_latency_s)))
     logger.info("no API key set: using the in-process simulator at %s", server.base_url)
     # any key opens the simulator; a random one never matches (and so never masks) real words
-    client = ImageEditClient(api_key=f"simulator-{secrets.token_hex(8)}", base_url=server.base_url)
-    return Backend("simulator", client, config.base_url, server)
+    client = ImageEditClient(
+        api_key=f"simulator-{secrets.token_hex(8)}", base_url=server.base_url, observer=observer
+    )
+    return Backend("simulator", client, config.base_url, server, observer=observer)

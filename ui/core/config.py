@@ -56,6 +56,7 @@ SETTINGS = (
         " resets at 00:00 UTC",
     ),
     ("APP_ADMINS", "unset", "logins (of APP_AUTH) who see everyone's use of the day"),
+    ("DRAIN_SECONDS", "30", "on SIGTERM: refuse new runs, finish those going, exit within this"),
 )
 
 MAX_FILE_SIZE = "50mb"
@@ -96,6 +97,8 @@ class AppConfig:
     prices: Prices = field(default_factory=Prices)
     budget: Budget = field(default_factory=Budget)
     admins: tuple[str, ...] = ()
+    drain_seconds: float = 30.0
+    """On SIGTERM the server takes no new run and exits within this (ui/ops/drain.py)."""
 
     def __repr__(self) -> str:
         return f"AppConfig(base_url={self.base_url!r}, history_dir={str(self.history_dir)!r})"
@@ -141,6 +144,7 @@ class AppConfig:
             prices=_prices(env),
             budget=_budget(env),
             admins=_admins(env),
+            drain_seconds=_float(env, "DRAIN_SECONDS", 30.0),
         )
 
 

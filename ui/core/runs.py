@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,17 @@ class UnknownParent(ValidationError):
         )
 
 
+@dataclass(frozen=True)
+class RunHooks:
+    """How the server's operation (ui/ops/) watches and bounds the runs, the Runner knowing
+    nothing of it: every run passes through `door()` (which may refuse it, raising an
+    ImageEditError, and sees it end), and each run that reached the service is `finished`
+    with its model, its status ("ok", "partial", "failed") and the images it made."""
+
+    door: Callable[[], AbstractContextManager[Any]] = nullcontext
+    finished: Callable[[str, str, int], None] = lambda _model, _status, _images: None
+
+
 class StoppedBeforeSending(ImageEditError):
     """Stop was pressed while the run waited for a free slot: nothing was sent or billed."""
 
@@ -111,11 +124,14 @@ class Runner:
         preparation: PreparationCache | None = None,
         max_sending: int | None = None,
         journal: RunJournal | None = None,
+        hooks: RunHooks | None = None,
     ) -> None:
         """`max_sending`: at most this many requests at the service at once, from runs and
         from a comparison's cells alike (MAX_CONCURRENT_RUNS), shared fairly between owners
         (ui/core/fair_share.py); None: no bound here. `journal` records the runs around their
-        sending (made on the store at the first run if None)."""
+        sending (made on the store at the first run if None). `hooks` let the server's
+        operation watch and bound the runs (ui/ops/)."""
+        self.hooks = hooks or RunHooks()
         self.backend = backend
         self.store = store
         self.preparation = preparation or PreparationCache()
@@ -186,14 +202,15 @@ class Runner:
         day is refused (OverBudgetRefused), before anything is sent."""
         stopped = stopped or threading.Event()
         place = RunPlace(comparison, lineage or Lineage())
-        self.parent_result(owner, place.lineage)
-        self.check_budget(owner, {params.model: params.n or 1})
-        params = params.with_seed()
-        request = EditRequest.of(params, self.prepared(params, images))
-        with self.sending.slot(owner.id, stopped, waiting) as granted:
-            if not granted or stopped.is_set():
-                raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
-            return self._send(params, request, images, owner, visitor_key, stopped, place)
+        with self.hooks.door():
+            self.parent_result(owner, place.lineage)
+            self.check_budget(owner, {params.model: params.n or 1})
+            params = params.with_seed()
+            request = EditRequest.of(params, self.prepared(params, images))
+            with self.sending.slot(owner.id, stopped, waiting) as granted:
+                if not granted or stopped.is_set():
+                    raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
+                return self._send(params, request, images, owner, visitor_key, stopped, place)
 
     def _send(
         self,
@@ -232,6 +249,7 @@ class Runner:
             failed = replace(masked(failed, keys), stopped=stopped.is_set())
             run = new_run(failed, images, owner, None, "failed", place)
             finished = self.journal.finish(run_id, run)
+            self.hooks.finished(params.model, "failed", 0)
             return finished_outcome(failed, finished)
         except Exception:
             self._abandon(run_id)
@@ -257,6 +275,7 @@ class Runner:
         status = "partial" if result.partial else "ok"
         run = new_run(outcome, images, owner, result, status, place, revised)
         finished = self.journal.finish(run_id, run)  # into the spool if the history cannot take it
+        self.hooks.finished(params.model, status, len(result.images))
         return finished_outcome(outcome, finished)
 
     def parent_result(self, owner: Owner, lineage: Lineage) -> Path | None:

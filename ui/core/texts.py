@@ -802,6 +802,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "budget_use_cost": ("Cost", "费用"),
     "budget_use_none": ("No images made today yet.", "今天还没有生成图片。"),
     "budget_use_visitor": ("visitor {id}", "访客 {id}"),
+    "server_restarting": (
+        "This server is restarting, so it takes no new run: nothing was sent or billed. "
+        "Try again in a moment.",
+        "服务器正在重启，暂不接受新的运行：没有发送任何请求，也没有计费。请稍后再试。",
+    ),
+    "server_restarting_page": (
+        "This server is restarting. Try again in a moment.",
+        "服务器正在重启。请稍后再试。",
+    ),
 }
 """key → (English, Chinese)."""
 

@@ -38,6 +38,7 @@ from ui.core.jobs import TooManyInFlight
 from ui.core.owner import TOKEN_IDENTITY, Owner, bearer_token
 from ui.core.runs import RunOutcome
 from ui.core.texts import text_in
+from ui.ops.drain import ServerDraining
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,8 @@ def _run(ctx: PageContext, params: EditParams, paths: list[str], owner: Owner) -
         ) from None
     except OverBudgetRefused as over:  # the day's budget: a quota, nothing was sent
         raise APIError(429, "budget_exceeded", str(over), "insufficient_quota", "n") from None
+    except ServerDraining as draining:  # a restart: another replica, or this one soon, takes it
+        raise APIError(503, "server_restarting", str(draining), "server_error") from None
     except ImageEditError as error:  # refused before sending: nothing was billed
         field = getattr(error, "field", None) or "image"
         raise invalid(str(error), param=field) from None
