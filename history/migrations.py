@@ -267,3 +267,12 @@ def m010_api_tokens(db: Any, sql: Dialect) -> None:
             UNIQUE (owner, name)
         )"""
     )
+
+
+@migration
+def m013_batches(db: Any, sql: Dialect) -> None:
+    """The batch a run is an item of (one edit over many images, run together, ui/batch/); a
+    batch is read back by owner and batch, as a comparison is."""
+    if "batch" not in sql.columns(db, "runs"):
+        db.execute(f"ALTER TABLE runs ADD COLUMN batch {sql.key}")
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_batch ON runs (batch, owner)")

@@ -1,0 +1,102 @@
+"""A batch's files, without the app: the inputs read from pictures and zips (an unreadable entry
+left out by name, the rest kept in order) and the CSV of what was done."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from client import EditParams, ValidationError
+from ui.batch.engine import DONE, FAILED, NOT_SENT, Batch, ItemState
+from ui.batch.items import MAX_BATCH_IMAGES, Item, read_inputs
+from ui.batch.report import CSV_COLUMNS, CSV_NAME, batch_csv, batch_zip
+from ui.core.owner import Owner
+
+
+def picture(path: Path) -> Path:
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(path)
+    return path
+
+
+def test_a_zip_gives_its_pictures_in_order_and_names_what_it_leaves_out(tmp_path):
+    one = picture(tmp_path / "one.png")
+    archive = tmp_path / "shots.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(one, "shots/b.png")
+        zipped.writestr("shots/", "")
+        zipped.writestr("__MACOSX/shots/._b.png", "resource fork")
+        zipped.writestr("shots/.DS_Store", "finder")
+        zipped.writestr("shots/readme.txt", "not a picture")
+        zipped.writestr("shots/broken.jpg", b"\xff\xd8\xff\xe0 cut short")
+        zipped.write(one, "shots/a.png")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    inputs = read_inputs([str(one), str(archive)], out)
+
+    assert [item.name for item in inputs.items] == ["one.png", "shots/b.png", "shots/a.png"]
+    assert [refused.name for refused in inputs.refused] == ["shots/readme.txt", "shots/broken.jpg"]
+    assert all("not a picture" in refused.reason for refused in inputs.refused)
+    extracted = [Path(item.path) for item in inputs.items[1:]]
+    assert all(path.parent == out and path.read_bytes() == one.read_bytes() for path in extracted)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in extracted)
+
+
+def test_a_loose_file_that_is_not_a_picture_is_left_out_by_name(tmp_path):
+    one = picture(tmp_path / "one.png")
+    notes = tmp_path / "notes.png"
+    notes.write_text("words, not pixels")
+    inputs = read_inputs([str(notes), str(one)], tmp_path)
+    assert [item.name for item in inputs.items] == ["one.png"]
+    assert [refused.name for refused in inputs.refused] == ["notes.png"]
+
+
+@pytest.mark.parametrize(
+    ("count", "problem"),
+    [(0, "Give the pictures to edit"), (MAX_BATCH_IMAGES + 1, "a batch takes at most 200")],
+)
+def test_no_picture_or_too_many_refuse_the_whole_batch(tmp_path, count, problem):
+    archive = tmp_path / "many.zip"
+    data = (picture(tmp_path / "one.png")).read_bytes()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("readme.txt", "no pictures")
+        for index in range(count):
+            zipped.writestr(f"{index}.png", data)
+    with pytest.raises(ValidationError, match=problem):
+        read_inputs([str(archive)], tmp_path)
+
+
+def test_the_csv_has_a_row_per_item_and_the_zip_holds_every_file_it_names(tmp_path):
+    inputs = [picture(tmp_path / f"{name}.png") for name in ("a", "b", "c")]
+    result = picture(tmp_path / "result.png")
+    batch = Batch(
+        Owner("anon:alice"),
+        "session",
+        EditParams(prompt="on white"),
+        tuple(Item(str(path), f"shots/{path.name}") for path in inputs),
+    )
+    batch.set(0, ItemState(DONE, "run-1", (str(result),), elapsed_s=1.5))
+    batch.set(1, ItemState(FAILED, "run-2", error="Blocked, twice", retry_blocker="billed"))
+    batch.set(2, ItemState(NOT_SENT))
+
+    rows = list(csv.DictReader(io.StringIO(batch_csv(batch))))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [(r["item"], r["name"], r["state"], r["run_id"]) for r in rows] == [
+        ("1", "shots/a.png", "done", "run-1"),
+        ("2", "shots/b.png", "failed", "run-2"),
+        ("3", "shots/c.png", "not sent", ""),
+    ]
+    assert rows[1]["error"] == "Blocked, twice" and rows[1]["retry_blocker"] == "billed"
+    assert rows[0]["result_files"] == "results/001-1.png" and rows[2]["result_files"] == ""
+
+    with zipfile.ZipFile(batch_zip(batch, tmp_path / "all.zip")) as zipped:
+        names = set(zipped.namelist())
+        assert zipped.read(CSV_NAME).decode() == batch_csv(batch)
+        assert zipped.read("results/001-1.png") == result.read_bytes()
+    named = {row["input_file"] for row in rows} | {"results/001-1.png", CSV_NAME}
+    assert names == named
