@@ -60,7 +60,7 @@ def one_round(client, inputs: list[Path]) -> tuple[float, float, float]:
         _, run_ids, _, _ = client.predict(
             images=[handle_file(str(path)) for path in inputs], prompt=PROMPT, api_name="/batch"
         )
-        assert len(run_ids) == IMAGES, run_ids
+        assert len(run_ids) == len(inputs), run_ids
 
     one = timed(lambda: edit(inputs[0]))
     sequential = timed(lambda: [edit(path) for path in inputs])

@@ -219,7 +219,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         history.relist(run_step.then)
         add_regions(edit_tab, ctx.input_files)
         add_comparison(ctx, edit_tab, history)
-        add_batch(ctx, edit_tab, history)
+        add_batch(ctx, demo, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
         add_threads(ctx, history)
         add_thread_strip(ctx, edit_tab)

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
-from tests.browser.test_page import DESKTOP, PHONE
+from tests.browser.test_page import DESKTOP, PHONE, open_in_history, shows_whole_picture
 
 pytestmark = pytest.mark.browser
 
@@ -82,3 +82,32 @@ def test_a_batch_is_confirmed_once_then_fills_its_grid_and_offers_one_zip(
     grid.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / f"batch-{viewport['width']}.png"), full_page=True)
     print("screenshots in", tmp_path)
+
+
+def test_a_reload_mid_batch_finds_it_still_going_and_follows_it_to_its_end(
+    browser, app, sim, pictures
+):
+    control = sim.origin + "/_simulator"
+    httpx2.post(control + "/faults", json=[{"delay_s": 2}] * 3).raise_for_status()
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.goto(app.url)
+    page.locator("#prompt textarea").fill("kept through a reload")
+    page.get_by_text("Batch: one edit over many images").click()
+    page.locator("#batch-files input[type=file]").set_input_files([str(p) for p in pictures])
+    page.locator("#batch-plan").get_by_text("Will send 3 requests").wait_for()
+    page.locator("#batch-button").click()
+    page.locator("#batch-send").click()
+    page.locator("#batch-status").get_by_text("left of 3").wait_for(timeout=30_000)
+
+    page.reload()
+    status = page.locator("#batch-status")  # the panel opens again by itself
+    status.get_by_text("3 of 3 done").wait_for(timeout=60_000)
+    assert page.locator("#batch-grid tbody tr td img").count() == 6
+    assert len(httpx2.get(control + "/requests").json()["requests"]) == 3
+
+    open_in_history(page, "kept through a reload")  # History groups the batch's runs
+    page.locator("#batch-offer").get_by_text("one image of a batch").wait_for()
+    page.locator("#open-batch").click()
+    page.locator("#history-batch tbody tr td img").nth(5).wait_for()
+    assert page.locator("#history-batch tbody tr").count() == 3
+    assert shows_whole_picture(page, "#history-batch")

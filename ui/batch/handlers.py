@@ -21,11 +21,12 @@ from gradio.utils import get_upload_folder
 
 from client import EditParams, InvalidImageError, ValidationError
 from client.params import DOC, PARAM_FIELDS
-from ui.batch.engine import FAILED, Batch, Batches
+from history import RunDetail
+from ui.batch.engine import DONE, FAILED, Batch, Batches, ItemState
 from ui.batch.items import MAX_BATCH_IMAGES, Inputs, read_inputs
-from ui.batch.parts import BatchAnswer, BatchSection
+from ui.batch.parts import BatchAnswer, BatchSection, HistoryBatch
 from ui.batch.report import batch_zip
-from ui.batch.view import rows_html
+from ui.batch.view import Row, batch_rows, rows_html
 from ui.core.api_inputs import (
     IMAGES_DOC,
     KEYWORD,
@@ -63,8 +64,10 @@ class Asked:
 
 
 class BatchHandlers:
-    def __init__(self, ctx: PageContext, section: BatchSection | None, answer: BatchAnswer) -> None:
-        self.ctx, self.section, self.answer = ctx, section, answer
+    def __init__(
+        self, ctx: PageContext, section: BatchSection, answer: BatchAnswer, offer: HistoryBatch
+    ) -> None:
+        self.ctx, self.section, self.answer, self.offer = ctx, section, answer, offer
         self.batches = Batches(ctx)
 
     # -- shared by the page and the endpoints ----------------------------------------------------
@@ -169,16 +172,56 @@ class BatchHandlers:
                section.download: gr.update(value=None, visible=False)}  # fmt: skip
         while not batch.job.done.wait(PROGRESS_EVERY_S):
             yield {section.status: progress_words(batch, language),
-                   section.grid: rows_html(batch, self._shown, language)}  # fmt: skip
+                   section.grid: rows_html(batch_rows(batch), self._shown, language)}  # fmt: skip
         target = Path(tempfile.mkdtemp(dir=get_upload_folder())) / f"batch-{batch.id[:8]}.zip"
         yield {
             section.status: summary_text(batch, inputs, language),
-            section.grid: rows_html(batch, self._shown, language),
+            section.grid: rows_html(batch_rows(batch), self._shown, language),
             section.button: gr.update(interactive=True),
             section.stop: gr.update(visible=False),
             section.retry: gr.update(visible=bool(batch.retryable())),
             section.download: gr.update(value=str(batch_zip(batch, target)), visible=True),
         }
+
+    def resume_from_page(self, request: gr.Request = None) -> Iterator[Any]:
+        """On page load: the visitor's batch still going (a reload, another tab) is shown
+        again, its panel open, and followed to its end."""
+        batch = self.batches.latest(self.ctx.owner(request).id)
+        if batch is None or batch.job is None or batch.job.done.is_set():
+            yield gr.skip()
+            return
+        yield {self.section.panel: gr.update(open=True)}
+        yield from self._follow(batch, None, language_of(request))
+
+    # -- History -----------------------------------------------------------------------------
+
+    def _visible_run(self, request: Any, run_id: str | None) -> RunDetail | None:
+        if not run_id or not run_id.strip():
+            return None
+        owner = self.ctx.visible_to(self.ctx.owner(request))
+        return self.ctx.store.get_run(owner, run_id.strip())
+
+    def on_run_opened(self, run_id: str, request: gr.Request) -> dict:
+        """An opened run that is an item of a batch offers to open it; a grid shown before
+        goes."""
+        run = self._visible_run(request, run_id)
+        offer = self.offer
+        return {
+            offer.row: gr.update(visible=bool(run and run.batch)),
+            offer.grid: gr.update(value="", visible=False),
+        }
+
+    def open_batch(self, run_id: str, request: gr.Request) -> Any:
+        """The grid of the batch the run is an item of (input → result per run, oldest
+        first): the runs the visitor may see."""
+        run = self._visible_run(request, run_id)
+        language = language_of(request)
+        if run is None or not run.batch:
+            raise gr.Error(text_in(language, "batch_not_an_item"))
+        owner = self.ctx.visible_to(self.ctx.owner(request))
+        runs = self.ctx.store.batch_runs(owner, run.batch)
+        rows = [stored_row(position, item, self.ctx) for position, item in enumerate(runs, 1)]
+        return gr.update(value=rows_html(rows, self._shown, language), visible=True)
 
     def _shown(self, state: Any) -> list[str]:
         if state.run_id:
@@ -264,6 +307,14 @@ class BatchHandlers:
             answer.summary: summary_text(batch, inputs, "en"),
             answer.items: items,
         }
+
+
+def stored_row(position: int, run: RunDetail, ctx: PageContext) -> Row:
+    """A batch's run as its grid's row: its position, its first input, what it made."""
+    inputs = ctx.gate.inputs(run)
+    made = tuple(str(path) for path in run.output_paths)
+    state = ItemState(DONE if made else FAILED, run.id, made, run.error)
+    return (f"{position}", inputs[0] if inputs else "", state)
 
 
 def plan_words(ctx: PageContext, asked: Asked, language: str) -> str:

@@ -16,6 +16,8 @@ from ui.core.texts import label
 
 @dataclass
 class BatchSection:
+    panel: gr.Accordion
+    """Opened again when a page reloads while its visitor's batch goes."""
     files: gr.File
     extras: gr.File
     plan: gr.Markdown
@@ -32,6 +34,33 @@ class BatchSection:
     retry: gr.Button
     grid: gr.Markdown
     download: gr.File
+
+
+@dataclass
+class HistoryBatch:
+    """Shown on an opened run that is an item of a batch: Open the batch, and its grid."""
+
+    row: gr.Row
+    open: gr.Button
+    grid: gr.Markdown
+
+
+def build_history_batch() -> HistoryBatch:
+    with gr.Row(visible=False, elem_id="batch-offer") as row:
+        gr.Markdown(label("batch_part_of"))
+        open_button = gr.Button(
+            label("batch_open"), size="sm", scale=0, min_width=180, elem_id="open-batch"
+        )
+    grid = gr.Markdown(
+        "",
+        sanitize_html=False,
+        latex_delimiters=[],
+        elem_id="history-batch",
+        elem_classes=["batch-grid"],
+        label="grid",
+        visible=False,
+    )
+    return HistoryBatch(row, open_button, grid)
 
 
 @dataclass
@@ -60,7 +89,7 @@ def build_batch_answer() -> BatchAnswer:
 def build_batch_section() -> BatchSection:
     """The Edit tab's Batch panel, closed on a new page: the editor's prompt and settings over
     many images."""
-    with gr.Accordion(label("batch_panel"), open=False, elem_id="batch-panel"):
+    with gr.Accordion(label("batch_panel"), open=False, elem_id="batch-panel") as panel:
         gr.Markdown(label("batch_intro"), elem_id="batch-intro")
         with gr.Row(equal_height=True):
             files = gr.File(
@@ -92,10 +121,16 @@ def build_batch_section() -> BatchSection:
             cancel = gr.Button(label("batch_cancel"), elem_id="batch-cancel", scale=0)
         status = gr.Markdown(elem_id="batch-status")
         grid = gr.Markdown(
-            "", sanitize_html=False, latex_delimiters=[], elem_id="batch-grid", label="grid"
+            "",
+            sanitize_html=False,
+            latex_delimiters=[],
+            elem_id="batch-grid",
+            elem_classes=["batch-grid"],
+            label="grid",
         )
         download = gr.File(label=label("batch_download"), visible=False, elem_id="batch-zip")
     return BatchSection(
+        panel,
         files, extras, plan, button, confirm_row, confirm_text, send, cancel, status, stop,
         retry, grid, download,
     )  # fmt: skip

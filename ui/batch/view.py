@@ -13,7 +13,7 @@ from ui.core.texts import text_in
 
 FILE_ROUTE = "gradio_api/file="
 """Relative, so the grid's pictures load under whatever path the app is served from (its styles:
-ui/page.css, #batch-grid)."""
+ui/page.css, .batch-grid)."""
 SHOWN_ROWS = 200
 """Every row of the largest batch (MAX_BATCH_IMAGES): the grid is the batch's whole record."""
 
@@ -23,7 +23,17 @@ def picture(path: str) -> str:
     return f'<a href="{escape(link)}" target="_blank"><img src="{escape(link)}" alt=""></a>'
 
 
-def rows_html(batch: Batch, shown: Callable[[ItemState], list[str]], language: str) -> str:
+Row = tuple[str, str, ItemState]
+"""An item's name, its input picture, and what came of it."""
+
+
+def batch_rows(batch: Batch) -> list[Row]:
+    return [
+        (item.name, item.path, state) for item, state in zip(batch.items, batch.states, strict=True)
+    ]
+
+
+def rows_html(rows: Sequence[Row], shown: Callable[[ItemState], list[str]], language: str) -> str:
     """The grid: input → results, a row per item in the order given; `shown` names an item's
     results as the page may serve them."""
     head = (
@@ -32,9 +42,9 @@ def rows_html(batch: Batch, shown: Callable[[ItemState], list[str]], language: s
         f"<th>{escape(text_in(language, 'batch_col_result'))}</th></tr></thead>"
     )
     rows = [
-        f"<tr><th class='name'>{escape(item.name)}</th><td>{picture(item.path)}</td>"
+        f"<tr><th class='name'>{escape(name)}</th><td>{picture(path)}</td>"
         f"{_result_cell(state, shown, language)}</tr>"
-        for item, state in list(zip(batch.items, batch.states, strict=True))[:SHOWN_ROWS]
+        for name, path, state in rows[:SHOWN_ROWS]
     ]
     return f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"
 

@@ -1,28 +1,49 @@
 """Which handler answers which event of a batch: the panel's plan (changing with its inputs and
 the editor's settings), Batch and its confirm step, Send (queued with the edits), Stop, Retry
-the failed; and the `/batch`, `/batch_stop`, `/batch_retry` endpoints."""
+the failed; History's offer to open an opened run's batch (`/history_batch`); and the `/batch`,
+`/batch_stop`, `/batch_retry` endpoints."""
 
 from __future__ import annotations
 
 import gradio as gr
 
 from ui.batch.handlers import BatchHandlers
-from ui.batch.parts import BatchSection, build_batch_answer, build_batch_section
+from ui.batch.parts import (
+    BatchSection,
+    build_batch_answer,
+    build_batch_section,
+    build_history_batch,
+)
 from ui.core.api_inputs import build_api_inputs
 from ui.core.context import PageContext
-from ui.core.events import PRIVATE, QUIET
+from ui.core.events import AT_ONCE, PRIVATE, QUIET
 from ui.core.page import HistoryHooks
 from ui.editor.parts import EditTab
 from ui.editor.wiring import run_inputs
 
 
-def add_batch(ctx: PageContext, edit_tab: EditTab, history: HistoryHooks) -> None:
-    """The Batch panel full width below the editor, and its endpoints."""
+def add_batch(ctx: PageContext, demo: gr.Blocks, edit_tab: EditTab, history: HistoryHooks) -> None:
+    """The Batch panel full width below the editor (followed again after a reload while its
+    batch goes), and its endpoints."""
     with edit_tab.below_columns:
         section = build_batch_section()
-    handlers = BatchHandlers(ctx, section, build_batch_answer())
+    with history.below_actions:
+        offer = build_history_batch()
+    handlers = BatchHandlers(ctx, section, build_batch_answer(), offer)
     sent = wire_batch(section, handlers, edit_tab, ctx)
     history.relist(sent.then)
+    history.run_id.change(handlers.on_run_opened, history.run_id, [offer.row, offer.grid], **QUIET)
+    offer.open.click(
+        handlers.open_batch, history.run_id, offer.grid, api_name="history_batch", **AT_ONCE
+    )
+    demo.load(
+        handlers.resume_from_page,
+        None,
+        [section.panel, *following(section)],
+        concurrency_limit=None,  # each page follows its own batch; nothing is sent here
+        show_progress="hidden",
+        **PRIVATE,
+    )
     wire_batch_api(handlers, ctx)
 
 
@@ -46,14 +67,10 @@ def wire_batch(
         **QUIET,
     )
     section.cancel.click(handlers.cancel, None, section.confirm_row, **QUIET)
-    following = [
-        section.status, section.grid, section.button, section.stop, section.retry,
-        section.download,
-    ]  # fmt: skip
     sent = section.send.click(
         handlers.send_from_page,
         inputs_kwargs=inputs,
-        outputs=[section.confirm_row, *following],
+        outputs=[section.confirm_row, *following(section)],
         show_progress="minimal",
         **ctx.edit_queue,
         **PRIVATE,
@@ -62,12 +79,20 @@ def wire_batch(
     section.retry.click(
         handlers.retry_from_page,
         None,
-        following,
+        following(section),
         show_progress="minimal",
         **ctx.edit_queue,
         **PRIVATE,
     )
     return sent
+
+
+def following(section: BatchSection) -> list[gr.components.Component]:
+    """What following a batch updates: the progress line, the grid, the buttons, the zip."""
+    return [
+        section.status, section.grid, section.button, section.stop, section.retry,
+        section.download,
+    ]  # fmt: skip
 
 
 def wire_batch_api(handlers: BatchHandlers, ctx: PageContext) -> None:

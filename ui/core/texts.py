@@ -855,6 +855,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No failed image can be sent again safely.",
         "没有可以安全重新发送的失败图片。",
     ),
+    "batch_part_of": (
+        "This run is one image of a batch.",
+        "这次运行是一个批次中的一张图片。",
+    ),
+    "batch_open": ("Open the batch", "打开这个批次"),
+    "batch_not_an_item": (
+        "This run is no image of a batch of yours.",
+        "这次运行不属于你的任何批次。",
+    ),
     "batch_unknown": (
         "No such batch of yours here (a batch is kept while this server runs).",
         "这里没有你的这个批次（批次只在本服务器运行期间保留）。",
