@@ -70,7 +70,8 @@ def test_a_12_image_batch_sends_12_requests_and_makes_12_runs_grouped_as_one_bat
     assert sorted(run.id for run in grouped) == sorted(run_ids)
     assert {run.batch for run in grouped} == {batch_id}
     assert all(run.prompt == "product on white" and run.status == "ok" for run in grouped)
-    grid = client.predict(run_ids[5], api_name="/history_batch")  # History's offer
+    shown = client.predict(run_ids[5], api_name="/history_batch")  # History's offer
+    grid = shown["value"]  # an update: the grid is shown, too
     assert grid.count("<tr>") == 1 + ITEMS and grid.count("<img") == 2 * ITEMS
 
 
