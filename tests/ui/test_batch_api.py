@@ -111,6 +111,29 @@ def test_stop_mid_batch_leaves_the_unsent_unsent_and_keeps_the_sent(
     assert len(sent(control)) == len(requests)
 
 
+def test_another_visitor_s_edit_goes_at_the_next_free_slot_not_after_the_batch(
+    app, client, pictures, control
+):
+    """The batch's items take the sending slots fairly beside other visitors
+    (ui/core/fair_share.py): Bob's one edit, sent while Alice's 12 items go 3 at a time, is
+    handed the first slot Alice frees, in the batch's second or third wave at the latest."""
+    httpx2.post(control + "/faults", json=[{"delay_s": 1.5}] * (ITEMS + 1)).raise_for_status()
+    job = client.submit(
+        images=[handle_file(str(path)) for path in pictures], prompt="alice's", api_name="/batch"
+    )
+    deadline = time.monotonic() + 60
+    while not sent(control):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    bob = Client(app.url, verbose=False)
+    bob.predict(images=[handle_file(str(pictures[0]))], prompt="bob's", api_name="/edit")
+    job.result(timeout=120)
+
+    prompts = [request["prompt"] for request in sent(control)]
+    assert len(prompts) == ITEMS + 1
+    assert prompts.index("bob's") <= 8  # 3 at a time: never behind the batch's last wave
+
+
 def test_a_failed_item_is_told_the_rest_done_and_retry_resends_only_it(
     client, pictures, control, history
 ):

@@ -775,10 +775,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_intro": (
         "The editor's prompt and settings, applied to each image on its own (up to 200 "
         "pictures, or a zip of them). Each image is a run in History, grouped under one batch.",
-        "使用编辑器的提示词和设置，逐张处理每张图片（最多 200 张图片，或它们的 zip 压缩包）。"
+        "使用编辑器的提示词和设置，逐张处理每张图片（最多 200 张图片，或它们的 `zip` 压缩包）。"
         "每张图片都是历史中的一次运行，归在同一个批次下。",
     ),
-    "batch_files": ("Images or a zip", "图片或 zip 压缩包"),
+    "batch_files": ("Images or a zip", "图片或 `zip` 压缩包"),
     "batch_extras": (
         "Shared extra inputs (optional, after each image)",
         "共享的额外输入（可选，放在每张图片之后）",
@@ -787,7 +787,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_send": ("Send", "发送"),
     "batch_cancel": ("Cancel", "取消"),
     "batch_retry": ("Retry the failed", "重试失败的"),
-    "batch_download": ("Everything, with a CSV of what was done", "全部文件，附完成情况的 CSV"),
+    "batch_download": ("Everything, with a CSV of what was done", "全部文件，附完成情况的 `CSV` 表"),
     "batch_col_name": ("Image", "图片"),
     "batch_col_input": ("Input", "输入"),
     "batch_col_result": ("Result", "结果"),
@@ -801,7 +801,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_refused": ("⚠ **Not sent.** {problem}", "⚠ **未发送。** {problem}"),
     "batch_no_images": (
         "Give the pictures to edit, or a zip of them.",
-        "请提供要编辑的图片，或它们的 zip 压缩包。",
+        "请提供要编辑的图片，或它们的 `zip` 压缩包。",
     ),
     "batch_too_many": (
         "{count} images given; a batch takes at most {most}.",
@@ -818,7 +818,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "batch_bad_budget": (
         "budget must be a whole number of images; got {budget}. Nothing was sent.",
-        "budget 必须是图片张数（整数）；收到的是 {budget}。什么都没有发送。",
+        "`budget` 必须是图片张数（整数）；收到的是 {budget}。什么都没有发送。",
     ),
     "batch_busy": (
         "a batch or run of yours is still going: wait for it, or press Stop.",
