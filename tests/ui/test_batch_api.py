@@ -114,9 +114,9 @@ def test_stop_mid_batch_leaves_the_unsent_unsent_and_keeps_the_sent(
 def test_another_visitor_s_edit_goes_at_the_next_free_slot_not_after_the_batch(
     app, client, pictures, control
 ):
-    """The batch's items take the sending slots fairly beside other visitors
-    (ui/core/fair_share.py): Bob's one edit, sent while Alice's 12 items go 3 at a time, is
-    handed the first slot Alice frees, in the batch's second or third wave at the latest."""
+    """A batch never queues all its items for the sending slots at once (its items wait at most
+    MAX_CONCURRENT_RUNS at a time, in the fair line of ui/core/fair_share.py): Bob's one edit,
+    sent while Alice's 12 items go 3 at a time, is not sent behind the batch's last wave."""
     httpx2.post(control + "/faults", json=[{"delay_s": 1.5}] * (ITEMS + 1)).raise_for_status()
     job = client.submit(
         images=[handle_file(str(path)) for path in pictures], prompt="alice's", api_name="/batch"
