@@ -100,3 +100,27 @@ def test_the_csv_has_a_row_per_item_and_the_zip_holds_every_file_it_names(tmp_pa
         assert zipped.read("results/001-1.png") == result.read_bytes()
     named = {row["input_file"] for row in rows} | {"results/001-1.png", CSV_NAME}
     assert names == named
+
+
+def test_the_time_left_follows_the_pace_of_the_items_going_now_and_retry_takes_only_the_safe(
+    tmp_path,
+):
+    path = str(picture(tmp_path / "a.png"))
+    batch = Batch(
+        Owner("anon:alice"),
+        "s",
+        EditParams(prompt="p"),
+        tuple(Item(path, f"{i}") for i in range(5)),
+    )
+    batch.started = 100.0
+    assert batch.seconds_left(now=110.0) is None  # nothing ended yet: no pace
+    batch.set(0, ItemState(DONE))
+    batch.set(1, ItemState(FAILED, error="refused", retry_blocker=None))
+    batch.set(2, ItemState(FAILED, error="502", retry_blocker="may have been billed"))
+    assert batch.counts() == {"done": 1, "failed": 2, "not_sent": 0, "left": 2}
+    assert batch.seconds_left(now=130.0) == pytest.approx(20.0)  # 10 s an item, 2 left
+    assert batch.retryable() == [1]
+    assert batch.not_retryable() == [(batch.items[2], "may have been billed")]
+    batch.set(3, ItemState(NOT_SENT))
+    batch.set(4, ItemState(DONE))
+    assert batch.over and batch.seconds_left() == 0.0

@@ -63,6 +63,8 @@ class Batch:
     id: str = field(default_factory=lambda: secrets.token_hex(16))
     states: list[ItemState] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    ended_before: int = 0
+    """Items that had ended when the items going now started (a retry's): not this pace's."""
     job: Job | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -87,9 +89,11 @@ class Batch:
     def seconds_left(self, now: float | None = None) -> float | None:
         """The time left at the pace so far (None before any item ended)."""
         counts = self.counts()
-        ended = counts["done"] + counts["failed"]
-        if not ended or not counts["left"]:
-            return None if not ended else 0.0
+        ended = counts["done"] + counts["failed"] + counts["not_sent"] - self.ended_before
+        if not counts["left"]:
+            return 0.0
+        if ended <= 0:
+            return None
         pace = ((now or time.monotonic()) - self.started) / ended
         return pace * counts["left"]
 
@@ -130,6 +134,7 @@ def run_items(
     for index in indices:
         batch.set(index, ItemState())
     batch.started = time.monotonic()
+    batch.ended_before = len(batch.items) - len(indices)
     pool = ThreadPoolExecutor(workers, thread_name_prefix=f"batch-{batch.id[:6]}")
     work = (ctx, batch, stopped, blockers)
     futures = [pool.submit(_run_item, *work, index) for index in indices]

@@ -787,7 +787,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_send": ("Send", "发送"),
     "batch_cancel": ("Cancel", "取消"),
     "batch_retry": ("Retry the failed", "重试失败的"),
-    "batch_download": ("Everything, with a CSV of what was done", "全部文件，附完成情况的 `CSV` 表"),
+    "batch_download": (
+        "Everything, with a CSV of what was done",
+        "全部文件，附完成情况的 `CSV` 表",
+    ),
     "batch_col_name": ("Image", "图片"),
     "batch_col_input": ("Input", "输入"),
     "batch_col_result": ("Result", "结果"),
