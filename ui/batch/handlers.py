@@ -377,13 +377,13 @@ def summary_text(batch: Batch, inputs: Inputs | None, language: str) -> str:
     for item, state in zip(batch.items, batch.states, strict=True):
         if state.state == FAILED:
             lines.append(text_in(language, "batch_item_failed", name=item.name, error=state.error))
-    return "\n".join(lines) + blocked_text(batch, language)
+    return "\n\n".join(lines) + blocked_text(batch, language)
 
 
 def blocked_text(batch: Batch, language: str) -> str:
     blocked = batch.not_retryable()
     return "".join(
-        "\n" + text_in(language, "batch_not_retried", name=item.name, why=why)
+        "\n\n" + text_in(language, "batch_not_retried", name=item.name, why=why)
         for item, why in blocked
     )
 

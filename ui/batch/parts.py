@@ -23,7 +23,7 @@ class BatchSection:
     plan: gr.Markdown
     """What Batch will send: requests, images and their estimated cost."""
     button: gr.Button
-    confirm_row: gr.Row
+    confirm_row: gr.Column
     """The confirm step: the plan said once more, Send or Cancel."""
     confirm_text: gr.Markdown
     send: gr.Button
@@ -115,10 +115,11 @@ def build_batch_section() -> BatchSection:
             )
             retry = gr.Button(label("batch_retry"), elem_id="batch-retry", visible=False, scale=1)
             plan = gr.Markdown(elem_id="batch-plan")
-        with gr.Row(visible=False, elem_id="batch-confirm") as confirm_row:
+        with gr.Column(visible=False, elem_id="batch-confirm") as confirm_row:
             confirm_text = gr.Markdown(elem_id="batch-confirm-text")
-            send = gr.Button(label("batch_send"), variant="primary", elem_id="batch-send", scale=0)
-            cancel = gr.Button(label("batch_cancel"), elem_id="batch-cancel", scale=0)
+            with gr.Row():
+                send = gr.Button(label("batch_send"), variant="primary", elem_id="batch-send")
+                cancel = gr.Button(label("batch_cancel"), elem_id="batch-cancel")
         status = gr.Markdown(elem_id="batch-status")
         grid = gr.Markdown(
             "",

@@ -775,10 +775,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_intro": (
         "The editor's prompt and settings, applied to each image on its own (up to 200 "
         "pictures, or a zip of them). Each image is a run in History, grouped under one batch.",
-        "使用编辑器的提示词和设置，逐张处理每张图片（最多 200 张图片，或它们的 `zip` 压缩包）。"
+        "使用编辑器的提示词和设置，逐张处理每张图片（最多 200 张图片，或它们的 .zip 压缩包）。"
         "每张图片都是历史中的一次运行，归在同一个批次下。",
     ),
-    "batch_files": ("Images or a zip", "图片或 `zip` 压缩包"),
+    "batch_files": ("Images or a zip", "图片或 .zip 压缩包"),
     "batch_extras": (
         "Shared extra inputs (optional, after each image)",
         "共享的额外输入（可选，放在每张图片之后）",
@@ -789,7 +789,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "batch_retry": ("Retry the failed", "重试失败的"),
     "batch_download": (
         "Everything, with a CSV of what was done",
-        "全部文件，附完成情况的 `CSV` 表",
+        "全部文件，附完成情况表（.csv）",
     ),
     "batch_col_name": ("Image", "图片"),
     "batch_col_input": ("Input", "输入"),
@@ -800,11 +800,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Will send **{requests} requests** for {images}.",
         "将发送 **{requests} 个请求**，共 {images}。",
     ),
-    "batch_confirm": ("{plan} Send them?", "{plan} 确定发送吗？"),
+    "batch_confirm": ("{plan}\n\n**Send them?**", "{plan}\n\n**确定发送吗？**"),
     "batch_refused": ("⚠ **Not sent.** {problem}", "⚠ **未发送。** {problem}"),
     "batch_no_images": (
         "Give the pictures to edit, or a zip of them.",
-        "请提供要编辑的图片，或它们的 `zip` 压缩包。",
+        "请提供要编辑的图片，或它们的 .zip 压缩包。",
     ),
     "batch_too_many": (
         "{count} images given; a batch takes at most {most}.",
