@@ -21,6 +21,10 @@ from ui.core.page import HistoryHooks
 from ui.editor.parts import EditTab
 from ui.editor.wiring import run_inputs
 
+PLAN_CONTROLS = ("model", "custom_model", "n", "size")
+"""The editor's settings that change what a batch sends or costs (the plan reads every image,
+so it is not read again at each keystroke of the prompt; Batch checks the whole edit)."""
+
 
 def add_batch(ctx: PageContext, demo: gr.Blocks, edit_tab: EditTab, history: HistoryHooks) -> None:
     """The Batch panel full width below the editor (followed again after a reload while its
@@ -52,7 +56,8 @@ def wire_batch(
 ) -> gr.events.Dependency:
     editor = {key: part for key, part in run_inputs(edit_tab).items() if key != "images"}
     inputs = {"files": section.files, "extras": section.extras, **editor}
-    triggers = [section.files, section.extras, *edit_tab.controls.values()]
+    controls = [edit_tab.controls[name] for name in PLAN_CONTROLS]
+    triggers = [section.files, section.extras, *controls]
     gr.on(
         [part.change for part in triggers],
         handlers.plan,
