@@ -1,5 +1,6 @@
-"""A batch's files, without the app: the inputs read from pictures and zips (an unreadable entry
-left out by name, the rest kept in order) and the CSV of what was done."""
+"""A batch without the app: the inputs read from pictures and zips (an unreadable entry left out
+by name, the rest kept in order), the CSV and zip of what was done, its counts and time left, and
+the plan said before sending."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import csv
 import io
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
 
 from client import EditParams, ValidationError
 from ui.batch.engine import DONE, FAILED, NOT_SENT, Batch, ItemState
-from ui.batch.items import MAX_BATCH_IMAGES, Item, read_inputs
+from ui.batch.handlers import Asked, plan_words
+from ui.batch.items import MAX_BATCH_IMAGES, Inputs, Item, Refused, read_inputs
 from ui.batch.report import CSV_COLUMNS, CSV_NAME, batch_csv, batch_zip
 from ui.core.owner import Owner
+from ui.core.prices import parse_prices
 
 
 def picture(path: Path) -> Path:
@@ -124,3 +128,16 @@ def test_the_time_left_follows_the_pace_of_the_items_going_now_and_retry_takes_o
     batch.set(3, ItemState(NOT_SENT))
     batch.set(4, ItemState(DONE))
     assert batch.over and batch.seconds_left() == 0.0
+
+
+def test_the_plan_says_the_requests_the_images_their_cost_and_what_is_left_out():
+    ctx = SimpleNamespace(config=SimpleNamespace(prices=parse_prices("wan2.7-image-pro=0.05")))
+    items = tuple(Item(f"{i}.png", f"{i}.png") for i in range(3))
+    inputs = Inputs(items, (Refused("notes.txt", "it is not a picture, or it is damaged."),))
+    asked = Asked(inputs, EditParams(prompt="p", model="wan2.7-image-pro", n=2), ())
+
+    words = plan_words(ctx, asked, "en")
+
+    assert words.startswith("Will send **3 requests** for 6 images (≈ $0.30).")
+    assert words.endswith("Left out notes.txt: it is not a picture, or it is damaged.")
+    assert "3 个请求" in plan_words(ctx, asked, "zh")
