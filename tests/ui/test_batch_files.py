@@ -49,6 +49,10 @@ def test_a_zip_gives_its_pictures_in_order_and_names_what_it_leaves_out(tmp_path
     extracted = [Path(item.path) for item in inputs.items[1:]]
     assert all(path.parent == out and path.read_bytes() == one.read_bytes() for path in extracted)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in extracted)
+    counted = read_inputs([str(one), str(archive)], None)  # the plan only counts: no files
+    assert [item.name for item in counted.items] == [item.name for item in inputs.items]
+    assert [item.path for item in counted.items] == [str(one), "", ""]
+    assert counted.refused == inputs.refused
 
 
 def test_a_loose_file_that_is_not_a_picture_is_left_out_by_name(tmp_path):

@@ -72,16 +72,23 @@ class BatchHandlers:
 
     # -- shared by the page and the endpoints ----------------------------------------------------
 
-    def ask(self, images: Any, extras: Any, params: EditParams, request: Any) -> Asked:
-        """The batch `images` (pictures or zips) make with `params` and the shared `extras`;
-        raises ValidationError or InvalidImageError (in the request's language) when the edit
-        would be refused, before anything is sent."""
+    def ask(
+        self, images: Any, extras: Any, params: EditParams, request: Any, *, extract: bool = True
+    ) -> Asked:
+        """The batch `images` (pictures or zips) make with `params` and the shared `extras`
+        (without `extract`, a zip's pictures are only counted); raises ValidationError or
+        InvalidImageError (in the request's language) when the edit would be refused, before
+        anything is sent."""
         language = language_of(request)
         paths = self.ctx.input_files(images, request)
         shared = tuple(self.ctx.input_files(extras, request)) if extras else ()
-        folder = Path(tempfile.mkdtemp(prefix="batch-", dir=get_upload_folder()))
+        folder = (
+            Path(tempfile.mkdtemp(prefix="batch-", dir=get_upload_folder())) if extract else None
+        )
         inputs = read_inputs(paths, folder, language)
-        self.ctx.runner.check(params, [inputs.items[0].path, *shared])
+        first = next((item.path for item in inputs.items if item.path), None)
+        if first is not None:  # (a zip's pictures only counted: Batch checks them)
+            self.ctx.runner.check(params, [first, *shared])
         return Asked(inputs, params, shared)
 
     def begin(self, asked: Asked, request: Any, key: Any = None) -> Batch:
@@ -110,11 +117,14 @@ class BatchHandlers:
 
     # -- the page --------------------------------------------------------------------------------
 
-    def _asked_from_page(self, files: Any, extras: Any, values: dict, request: Any) -> Asked:
+    def _asked_from_page(
+        self, files: Any, extras: Any, values: dict, request: Any, extract: bool = True
+    ) -> Asked:
         """The batch the panel asks for: its images and extras, the editor's prompt and
         settings (the editor's own inputs are not the batch's)."""
         values = {**values, "images": None}
-        return self.ask(files, extras, params_from_page(values, []), request)
+        params = params_from_page(values, [])
+        return self.ask(files, extras, params, request, extract=extract)
 
     def plan(self, request: gr.Request = None, files: Any = None, extras: Any = None,
              key: Any = None, **values: Any) -> str:  # fmt: skip
@@ -124,7 +134,7 @@ class BatchHandlers:
         if not files:
             return ""
         try:
-            asked = self._asked_from_page(files, extras, values, request)
+            asked = self._asked_from_page(files, extras, values, request, extract=False)
         except (ValidationError, InvalidImageError) as error:
             return text_in(language, "batch_refused", problem=translated(str(error), language))
         return plan_words(self.ctx, asked, language)

@@ -8,6 +8,7 @@ MAX_BATCH_IMAGES items refuse the whole batch before anything is sent.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -44,9 +45,10 @@ class Inputs:
     refused: tuple[Refused, ...]
 
 
-def read_inputs(paths: list[str], folder: Path, language: str = "en") -> Inputs:
+def read_inputs(paths: list[str], folder: Path | None, language: str = "en") -> Inputs:
     """The items of `paths` (pictures and zips of pictures), a zip's pictures extracted into
-    `folder`; raises ValidationError when there are none or more than MAX_BATCH_IMAGES."""
+    `folder` (None: only read, for counting: a zip's items then have no file); raises
+    ValidationError when there are none or more than MAX_BATCH_IMAGES."""
     items: list[Item] = []
     refused: list[Refused] = []
     for path in paths:
@@ -67,7 +69,7 @@ def read_inputs(paths: list[str], folder: Path, language: str = "en") -> Inputs:
 
 
 def _read_zip(
-    path: str, folder: Path, items: list[Item], refused: list[Refused], language: str
+    path: str, folder: Path | None, items: list[Item], refused: list[Refused], language: str
 ) -> None:
     """Every file of the zip but folders and the hidden ones a Mac or Windows adds; each
     extracted under a name of its own (the entry's name may hold any path)."""
@@ -82,32 +84,35 @@ def _read_zip(
                 reason = text_in(language, "upload_too_large", size=size, limit=limit)
                 refused.append(Refused(entry.filename, reason))
                 continue
-            target = folder / f"{len(items) + len(refused) + 1:03d}{name.suffix.lower()}"
             try:
-                target.write_bytes(archive.read(entry))
+                data = archive.read(entry)
             except (zipfile.BadZipFile, OSError, RuntimeError) as error:  # damaged, encrypted
                 refused.append(Refused(entry.filename, type(error).__name__))
                 continue
-            reason = _unusable(target, language)
-            if reason is None:
-                items.append(Item(str(target), entry.filename))
-            else:
-                target.unlink(missing_ok=True)
+            reason = _unusable(io.BytesIO(data), language)
+            if reason is not None:
                 refused.append(Refused(entry.filename, reason))
+                continue
+            target = folder / f"{len(items) + 1:03d}{name.suffix.lower()}" if folder else None
+            if target is not None:
+                target.write_bytes(data)
+            items.append(Item(str(target or ""), entry.filename))
 
 
 def _hidden(name: PurePosixPath) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in name.parts)
 
 
-def _unusable(path: Path, language: str) -> str | None:
-    """Why the file cannot be an input (None: it can)."""
+def _unusable(source: Path | io.BytesIO, language: str) -> str | None:
+    """Why the file (or a zip entry's bytes) cannot be an input (None: it can)."""
     try:
-        if path.stat().st_size > UPLOAD_MAX_BYTES:
-            size = f"{path.stat().st_size / 1_000_000:.0f}"
+        size = source.stat().st_size if isinstance(source, Path) else source.getbuffer().nbytes
+        if size > UPLOAD_MAX_BYTES:
             limit = UPLOAD_MAX_BYTES // 1_000_000
-            return text_in(language, "upload_too_large", size=size, limit=limit)
-        with Image.open(path) as image:
+            return text_in(
+                language, "upload_too_large", size=f"{size / 1_000_000:.0f}", limit=limit
+            )
+        with Image.open(source) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return text_in(language, "batch_not_a_picture")
