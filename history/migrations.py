@@ -286,3 +286,12 @@ def m012_budgets(db: Any, sql: Dialect) -> None:
         )"""
     )
     db.execute("CREATE INDEX IF NOT EXISTS budget_use_by_day ON budget_use (day, owner, model)")
+
+
+@migration
+def m013_batches(db: Any, sql: Dialect) -> None:
+    """The batch a run is an item of (one edit over many images, run together, ui/batch/); a
+    batch is read back by owner and batch, as a comparison is."""
+    if "batch" not in sql.columns(db, "runs"):
+        db.execute(f"ALTER TABLE runs ADD COLUMN batch {sql.key}")
+    db.execute("CREATE INDEX IF NOT EXISTS runs_by_batch ON runs (batch, owner)")

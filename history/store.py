@@ -81,6 +81,8 @@ class NewRun:
     """The visitor pressed Stop; the service answered anyway, and the answer is kept."""
     comparison: str | None = None
     """The comparison (models × seeds run together) this run is a cell of, if any."""
+    batch: str | None = None
+    """The batch (one edit over many images, ui/batch/) this run is an item of, if any."""
     sender: str | None = None
     """The process a SENDING run waits in (journal.py); None once the run is finished."""
     parent: str | None = None
@@ -157,6 +159,7 @@ class RunDetail(RunSummary):
     parent: str | None = None
     result_index: int | None = None
     branch_label: str | None = None
+    batch: str | None = None
 
 
 _last_millisecond = 0
@@ -599,6 +602,7 @@ class HistoryStore:
             parent=row["parent"],
             result_index=row["result_index"],
             branch_label=row["branch_label"],
+            batch=row["batch"],
         )
 
     def tree(self, owner: str | None, run_id: str) -> Tree | None:
@@ -624,6 +628,16 @@ class HistoryStore:
             ).fetchall()
         found = (self.get_run(owner, run_id) for (run_id,) in ids)
         return [run for run in found if run is not None]  # one deleted meanwhile is left out
+
+    def batch_runs(self, owner: str | None, batch: str) -> list[RunDetail]:
+        """The runs of one batch that `owner` may see (any owner's when None, the shared scope),
+        oldest first; none for a batch that is not theirs."""
+        mine, values = ("", (batch,)) if owner is None else (" AND owner = ?", (batch, owner))
+        with self._sql.read() as db:
+            ids = db.tuples(f"SELECT id FROM runs WHERE batch = ?{mine} ORDER BY id", values)
+            found = [row[0] for row in ids.fetchall()]
+        runs = (self.get_run(owner, run_id) for run_id in found)
+        return [run for run in runs if run is not None]  # one deleted meanwhile is left out
 
     def typical_seconds(self, model: str, recent: int = 20) -> float | None:
         """The median time of the model's last `recent` successful runs (any visitor's), or None
@@ -728,7 +742,7 @@ class HistoryStore:
 RUN_COLUMNS = (
     "id, owner, owner_label, created_at, model, prompt, negative_prompt, params, seed, status,"
     " error, elapsed_s, request_id, backend, requested_n, revised_prompts, notes, cover, stopped,"
-    " comparison, sender, parent, result_index, root, branch_label"
+    " comparison, sender, parent, result_index, root, branch_label, batch"
 )
 RUN_COLUMN_NAMES = tuple(RUN_COLUMNS.split(", "))
 INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({', '.join('?' * len(RUN_COLUMN_NAMES))})"
@@ -782,6 +796,7 @@ def run_row(run_id: str, run: NewRun, cover: str | None) -> dict[str, Any]:
         "result_index": run.result_index if run.parent else None,
         "root": run_id,  # the parent's root, when it has one: lineage.place
         "branch_label": run.branch_label,
+        "batch": run.batch,
     }
 
 

@@ -20,6 +20,7 @@ from client.preparation import PreparationCache
 from examples import HERE as EXAMPLES_DIR
 from history import HistoryStore, RunJournal
 from ui.api.wiring import add_api
+from ui.batch.wiring import add_batch
 from ui.budgets.wiring import add_budgets
 from ui.comparison.parts import GRID_PAGE_CSS
 from ui.comparison.wiring import add_comparison
@@ -232,6 +233,7 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         history.relist(run_step.then)
         add_regions(edit_tab, ctx.input_files)
         add_comparison(ctx, edit_tab, history)
+        add_batch(ctx, demo, edit_tab, history)
         add_share(ctx, demo, shared_view, history, editor)
         add_threads(ctx, history)
         add_thread_strip(ctx, edit_tab)

@@ -35,7 +35,7 @@ from tests.simulator.helpers import AUTH, BLUE, GREEN, QWEN, RED, WAN, body, dat
 
 CURATED = {
     "edit", "compare", "list_runs", "open_run", "share_run", "revoke_link", "history_tree",
-    "replay",
+    "replay", "batch",
 }  # fmt: skip
 
 
@@ -316,3 +316,16 @@ def test_an_agent_with_a_personal_token_makes_runs_in_its_persons_history(app, s
         app.url + "/gradio_api/mcp/", headers={**bearer, "Accept": "application/json"}, json={}
     )
     assert refused.status_code == 401 and token not in refused.text
+
+
+def test_a_batch_makes_a_run_per_image_and_refuses_one_over_its_budget(app, sim):
+    images = [data_uri(png()), data_uri(png())]
+    over = call(app, "batch", images=images, prompt="on white", budget=1)
+    assert over.isError and "over your budget of 1" in words(over)
+    assert received(sim) == []
+
+    result = call(app, "batch", images=images, prompt="on white", budget=2)
+    assert not result.isError, words(result)
+    first = words(result).splitlines()[0]
+    assert first.startswith("Batch ") and len(first.split("run ids: ")[1].split(", ")) == 2
+    assert "2 of 2 done" in words(result) and len(received(sim)) == 2

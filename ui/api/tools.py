@@ -1,6 +1,6 @@
 """The MCP tools: what an agent may do with the app, each described from the one definition.
 
-A curated set: edit (continuing a run, too), compare, list and open my runs, a run's version
+A curated set: edit (continuing a run, too), compare, batch, list and open my runs, a run's version
 tree and replaying its line, share a run and revoke its link; nothing
 that only makes sense beside the page (restoring into the editor, deleting from a filtered
 list). Edit, compare, share and revoke call the very endpoints gradio_client calls (`/edit`,
@@ -166,6 +166,18 @@ def compare(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
     return answered(words, image_contents(ctx, answer["images"], ctx.owner(call.request)))
 
 
+def batch(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
+    """The batch's run ids and summary (its pictures are many: open_run shows any of them)."""
+    arguments = _edit_arguments(ctx, call)
+    try:
+        arguments["extras"] = input_files(ctx, arguments.get("extras") or [], call.request)
+    except ImageEditError as error:
+        raise ToolRefusal(str(error)) from None
+    answer = call_endpoint(demo, "batch", call, **arguments)
+    words = f"Batch {answer['batch_id']}; run ids: {', '.join(answer['run_ids'])}"
+    return answered(f"{words}\n\n{answer['summary']}")
+
+
 def share_run(ctx: PageContext, demo: gr.Blocks, call: Call) -> Answer:
     run_id = str(call.arguments.get("run_id") or "")
     link = next(iter(call_endpoint(demo, "history_share", call, run_id=run_id).values()))
@@ -289,9 +301,17 @@ def build_tools(demo: gr.Blocks) -> list[Tool]:
     compared = " Answers the cells' run ids and a summary, then every image, cell by cell."
     edit_arguments = endpoint_arguments(demo, "edit")
     compare_arguments = endpoint_arguments(demo, "compare")
+    batch_doc, _, _ = get_function_description(endpoint(demo, "batch").fn)
+    batch_arguments = endpoint_arguments(demo, "batch")
+    batch_arguments["extras"] = {
+        **IMAGES_SCHEMA,
+        "description": batch_arguments["extras"]["description"],
+    }
+    batch_arguments["budget"] = {**batch_arguments["budget"], "type": "integer"}
     return [
         Tool("edit", edit_doc + edited, edit_arguments, ("prompt",), edit),
         Tool("compare", compare_doc + compared, compare_arguments, COMPARE_REQUIRED, compare),
+        Tool("batch", batch_doc, batch_arguments, ("images", "prompt"), batch),
         Tool("list_runs", LIST_DOC, LIST_ARGUMENTS, (), list_runs),
         Tool("open_run", OPEN_DOC, RUN_ID, ("run_id",), open_run),
         Tool("share_run", SHARE_DOC, RUN_ID, ("run_id",), share_run),

@@ -65,15 +65,21 @@ class RunOutcome:
     spooled: bool = False
     """The history could not take the answer: it is kept on this server (history/spool.py)
     and added to History when the database is back."""
+    may_have_been_billed: bool = False
+    """It failed after the service may have run (and billed) it (the client's error says so):
+    running it again is the person's call, never done by itself (ui/batch/ retries only the
+    others)."""
 
 
 @dataclass(frozen=True)
 class RunPlace:
-    """Where a run is recorded besides its owner's list: the comparison it is a cell of, and
-    where it goes in its owner's edit threads (history/lineage.py)."""
+    """Where a run is recorded besides its owner's list: the comparison it is a cell of, the
+    batch it is an item of, and where it goes in its owner's edit threads
+    (history/lineage.py)."""
 
     comparison: str | None = None
     lineage: Lineage = field(default_factory=Lineage)
+    batch: str | None = None
 
 
 class UnknownParent(ValidationError):
@@ -191,6 +197,7 @@ class Runner:
         comparison: str | None = None,
         waiting: threading.Event | None = None,
         lineage: Lineage | None = None,
+        batch: str | None = None,
     ) -> RunOutcome:
         """Sends the edit (ValidationError and InvalidImageError propagate: nothing was sent).
         Every key the run met is masked in what it records and returns. `stopped`, set while
@@ -199,9 +206,10 @@ class Runner:
         `waiting` is set while the run waits for a sending slot (none was free). `lineage` puts
         the run in its owner's edit threads: a parent that is not theirs is refused as unknown
         (UnknownParent), before anything is sent; one that would pass `owner`'s budget of the
-        day is refused (OverBudgetRefused), before anything is sent."""
+        day is refused (OverBudgetRefused), before anything is sent. `batch` records the run as
+        an item of that batch (ui/batch/)."""
         stopped = stopped or threading.Event()
-        place = RunPlace(comparison, lineage or Lineage())
+        place = RunPlace(comparison, lineage or Lineage(), batch)
         with self.hooks.door():
             self.parent_result(owner, place.lineage)
             self.check_budget(owner, {params.model: params.n or 1})
@@ -246,7 +254,11 @@ class Runner:
                 getattr(error, "request_id", None),
                 backend=backend_name,
             )
-            failed = replace(masked(failed, keys), stopped=stopped.is_set())
+            failed = replace(
+                masked(failed, keys),
+                stopped=stopped.is_set(),
+                may_have_been_billed=error.may_have_been_billed,
+            )
             run = new_run(failed, images, owner, None, "failed", place)
             finished = self.journal.finish(run_id, run)
             self.hooks.finished(params.model, "failed", 0)
@@ -341,6 +353,7 @@ def new_run(
         notes=outcome.notes,
         stopped=outcome.stopped,
         comparison=place.comparison,
+        batch=place.batch,
         parent=lineage.parent,
         result_index=(lineage.result_index or 1) if lineage.parent else None,
         joins=lineage.joins,

@@ -811,6 +811,107 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This server is restarting. Try again in a moment.",
         "服务器正在重启。请稍后再试。",
     ),
+    # Batch: one edit over many images (ui/batch/)
+    "batch_panel": ("Batch: one edit over many images", "批量：把同一个编辑用在多张图片上"),
+    "batch_intro": (
+        "The editor's prompt and settings, applied to each image on its own (up to 200 "
+        "pictures, or a zip of them). Each image is a run in History, grouped under one batch.",
+        "使用编辑器的提示词和设置，逐张处理每张图片（最多 200 张图片，或它们的 .zip 压缩包）。"
+        "每张图片都是历史中的一次运行，归在同一个批次下。",
+    ),
+    "batch_files": ("Images or a zip", "图片或 .zip 压缩包"),
+    "batch_extras": (
+        "Shared extra inputs (optional, after each image)",
+        "共享的额外输入（可选，放在每张图片之后）",
+    ),
+    "batch_button": ("Batch…", "批量…"),
+    "batch_send": ("Send", "发送"),
+    "batch_cancel": ("Cancel", "取消"),
+    "batch_retry": ("Retry the failed", "重试失败的"),
+    "batch_download": (
+        "Everything, with a CSV of what was done",
+        "全部文件，附完成情况表（.csv）",
+    ),
+    "batch_col_name": ("Image", "图片"),
+    "batch_col_input": ("Input", "输入"),
+    "batch_col_result": ("Result", "结果"),
+    "batch_waiting_cell": ("waiting…", "等待中…"),
+    "batch_not_sent_cell": ("not sent (stopped)", "未发送（已停止）"),
+    "batch_plan": (
+        "Will send **{requests} requests** for {images}.",
+        "将发送 **{requests} 个请求**，共 {images}。",
+    ),
+    "batch_confirm": ("{plan}\n\n**Send them?**", "{plan}\n\n**确定发送吗？**"),
+    "batch_refused": ("⚠ **Not sent.** {problem}", "⚠ **未发送。** {problem}"),
+    "batch_no_images": (
+        "Give the pictures to edit, or a zip of them.",
+        "请提供要编辑的图片，或它们的 .zip 压缩包。",
+    ),
+    "batch_too_many": (
+        "{count} images given; a batch takes at most {most}.",
+        "提供了 {count} 张图片；一个批次最多 {most} 张。",
+    ),
+    "batch_not_a_picture": (
+        "it is not a picture, or it is damaged.",
+        "它不是图片，或已损坏。",
+    ),
+    "batch_left_out": ("Left out {name}: {reason}", "已略过 {name}：{reason}"),
+    "batch_over_budget": (
+        "This batch would make {images} images, over your budget of {budget}. Nothing was sent.",
+        "这个批次会生成 {images} 张图片，超过你的预算 {budget} 张。什么都没有发送。",
+    ),
+    "batch_bad_budget": (
+        "budget must be a whole number of images; got {budget}. Nothing was sent.",
+        "`budget` 必须是图片张数（整数）；收到的是 {budget}。什么都没有发送。",
+    ),
+    "batch_busy": (
+        "a batch or run of yours is still going: wait for it, or press Stop.",
+        "你的批次或运行仍在进行：请等待它完成，或按“停止”。",
+    ),
+    "batch_progress": (
+        "**Batch** · {done} done, {failed} failed, {left} left of {total}",
+        "**批量处理中** · 已完成 {done}，失败 {failed}，剩余 {left}，共 {total}",
+    ),
+    "batch_eta": (" · about {seconds} s left", " · 约剩 {seconds} 秒"),
+    "batch_stopping": (
+        "**Stopping** · nothing more is sent; what was sent is kept.",
+        "**正在停止** · 不再发送；已发送的会保留。",
+    ),
+    "batch_none_going": ("No batch of yours is going.", "你没有正在进行的批次。"),
+    "batch_summary": (
+        "**{done} of {total} done** · {failed} failed · {not_sent} not sent · {left} left",
+        "**已完成 {done} / {total}** · 失败 {failed} · 未发送 {not_sent} · 剩余 {left}",
+    ),
+    "batch_item_failed": ("- {name} failed: {error}", "- {name} 失败：{error}"),
+    "batch_not_retried": (
+        "- {name} is not retried: {why}",
+        "- {name} 不会重试：{why}",
+    ),
+    "batch_retry_billed": (
+        "the service may have run (and billed) it; check it in History before running it again",
+        "服务可能已经处理（并计费）；再次运行前请先在历史中查看",
+    ),
+    "batch_retry_unexpected": (
+        "it failed in an unexpected way after it was recorded, so it may have been sent",
+        "它在记录后意外失败，可能已经发送",
+    ),
+    "batch_nothing_to_retry": (
+        "No failed image can be sent again safely.",
+        "没有可以安全重新发送的失败图片。",
+    ),
+    "batch_part_of": (
+        "This run is one image of a batch.",
+        "这次运行是一个批次中的一张图片。",
+    ),
+    "batch_open": ("Open the batch", "打开这个批次"),
+    "batch_not_an_item": (
+        "This run is no image of a batch of yours.",
+        "这次运行不属于你的任何批次。",
+    ),
+    "batch_unknown": (
+        "No such batch of yours here (a batch is kept while this server runs).",
+        "这里没有你的这个批次（批次只在本服务器运行期间保留）。",
+    ),
 }
 """key → (English, Chinese)."""
 
