@@ -186,3 +186,17 @@ def test_an_mcp_edit_or_comparison_past_the_budget_is_a_tool_error_with_nothing_
         result = call(app, tool, images=[data_uri(png())], prompt="budget", **extra)
         assert result.isError and "only 5 of your 5 images" in words(result), words(result)
     assert sent(sim) == 0
+
+
+def test_a_batch_past_the_budget_of_the_day_is_refused_whole_with_nothing_sent(app, sim, picture):
+    carol = person(app.url)
+    three = [handle_file(str(picture)) for _ in range(3)]
+    edit(carol, picture, n=3)  # 2 of 5 left
+    with pytest.raises(AppError) as refused:  # 3 images × 1 each: 3 > 2 left
+        carol.predict(images=three, prompt="budget", api_name="/batch")
+    assert "This asks for 3 images, and only 2 of your 5 images a day are left" in str(
+        refused.value
+    )
+    assert sent(sim) == 1, "a batch past the budget sends none of its images"
+    answer = carol.predict(images=three[:2], prompt="budget", api_name="/batch")
+    assert sent(sim) == 3 and answer

@@ -37,10 +37,12 @@ from ui.core.api_inputs import (
     params_from_api,
 )
 from ui.core.backend import VisitorKey
+from ui.core.budgets import OverBudgetRefused
 from ui.core.client_words import translated
 from ui.core.context import PageContext
 from ui.core.controls import params_from_page
 from ui.core.jobs import AlreadyRunning, TooManyInFlight
+from ui.core.run_words import problem_text
 from ui.core.session_usage import session_of
 from ui.core.texts import language_of, text_in
 from ui.core.usage import cost_text, images_text, requested_images
@@ -92,9 +94,11 @@ class BatchHandlers:
         return Asked(inputs, params, shared)
 
     def begin(self, asked: Asked, request: Any, key: Any = None) -> Batch:
-        """Starts the batch as the session's job; raises AlreadyRunning or TooManyInFlight with
+        """Starts the batch as the session's job; raises AlreadyRunning, TooManyInFlight or
+        OverBudgetRefused (the whole batch would pass the owner's budget of the day) with
         nothing sent."""
         owner = self.ctx.owner(request)
+        self.ctx.runner.check_budget(owner, {asked.params.model: asked.images})
         batch = Batch(
             owner,
             session_of(request, owner.id),
@@ -171,6 +175,10 @@ class BatchHandlers:
             return
         except (AlreadyRunning, TooManyInFlight) as busy:
             yield {**hide, section.status: busy_words(busy, language)}
+            return
+        except OverBudgetRefused as over:
+            problem = problem_text(over, request)
+            yield {**hide, section.status: text_in(language, "batch_refused", problem=problem)}
             return
         yield hide
         yield from self._follow(batch, asked.inputs, language)
@@ -277,6 +285,8 @@ class BatchHandlers:
             batch = self.begin(asked, request)
         except (AlreadyRunning, TooManyInFlight) as busy:
             raise gr.Error(busy_words(busy, "en")) from None
+        except OverBudgetRefused as over:
+            raise gr.Error(problem_text(over, request)) from None
         batch.job.done.wait()
         return self.api_answer(batch, asked.inputs)
 
