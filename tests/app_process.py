@@ -1,5 +1,8 @@
 """Starts the app as a user does, `python app.py ...` in its own process, for end-to-end tests.
 
+`python app.py` is forked from a server that has imported the app already (tests/forked_app.py);
+any other command (README lines, the Dockerfile's) runs as given.
+
 The process gets a free loopback port and its own HISTORY_DIR; the key variables of the
 developer's shell are removed so a test runs on the built-in simulator unless it sets one.
 """
@@ -19,6 +22,8 @@ from typing import Any
 
 import httpx2
 
+from tests.forked_app import ForkedApp, forked_app
+
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 90.0
 
@@ -32,7 +37,7 @@ def free_port() -> int:
 @dataclass
 class AppProcess:
     url: str
-    process: subprocess.Popen
+    process: subprocess.Popen | ForkedApp
     log_path: Path
     history_dir: Path
 
@@ -67,19 +72,11 @@ def app_process(
         PYTHONUNBUFFERED="1",
     )
     child_env.update(env or {})
-    if isinstance(command, list) and command and command[0] == "python":
-        command = [sys.executable, *command[1:]]
     log_path = tmp_path / f"app-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=child_env,
-            shell=isinstance(command, str),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    if isinstance(command, list) and command[:2] == ["python", "app.py"]:
+        process = forked_app(command, child_env, log_path)  # the app already imported
+    else:
+        process = _popen(command, child_env, log_path)
     running = AppProcess(
         f"http://127.0.0.1:{port}", process, log_path, Path(child_env["HISTORY_DIR"])
     )
@@ -88,6 +85,22 @@ def app_process(
         yield running
     finally:
         stop(process)
+
+
+def _popen(command: list[str] | str, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Any other command, as a shell or `python` would run it."""
+    if isinstance(command, list) and command and command[0] == "python":
+        command = [sys.executable, *command[1:]]
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            shell=isinstance(command, str),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 @contextmanager
@@ -117,7 +130,7 @@ def wait_until_serving(running: AppProcess) -> None:
     )
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen | ForkedApp) -> None:
     if process.poll() is None:
         os.killpg(process.pid, 15)
         try:
