@@ -7,6 +7,7 @@ so the page works under any path prefix), and every text is escaped: prompts are
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 
@@ -15,6 +16,8 @@ from ui.core.texts import text_in
 
 PROMPT_CHARS = 60
 """How much of a prompt a node shows (the whole prompt is its tooltip)."""
+NODES_KEPT = 8192
+"""Runs kept drawn (node_html): a few trees of hundreds of runs, a few MB at most."""
 
 
 def tree_html(
@@ -66,26 +69,34 @@ class _Drawing:
 
     def node(self, node: TreeNode) -> str:
         """One run: its picture, its prompt cut short, its model and seed, its branch's label."""
-        prompt = node.prompt
-        short = prompt if len(prompt) <= PROMPT_CHARS else prompt[:PROMPT_CHARS] + "…"
-        which = f"#{node.result_index} → " if node.result_index and node.result_index > 1 else ""
-        marks = "tree-node"
-        if node.status not in ("ok", "partial"):
-            marks += " tree-failed"
-        current = ""
-        if node.id == self.opened:
-            marks += " opened"
-            current = f' aria-current="true" title="{self.current}"'
-        label = node.branch_label
-        label = f'<span class="tree-label">{html.escape(label)}</span>' if label else ""
-        seed = "" if node.seed is None else f" · {node.seed}"
-        return (
-            f'<button type="button" class="{marks}" data-run="{node.id}"{current}>'
-            f'<img src="gradio_api/file={html.escape(self.picture_of(node.id))}" alt=""'
-            f' loading="lazy"><span class="tree-prompt" title="{html.escape(prompt)}">'
-            f"{html.escape(which + short)}</span>"
-            f"<small>{html.escape(node.model)}{seed}</small>{label}</button>"
-        )
+        current = self.current if node.id == self.opened else None
+        return node_html(node, self.picture_of(node.id), current)
+
+
+@functools.lru_cache(maxsize=NODES_KEPT)
+def node_html(node: TreeNode, picture: str, current: str | None) -> str:
+    """One run drawn (`current`: the opened run's tooltip); kept, as a run's row rarely changes
+    and a tree is drawn again at every open: escaping its hundreds of prompts was most of it."""
+    prompt = node.prompt
+    short = prompt if len(prompt) <= PROMPT_CHARS else prompt[:PROMPT_CHARS] + "…"
+    which = f"#{node.result_index} → " if node.result_index and node.result_index > 1 else ""
+    marks = "tree-node"
+    if node.status not in ("ok", "partial"):
+        marks += " tree-failed"
+    opened = ""
+    if current is not None:
+        marks += " opened"
+        opened = f' aria-current="true" title="{current}"'
+    label = node.branch_label
+    label = f'<span class="tree-label">{html.escape(label)}</span>' if label else ""
+    seed = "" if node.seed is None else f" · {node.seed}"
+    return (
+        f'<button type="button" class="{marks}" data-run="{node.id}"{opened}>'
+        f'<img src="gradio_api/file={html.escape(picture)}" alt=""'
+        f' loading="lazy"><span class="tree-prompt" title="{html.escape(prompt)}">'
+        f"{html.escape(which + short)}</span>"
+        f"<small>{html.escape(node.model)}{seed}</small>{label}</button>"
+    )
 
 
 NODE_CLICK_JS = """
