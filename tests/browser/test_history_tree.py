@@ -174,3 +174,24 @@ def test_the_tree_and_its_question_fit_a_phone(browser, app, picture, tmp_path, 
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(tmp_path / f"ask-desktop-{locale}.png"))
     context.close()
+
+
+def test_continue_editing_from_a_result_in_history_makes_the_next_run_its_child(
+    browser, app, picture, tmp_path
+):
+    context = browser.new_context(viewport=DESKTOP)
+    page, runs = open_history(context, app, picture)
+    open_run(page, PROMPTS[2])  # the grandchild
+    page.locator("#history-continue").click()
+    page.locator("#input-images img").first.wait_for()
+    assert page.locator("#input-images img").count() == 1  # its result, the only input
+    assert page.locator("#prompt textarea").input_value() == ""  # ready for the next turn
+    page.locator("#prompt textarea").fill("add a moon")
+    page.locator("#run-button").click()
+    page.locator("#run-status").get_by_text("1 image in").wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "continued-from-history.png"))
+
+    tree = same_visitor(context, app.url).predict(runs["root"], api_name="/history_tree")
+    [turn] = [n for n in tree["nodes"] if n["prompt"] == "add a moon"]
+    assert (turn["parent"], turn["result_index"]) == (runs["grandchild"], 1)
+    context.close()

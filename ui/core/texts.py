@@ -89,6 +89,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wire_format": ("Request shape", "请求结构"),
     "results": ("Results", "结果"),
     "use_as_input": ("Continue editing", "继续编辑"),
+    "continue_no_result": (
+        "This run made no picture, so there is nothing to continue from.",
+        "这次运行没有生成图片，没有可以继续编辑的结果。",
+    ),
     "add_to_inputs": ("Add to inputs", "加入输入"),
     # region boxes (ui/regions/parts.py, ui/regions/handlers.py)
     "region_panel": ("Region boxes", "区域框"),

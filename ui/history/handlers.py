@@ -263,6 +263,27 @@ class HistoryHandlers:
             restored.update({seed: str(fresh_seed()), randomize: False})
         return restored
 
+    @staticmethod
+    def picked(selected: gr.SelectData) -> int:
+        """The result clicked in the opened run."""
+        return selected.index if isinstance(selected.index, int) else 0
+
+    def continue_on_page(
+        self, run_id: str, picked: int, search: str, model: str, request: gr.Request
+    ) -> dict[Any, Any]:
+        """Continue editing: the opened run's chosen result as the editor's only input, with
+        the run's parameters and an empty prompt for the next turn (the run that follows is the
+        run's child, read from input 1 by the picture gate)."""
+        run = self._visible_run(request, run_id)
+        if run is None:
+            return self._gone(request, search, model)
+        results = self.ctx.gate.outputs(run.id, run.output_paths)
+        if not results:
+            raise gr.Error(say(request, "continue_no_result"))
+        chosen = results[min(max(picked or 0, 0), len(results) - 1)]
+        restored = self.editor.restore(run, [chosen], language_of(request))
+        return {**restored, self.editor.controls["prompt"]: ""}
+
     def still_there(self, run_id: str, request: gr.Request) -> None:
         """Between Run again's restore and its run: a run no longer there stops the chain; the
         restore has already said so in words, so this error shows nothing of its own."""

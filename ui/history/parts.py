@@ -43,6 +43,10 @@ class HistoryTab:
     restore: gr.Button
     run_again: gr.Button
     run_again_new_seed: gr.Button
+    continue_editing: gr.Button
+    """The chosen result of the opened run as the editor's input 1: the next run continues it."""
+    picked_result: gr.State
+    """Which of the opened run's results is chosen (0-based; the first until one is clicked)."""
     download: gr.Button
     download_file: gr.DownloadButton
     export_path: gr.State
@@ -129,6 +133,7 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
             restore = gr.Button(label("restore"))
             run_again = gr.Button(label("run_again"), variant="primary")
             run_again_new_seed = gr.Button(label("run_again_new_seed"), elem_id="run-again-seed")
+            continue_editing = gr.Button(label("use_as_input"), elem_id="history-continue")
             download = gr.Button(label("download"))
             actions = gr.Row()
             delete = gr.Button(label("delete"), variant="stop", elem_id="delete-button")
@@ -156,6 +161,8 @@ def _build_detail() -> tuple[gr.Column, dict[str, Any]]:
         "restore": restore,
         "run_again": run_again,
         "run_again_new_seed": run_again_new_seed,
+        "continue_editing": continue_editing,
+        "picked_result": gr.State(0),
         "download": download,
         "download_file": download_file,
         "delete": delete,

@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from ui.core.context import PageContext
-from ui.core.events import AT_ONCE, QUIET
+from ui.core.events import AT_ONCE, QUIET, SAYS_WHY
 from ui.core.page import EditorTarget, HistoryHooks
 from ui.history.handlers import HistoryHandlers, pick_run
 from ui.history.parts import HistoryTab
@@ -88,6 +88,7 @@ def _wire_run_actions(
         restored = button.click(fill, on_run, restoring, **QUIET)
         there = restored.success(history.still_there, page.run_id, None, **QUIET)
         relist(editor.run_after(there.success).then)
+    _wire_continue(page, history, restoring)
     page.download.click(history.export_run, on_run, history.exported, **QUIET).then(
         None, js=CLICK_DOWNLOAD_JS
     ).then(history.remove_export, page.export_path, None, **QUIET)
@@ -97,6 +98,15 @@ def _wire_run_actions(
     page.confirm_delete_all.click(
         history.delete_line_on_page, on_run, history.deleted_on_page, **QUIET
     )
+
+
+def _wire_continue(page: HistoryTab, history: HistoryHandlers, restoring: list) -> None:
+    """Continue editing: the result chosen in the opened run (the first until one is clicked,
+    again at each open) goes into the editor as input 1, which carries the lineage."""
+    page.detail_outputs.select(history.picked, None, page.picked_result, **QUIET)
+    page.detail_outputs.change(lambda: 0, None, page.picked_result, **QUIET)
+    on_result = [page.run_id, page.picked_result, page.search, page.model_filter]
+    page.continue_editing.click(history.continue_on_page, on_result, restoring, **SAYS_WHY)
 
 
 def _wire_api(page: HistoryTab, history: HistoryHandlers, editor: EditorTarget) -> None:
