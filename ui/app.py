@@ -35,6 +35,7 @@ from ui.editor.parts import build_edit_tab, build_header
 from ui.editor.wiring import keep_editor, wire_editor
 from ui.history.parts import build_finished_notice, build_history_tab
 from ui.history.wiring import wire_history
+from ui.presets.wiring import add_presets
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
@@ -223,4 +224,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_thread_strip(ctx, edit_tab)
         add_usage(ctx, demo, edit_tab, history)
         add_tokens(ctx, demo, history)
+        add_presets(ctx, demo, edit_tab)
     return demo
