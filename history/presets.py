@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from client.models import NEGATIVE_PROMPT_MAX_CHARS, PROMPT_MAX_CHARS
-from client.params import PARAM_NAMES, EditParams
+from client.params import PARAM_NAMES, EditParams, default_of
 from examples import EXAMPLES, Example
 
 NOT_IN_PRESETS = ("prompt", "bbox_list")
@@ -30,6 +30,9 @@ NOT_IN_PRESETS = ("prompt", "bbox_list")
 one particular picture."""
 PRESET_PARAMS: tuple[str, ...] = tuple(name for name in PARAM_NAMES if name not in NOT_IN_PRESETS)
 PARAM_TYPES: dict[str, Any] = typing.get_type_hints(EditParams)
+ALWAYS_KEPT = tuple(spec.name for spec in fields(Example) if spec.name in PRESET_PARAMS)
+"""The settings every example names (model, n, size): a preset saved from the editor keeps them
+always, and any other parameter only where it differs from its default."""
 
 NAME_MAX_CHARS = 60
 TEXT_MAX_CHARS = 200
@@ -92,6 +95,18 @@ class Preset(PresetDraft):
 
     def draft(self) -> PresetDraft:
         return PresetDraft(self.name, self.template, dict(self.params), self.team)
+
+
+def editor_params(params: EditParams) -> dict[str, Any]:
+    """What a preset saved from the editor keeps of its parameters (ALWAYS_KEPT's, and those
+    set away from their defaults), as JSON-ready values."""
+    values = params.as_dict()
+    return {
+        spec.name: values[spec.name]
+        for spec in fields(EditParams)
+        if spec.name in PRESET_PARAMS
+        and (spec.name in ALWAYS_KEPT or values[spec.name] != default_of(spec))
+    }
 
 
 def placeholders(template: str) -> list[str]:

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from client import EditParams
+from client.models import DEFAULT_SIZE
 from examples import EXAMPLES
 from history import PresetDraft, PresetRefused
 from history.presets import (
@@ -14,6 +16,7 @@ from history.presets import (
     MAX_PLACEHOLDERS,
     PRESET_PARAMS,
     VERSION,
+    editor_params,
     export_json,
     fill,
     placeholders,
@@ -209,3 +212,19 @@ def test_placeholders_are_filled_and_an_empty_one_is_refused():
 def test_a_preset_keeps_every_edit_parameter_but_the_prompt_and_boxes():
     assert "prompt" not in PRESET_PARAMS and "bbox_list" not in PRESET_PARAMS
     assert {"model", "n", "size", "negative_prompt", "prompt_extend", "seed"} <= set(PRESET_PARAMS)
+
+
+def test_a_preset_saved_from_the_editor_keeps_the_example_settings_and_what_was_changed():
+    params = EditParams(
+        prompt="{subject} on white", model="wan2.7-image-pro", negative_prompt="blur", seed=7
+    )
+    assert editor_params(params) == {
+        "model": "wan2.7-image-pro",
+        "n": 1,
+        "size": DEFAULT_SIZE,
+        "seed": 7,
+        "negative_prompt": "blur",
+    }
+    assert set(editor_params(EditParams(prompt_extend=False))) == {
+        "model", "n", "size", "prompt_extend"
+    }  # fmt: skip

@@ -21,7 +21,7 @@ from gradio.utils import get_upload_folder
 
 from client import EditParams, ValidationError
 from history import Preset, PresetRefused
-from history.presets import PRESET_PARAMS, check_draft, export_json, fill
+from history.presets import check_draft, editor_params, export_json, fill
 from ui.core.client_words import error_text
 from ui.core.context import PageContext
 from ui.core.controls import CONTROL_NAMES, page_values, params_from_page
@@ -219,7 +219,7 @@ class PresetHandlers:
             params = params_from_page(values, files)
         except ValidationError as error:
             return refused(error_text(error, request))
-        kept = {key: value for key, value in params.as_dict().items() if key in PRESET_PARAMS}
+        kept = editor_params(params)
         draft = {"name": name or "", "template": params.prompt, "params": kept, "team": bool(team)}
         try:
             saved = self.ctx.store.save_preset(owner.id, owner.label, check_draft(draft))

@@ -50,23 +50,12 @@ class PresetsApi:
 
 
 def build_presets_panel() -> PresetsPanel:
+    """Top to bottom as it is used: pick, fill in the placeholders, Fill (or Delete your own);
+    then Save the editor as a preset; then the JSON file's Export and Import."""
     with gr.Accordion(label("presets_title"), open=False, elem_id="presets"):
-        with gr.Row(equal_height=True):
-            pick = gr.Dropdown(
-                label=label("preset_pick"),
-                choices=[],
-                value=None,
-                scale=4,
-                min_width=200,
-                elem_id="preset-pick",
-            )
-            fill = gr.Button(
-                label("preset_fill"),
-                variant="primary",
-                scale=0,
-                min_width=150,
-                elem_id="preset-fill",
-            )
+        pick = gr.Dropdown(
+            label=label("preset_pick"), choices=[], value=None, elem_id="preset-pick"
+        )
         about = gr.Markdown(elem_id="preset-about")
         with gr.Row(elem_id="preset-values"):
             values = [
@@ -74,32 +63,28 @@ def build_presets_panel() -> PresetsPanel:
                 for number in range(1, MAX_PLACEHOLDERS + 1)
             ]
         with gr.Row(equal_height=True):
+            fill = gr.Button(label("preset_fill"), variant="primary", elem_id="preset-fill")
+            delete = gr.Button(
+                label("preset_delete"), variant="stop", visible=False, elem_id="preset-delete"
+            )
+        status = gr.Markdown(elem_id="preset-status")
+        with gr.Row(equal_height=True):
             name = gr.Textbox(
                 label=label("preset_name"),
                 placeholder=label("preset_name_placeholder"),
                 max_length=NAME_MAX_CHARS,
                 scale=3,
-                min_width=180,
+                min_width=200,
                 elem_id="preset-name",
             )
-            team = gr.Checkbox(
-                label=label("preset_team"), scale=1, min_width=140, elem_id="preset-team"
-            )
             save = gr.Button(label("preset_save"), scale=0, min_width=150, elem_id="preset-save")
+        team = gr.Checkbox(label=label("preset_team"), elem_id="preset-team")
         with gr.Row(equal_height=True, elem_id="preset-tools"):
-            delete = gr.Button(
-                label("preset_delete"),
-                variant="stop",
-                size="sm",
-                visible=False,
-                elem_id="preset-delete",
-            )
             export = gr.Button(label("preset_export"), size="sm", elem_id="preset-export")
             upload = gr.UploadButton(
                 label("preset_import"), file_types=[".json"], size="sm", elem_id="preset-import"
             )
         exported = gr.File(label=label("preset_file"), visible=False, elem_id="preset-file")
-        status = gr.Markdown(elem_id="preset-status")
         api = _build_api_parts()
     return PresetsPanel(
         pick, about, values, fill, delete, status, name, team, save, export, exported, upload, api

@@ -41,7 +41,7 @@ def wire_endpoints(demo: gr.Blocks, panel: PresetsPanel, presets: PresetHandlers
 def wire_panel(demo: gr.Blocks, panel: PresetsPanel, presets: PresetHandlers, tab: EditTab) -> None:
     listing = {"fn": presets.list_presets, "inputs": panel.pick, "outputs": presets.listed}
     demo.load(**listing, **QUIET)
-    panel.pick.change(presets.show, panel.pick, presets.shown, **QUIET)
+    panel.pick.change(presets.show, panel.pick, presets.shown, show_progress="hidden", **QUIET)
     status = [panel.status]
     panel.fill.click(
         presets.fill_editor,
