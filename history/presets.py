@@ -97,15 +97,20 @@ class Preset(PresetDraft):
         return PresetDraft(self.name, self.template, dict(self.params), self.team)
 
 
-def editor_params(params: EditParams) -> dict[str, Any]:
-    """What a preset saved from the editor keeps of its parameters (ALWAYS_KEPT's, and those
-    set away from their defaults), as JSON-ready values."""
+def editor_params(params: EditParams, untouched: EditParams | None = None) -> dict[str, Any]:
+    """What a preset saved from the editor keeps of its parameters: ALWAYS_KEPT's, and those
+    set away from `untouched` (what an untouched editor reads; the defaults when None), as
+    JSON-ready values."""
     values = params.as_dict()
+    baseline = untouched.as_dict() if untouched else {}
     return {
         spec.name: values[spec.name]
         for spec in fields(EditParams)
         if spec.name in PRESET_PARAMS
-        and (spec.name in ALWAYS_KEPT or values[spec.name] != default_of(spec))
+        and (
+            spec.name in ALWAYS_KEPT
+            or values[spec.name] != baseline.get(spec.name, default_of(spec))
+        )
     }
 
 

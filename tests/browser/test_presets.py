@@ -2,16 +2,19 @@
 editor's prompt, with a {placeholder}, and its settings are saved as a preset; picking it asks for
 the placeholder in a field named after it; Fill puts the filled prompt and the saved settings
 back in the editor; a built-in example fills the editor too, and only your own preset offers
-Delete. Every step's words and fields stay inside the screen.
+Delete. The presets are exported as a file, and a bad file is refused whole, saying what is
+wrong and where. Every step's words and fields stay inside the screen.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
 from examples import EXAMPLES
+from history.presets import FORMAT, VERSION
 from tests.app_process import AppProcess, app_process
 from tests.browser.test_page import DESKTOP, PHONE
 
@@ -105,8 +108,37 @@ def test_the_editor_is_saved_as_a_preset_and_filled_back_from_it(
     assert page.locator("#preset-delete").is_visible(), "your own preset can be deleted"
     assert not page.locator("#preset-value-2").is_visible()
     field(page, "#preset-value-1").fill("a blue mug")
+    assert "wire_format" not in page.locator("#preset-about").inner_text(), "untouched: not kept"
     fill_editor(page, words["filled"], "a blue mug on a white counter, soft shadow")
     assert field(page, "#model").input_value() == FUSION_MODEL, "the preset's model is back"
     page.locator("#preset-pick").scroll_into_view_if_needed()
     assert inside_viewport(page, "#preset-values") and inside_viewport(page, "#preset-fill")
     page.screenshot(path=str(tmp_path / f"filled-{viewport['width']}-{locale}.png"))
+
+
+def test_presets_are_exported_and_a_bad_file_is_refused_saying_why(browser, app, tmp_path):
+    page = open_panel(browser, app, DESKTOP, "en-US")
+    field(page, "#prompt").fill("{product} on slate")
+    field(page, "#preset-name").fill("slate")
+    page.locator("#preset-save").click()
+    status_says(page, "Saved the preset")
+    page.locator("#preset-export").click()
+    status_says(page, "Presets in the file below: 1")
+    link = page.locator('#preset-file a[download="presets.json"]')
+    link.wait_for()
+    exported = page.request.get(link.get_attribute("href")).json()
+    assert [preset["name"] for preset in exported["presets"]] == ["slate"]
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": FORMAT, "version": VERSION, "presets": [
+        {"name": "ok", "template": "x"}, {"name": "two", "template": "y", "params": {"n": "2"}}
+    ]}))  # fmt: skip
+    with page.expect_file_chooser() as chooser:
+        page.locator("#preset-import").click()
+    chooser.value.set_files(str(bad))
+    toast = page.get_by_text("Preset 2 of the file: “params.n” must be a whole number")
+    toast.wait_for(timeout=15_000)
+    assert inside_viewport(page, "#preset-import")
+    page.screenshot(path=str(tmp_path / "refused-import.png"))
+    field(page, "#preset-pick").click()
+    assert page.get_by_role("option", name="two").count() == 0, "nothing of the file was kept"

@@ -228,3 +228,5 @@ def test_a_preset_saved_from_the_editor_keeps_the_example_settings_and_what_was_
     assert set(editor_params(EditParams(prompt_extend=False))) == {
         "model", "n", "size", "prompt_extend"
     }  # fmt: skip
+    untouched = EditParams(wire_format="flat")  # what an untouched editor reads
+    assert "wire_format" not in editor_params(EditParams(wire_format="flat"), untouched)

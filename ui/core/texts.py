@@ -803,10 +803,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "还没有你或团队的预设可导出。",
     ),
     "preset_exported": (
-        "{count} presets in the file below.",
+        "Presets in the file below: {count}.",
         "下面的文件中有 {count} 个预设。",
     ),
-    "preset_imported": ("Imported {count} presets.", "已导入 {count} 个预设。"),
+    "preset_imported": ("Presets imported: {count}.", "已导入 {count} 个预设。"),
     "preset_in_file": (
         "Preset {number} of the file: {words}",
         "文件中的第 {number} 个预设：{words}",

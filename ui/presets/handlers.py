@@ -219,7 +219,7 @@ class PresetHandlers:
             params = params_from_page(values, files)
         except ValidationError as error:
             return refused(error_text(error, request))
-        kept = editor_params(params)
+        kept = editor_params(params, params_from_page(page_values(EditParams()), []))
         draft = {"name": name or "", "template": params.prompt, "params": kept, "team": bool(team)}
         try:
             saved = self.ctx.store.save_preset(owner.id, owner.label, check_draft(draft))
