@@ -53,7 +53,8 @@ PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
 
 class PresetRefused(Exception):
     """A preset could not be saved, deleted or imported. `reason` names why (the page words it:
-    `preset_<reason>`), `values` fill those words, `number` is its place in an imported file."""
+    `preset_<reason>`), `values` fill those words (`expected`: JSON types, "|" between), and
+    `number` is its place in an imported file."""
 
     def __init__(self, reason: str, number: int | None = None, **values: Any) -> None:
         super().__init__(reason, number, values)
@@ -141,7 +142,7 @@ def check_draft(values: Any, number: int | None = None) -> PresetDraft:
             raise PresetRefused("unknown_field", number, name=str(key)[:40])
     for key in ("name", "template"):
         if not isinstance(values.get(key), str):
-            raise PresetRefused("wrong_type", number, name=key, expected="text")
+            raise PresetRefused("wrong_type", number, name=key, expected="string")
     name, template = values["name"].strip(), values["template"].strip()
     _bounded("name", name, NAME_MAX_CHARS, number)
     _bounded("template", template, PROMPT_MAX_CHARS, number)
@@ -149,7 +150,7 @@ def check_draft(values: Any, number: int | None = None) -> PresetDraft:
         raise PresetRefused("too_many_placeholders", number, most=MAX_PLACEHOLDERS)
     team = values.get("team", False)
     if not isinstance(team, bool):
-        raise PresetRefused("wrong_type", number, name="team", expected="true or false")
+        raise PresetRefused("wrong_type", number, name="team", expected="boolean")
     return PresetDraft(name, template, check_params(values.get("params", {}), number), team)
 
 
@@ -163,7 +164,7 @@ def _bounded(name: str, text: str, most: int, number: int | None) -> None:
 def check_params(params: Any, number: int | None = None) -> dict[str, Any]:
     """The preset's parameters, each of EditParams' own type; raises PresetRefused."""
     if not isinstance(params, Mapping):
-        raise PresetRefused("wrong_type", number, name="params", expected="an object")
+        raise PresetRefused("wrong_type", number, name="params", expected="object")
     for name, value in params.items():
         if name not in PRESET_PARAMS:
             raise PresetRefused("unknown_param", number, name=str(name)[:40])
@@ -195,11 +196,11 @@ def _fits(value: Any, hint: Any) -> bool:
 
 
 def _type_words(hint: Any) -> str:
-    """A parameter's type as an error says it: "int or null"."""
+    """A parameter's JSON types as a refusal names them, "|" between: "integer|null"."""
     union = typing.get_origin(hint) in (typing.Union, types.UnionType)
     args = typing.get_args(hint) if union else (hint,)
-    names = {type(None): "null", bool: "true or false", int: "a whole number", str: "text"}
-    return " or ".join(names.get(arg, "an object") for arg in args)
+    names = {type(None): "null", bool: "boolean", int: "integer", str: "string"}
+    return "|".join(names.get(arg, "object") for arg in args)
 
 
 # -- rows ---------------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ def read_export(text: str | bytes) -> list[PresetDraft]:
         raise PresetRefused("wrong_version", version=VERSION)
     items = document.get("presets")
     if not isinstance(items, list):
-        raise PresetRefused("wrong_type", name="presets", expected="a list")
+        raise PresetRefused("wrong_type", name="presets", expected="list")
     if len(items) > MAX_PRESETS:
         raise PresetRefused("too_many", most=MAX_PRESETS)
     drafts = [check_draft(item, number) for number, item in enumerate(items, start=1)]

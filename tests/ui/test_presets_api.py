@@ -122,3 +122,9 @@ def test_the_shared_scope_shows_every_preset_but_only_the_maker_deletes(shared_a
     assert [(p["id"], p["mine"]) for p in listed(bob)] == [(saved["id"], False)]
     with pytest.raises(AppError, match="You have no such preset"):
         bob.predict(preset_id=saved["id"], api_name="/preset_delete")
+
+
+def test_a_refusal_is_worded_in_the_callers_language(app):
+    chinese = Client(app.url, verbose=False, headers={"Accept-Language": "zh-CN"})
+    with pytest.raises(AppError, match="“params.seed”的类型应为：整数或空值"):
+        save(chinese, params={"seed": "7"})

@@ -812,8 +812,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件中的第 {number} 个预设：{words}",
     ),
     "preset_not_an_object": (
-        "It is not an object with name, template, params and team.",
-        "它不是包含 name、template、params 和 team 的对象。",
+        "It is not an object with `name`, `template`, `params` and `team`.",
+        "它不是包含 `name`、`template`、`params` 和 `team` 的对象。",
     ),
     "preset_unknown_field": (
         "“{name}” is not a field of a presets file: remove it.",
@@ -823,6 +823,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{name}” must be {expected}.",
         "“{name}”的类型应为：{expected}。",
     ),
+    "preset_or": (" or ", "或"),
+    "preset_type_null": ("empty (null)", "空值 (null)"),
+    "preset_type_boolean": ("true or false", "真或假 (true/false)"),
+    "preset_type_integer": ("a whole number", "整数"),
+    "preset_type_string": ("text", "文本"),
+    "preset_type_object": ("an object", "对象"),
+    "preset_type_list": ("a list", "列表"),
     "preset_empty": ("Give the preset a {name}.", "请填写预设的 {name}。"),
     "preset_too_long": (
         "“{name}” is too long: at most {most} characters.",

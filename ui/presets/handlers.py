@@ -44,7 +44,11 @@ def maker_key(owner: str) -> str:
 
 def refusal(request: Any, error: PresetRefused) -> str:
     """A refusal in the visitor's words, naming the preset of a file it is about."""
-    words = say(request, f"preset_{error.reason}", **error.values)
+    values = dict(error.values)
+    if "expected" in values:  # JSON types, "|" between
+        kinds = [say(request, f"preset_type_{kind}") for kind in values["expected"].split("|")]
+        values["expected"] = say(request, "preset_or").join(kinds)
+    words = say(request, f"preset_{error.reason}", **values)
     if error.number is None:
         return words
     return say(request, "preset_in_file", number=error.number, words=words)
