@@ -780,7 +780,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "preset_save": ("Save as preset", "保存为预设"),
     "preset_delete": ("Delete this preset", "删除此预设"),
     "preset_export": ("Export JSON", "导出 JSON"),
-    "preset_import": ("Import JSON", "导入 JSON"),
+    "preset_import": ("Import a presets file (JSON)", "导入预设文件 (JSON)"),
     "preset_file": ("Presets file", "预设文件"),
     "preset_by_examples": ("built-in example", "内置示例"),
     "preset_by_you": ("you", "你"),

@@ -259,9 +259,10 @@ class PresetHandlers:
     def import_file(self, upload: Any, request: gr.Request) -> dict[Any, Any]:
         """Every preset of an exported file saved as the visitor's, all or none."""
         owner = self.ctx.owner(request)
-        path = getattr(upload, "name", upload)
+        if not upload:
+            return {}
         try:
-            text = Path(str(path)).read_bytes()
+            text = Path(str(upload)).read_bytes()
             imported = self.ctx.store.import_presets(owner.id, owner.label, text)
         except PresetRefused as error:
             return refused(refusal(request, error))
@@ -269,4 +270,4 @@ class PresetHandlers:
             return refused(say(request, "preset_bad_json", detail=""))
         listed = self.list_presets(imported[0].id if imported else None, request)
         words = say(request, "preset_imported", count=len(imported))
-        return {**listed, self.panel.status: words}
+        return {**listed, self.panel.status: words, self.panel.upload: None}

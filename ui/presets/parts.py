@@ -31,7 +31,8 @@ class PresetsPanel:
     save: gr.Button
     export: gr.Button
     exported: gr.File
-    upload: gr.UploadButton
+    upload: gr.File
+    """Where a presets file is dropped to import it."""
     api: PresetsApi
 
 
@@ -80,9 +81,18 @@ def build_presets_panel() -> PresetsPanel:
             save = gr.Button(label("preset_save"), scale=0, min_width=150, elem_id="preset-save")
         team = gr.Checkbox(label=label("preset_team"), elem_id="preset-team")
         with gr.Row(equal_height=True, elem_id="preset-tools"):
-            export = gr.Button(label("preset_export"), size="sm", elem_id="preset-export")
-            upload = gr.UploadButton(
-                label("preset_import"), file_types=[".json"], size="sm", elem_id="preset-import"
+            export = gr.Button(
+                label("preset_export"), scale=0, min_width=150, elem_id="preset-export"
+            )
+            # a File, not an UploadButton: a component type of its own is a script every
+            # first visit downloads (tests/browser/test_page_weight.py)
+            upload = gr.File(
+                label=label("preset_import"),
+                file_types=[".json"],
+                type="filepath",
+                height=90,
+                min_width=200,
+                elem_id="preset-import",
             )
         exported = gr.File(label=label("preset_file"), visible=False, elem_id="preset-file")
         api = _build_api_parts()

@@ -58,4 +58,5 @@ def wire_panel(demo: gr.Blocks, panel: PresetsPanel, presets: PresetHandlers, ta
     )
     panel.delete.click(presets.delete_picked, panel.pick, [*presets.listed, *status], **SAYS_WHY)
     panel.export.click(presets.export, None, [panel.exported, *status], **SAYS_WHY)
-    panel.upload.upload(presets.import_file, panel.upload, [*presets.listed, *status], **SAYS_WHY)
+    imported = [*presets.listed, *status, panel.upload]
+    panel.upload.upload(presets.import_file, panel.upload, imported, **SAYS_WHY)
