@@ -90,6 +90,7 @@ def test_the_examples_are_built_in_presets_nobody_deletes(app):
         ({"params": {"n": "two"}}, "“params.n” must be a whole number"),
         ({"params": {"steps": 30}}, "“steps” is not a parameter a preset keeps"),
         ({"name": "   "}, "Give the preset a name"),
+        ({"params": '{"n": 2'}, "not valid JSON"),
         ({"template": "x" * 801}, "“template” is too long: at most 800 characters"),
     ],
 )

@@ -865,8 +865,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "文件超过 {most} KB，不是预设文件。",
     ),
     "preset_bad_json": (
-        "The file is not valid JSON ({detail}).",
-        "文件不是有效的 JSON（{detail}）。",
+        "That is not valid JSON ({detail}).",
+        "这不是有效的 JSON（{detail}）。",
     ),
     "preset_not_a_preset_file": (
         "That is not a presets file exported from this app.",

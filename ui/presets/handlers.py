@@ -42,6 +42,14 @@ def maker_key(owner: str) -> str:
     return hashlib.sha256(owner.encode("utf-8")).hexdigest()[:6]
 
 
+def read_json_text(text: str) -> Any:
+    """`params` given as JSON text (a script's choice); raises PresetRefused("bad_json")."""
+    try:
+        return json.loads(text) if text.strip() else {}
+    except ValueError as error:
+        raise PresetRefused("bad_json", detail=str(error)[:120]) from None
+
+
 def refusal(request: Any, error: PresetRefused) -> str:
     """A refusal in the visitor's words, naming the preset of a file it is about."""
     values = dict(error.values)
@@ -122,10 +130,10 @@ class PresetHandlers:
         sees it); over `preset_id` (one of theirs) when given, else over their preset of the
         same name. Returns the preset as saved."""
         owner = self.ctx.owner(request)
-        if isinstance(params, str):
-            params = json.loads(params) if params.strip() else {}
-        draft = {"name": name, "template": template, "params": params or {}, "team": bool(team)}
         try:
+            if isinstance(params, str):
+                params = read_json_text(params)
+            draft = {"name": name, "template": template, "params": params or {}, "team": bool(team)}
             saved = self.ctx.store.save_preset(
                 owner.id, owner.label, check_draft(draft), (preset_id or "").strip()
             )
