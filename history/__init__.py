@@ -1,6 +1,6 @@
 """Runs that last: the store (SQLite + image files), its migrations, blobs, file modes, zip export,
-links that share one run, edit threads (lineage), personal API tokens, the journal of runs in
-flight and its spool.
+links that share one run, edit threads (lineage), personal API tokens, team presets, the journal
+of runs in flight and its spool.
 
 Plain Python for the page and the benchmarks alike; nothing here imports gradio or the ui.
 """
@@ -8,6 +8,7 @@ Plain Python for the page and the benchmarks alike; nothing here imports gradio 
 from .export import export_zip, remove_export, run_record
 from .journal import Finished, HistoryUnavailable, RunJournal
 from .lineage import Tree, TreeNode, TreeShape
+from .presets import Preset, PresetDraft, PresetRefused
 from .shares import Share
 from .store import INTERRUPTED, SENDING, HistoryStore, NewRun, RunDetail, RunSummary, carries_key
 from .tokens import ApiToken, TokenIdentity, TokenRefused
@@ -21,6 +22,9 @@ __all__ = [
     "HistoryStore",
     "HistoryUnavailable",
     "NewRun",
+    "Preset",
+    "PresetDraft",
+    "PresetRefused",
     "RunDetail",
     "RunJournal",
     "RunSummary",

@@ -270,6 +270,28 @@ def m010_api_tokens(db: Any, sql: Dialect) -> None:
 
 
 @migration
+def m011_presets(db: Any, sql: Dialect) -> None:
+    """Team presets (presets.py): a named prompt template and parameters (JSON), its maker
+    (names are unique per maker, so saving under a name replaces that preset), whether the
+    team sees it, and when it was made and last changed."""
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS presets (
+            id {sql.key} PRIMARY KEY,
+            owner {sql.key} NOT NULL,
+            owner_label TEXT,
+            name TEXT NOT NULL,
+            template TEXT NOT NULL,
+            params TEXT NOT NULL,
+            team INTEGER NOT NULL DEFAULT 0,
+            created_at {sql.real} NOT NULL,
+            updated_at {sql.real} NOT NULL,
+            UNIQUE (owner, name)
+        )"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS presets_by_team ON presets (team)")
+
+
+@migration
 def m012_budgets(db: Any, sql: Dialect) -> None:
     """The budgets' ledger (budgets.py): the images each journalled run reserved (its n) or,
     once answered, made, by owner, model and UTC day; kept apart from `runs`, so deleting a run

@@ -31,6 +31,7 @@ from client.validation import key_like_path
 from . import budgets as budget_rules
 from . import caps as cap_rules
 from . import lineage
+from . import presets as preset_rows
 from . import shares as share_rows
 from . import tokens as token_rows
 from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
@@ -500,6 +501,40 @@ class HistoryStore:
             return None
         with self._sql.read() as db:
             return token_rows.identity_of(db, token)
+
+    # -- team presets (presets.py) --------------------------------------------------------------
+
+    def presets_for(self, viewer: str, *, everyone: bool = False) -> list[preset_rows.Preset]:
+        """The presets `viewer` sees (their own, the team's; all when `everyone`), then the
+        built-in ones."""
+        with self._sql.read() as db:
+            return preset_rows.visible(db, viewer, everyone)
+
+    def save_preset(
+        self,
+        owner: str,
+        owner_label: str | None,
+        draft: preset_rows.PresetDraft,
+        preset_id: str = "",
+    ) -> preset_rows.Preset:
+        """Saves `draft` as `owner`'s (over `preset_id`, or their preset of that name); raises
+        PresetRefused (not theirs, read-only, a name taken, too many)."""
+        with self._sql.write() as db:
+            return preset_rows.save(db, owner, owner_label, draft, preset_id)
+
+    def delete_preset(self, owner: str, preset_id: str) -> None:
+        """Deletes `owner`'s preset; raises PresetRefused for anybody else's or a built-in."""
+        with self._sql.write() as db:
+            preset_rows.delete(db, owner, preset_id)
+
+    def import_presets(
+        self, owner: str, owner_label: str | None, text: str | bytes
+    ) -> list[preset_rows.Preset]:
+        """Saves every preset of an exported file as `owner`'s, all or none; raises
+        PresetRefused saying what in the file is wrong."""
+        drafts = preset_rows.read_export(text)
+        with self._sql.write() as db:
+            return preset_rows.import_drafts(db, owner, owner_label, drafts)
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from ui.history.parts import build_finished_notice, build_history_tab
 from ui.history.wiring import wire_history
 from ui.ops.drain import Drain
 from ui.ops.wiring import Operation
+from ui.presets.wiring import add_presets
 from ui.regions.wiring import add_regions
 from ui.share.parts import build_shared_tab
 from ui.share.wiring import add_share
@@ -240,4 +241,5 @@ def build_blocks(ctx: PageContext) -> gr.Blocks:
         add_usage(ctx, demo, edit_tab, history)
         add_tokens(ctx, demo, history)
         add_budgets(ctx, demo, history)
+        add_presets(ctx, demo, edit_tab)
     return demo

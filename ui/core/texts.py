@@ -916,6 +916,116 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No such batch of yours here (a batch is kept while this server runs).",
         "这里没有你的这个批次（批次只在本服务器运行期间保留）。",
     ),
+    # team presets (issue 25 item 2)
+    "presets_title": ("Presets", "预设"),
+    "preset_pick": ("Preset", "预设"),
+    "preset_fill": ("Fill the editor", "填入编辑器"),
+    "preset_name": ("Save the editor as a preset named", "把编辑器保存为预设，名称"),
+    "preset_name_placeholder": ("e.g. product on white", "例如：白底产品图"),
+    "preset_team": ("Team: everyone sees it", "团队：所有人可见"),
+    "preset_save": ("Save as preset", "保存为预设"),
+    "preset_delete": ("Delete this preset", "删除此预设"),
+    "preset_export": ("Export JSON", "导出 JSON"),
+    "preset_import": ("Import a presets file (JSON)", "导入预设文件 (JSON)"),
+    "preset_file": ("Presets file", "预设文件"),
+    "preset_by_examples": ("built-in example", "内置示例"),
+    "preset_by_you": ("you", "你"),
+    "preset_by_visitor": ("visitor {mark}", "访客 {mark}"),
+    "preset_team_mark": ("team", "团队"),
+    "preset_private_mark": ("only you", "仅自己可见"),
+    "preset_about": (
+        "Made by **{maker}** ({whose}). Prompt: *{template}*  \nSettings: {settings}",
+        "创建者：**{maker}**（{whose}）。提示词：*{template}*  \n设置：{settings}",
+    ),
+    "preset_pick_first": ("Pick a preset first.", "请先选择一个预设。"),
+    "preset_filled": (
+        "“{name}” is in the editor: check the prompt, then Run.",
+        "“{name}”已填入编辑器：检查提示词后点击运行。",
+    ),
+    "preset_saved": ("Saved the preset “{name}”.", "已保存预设“{name}”。"),
+    "preset_deleted": ("The preset is deleted.", "预设已删除。"),
+    "preset_nothing_to_export": (
+        "There is no preset of yours or your team's to export yet.",
+        "还没有你或团队的预设可导出。",
+    ),
+    "preset_exported": (
+        "Presets in the file below: {count}.",
+        "下面的文件中有 {count} 个预设。",
+    ),
+    "preset_imported": ("Presets imported: {count}.", "已导入 {count} 个预设。"),
+    "preset_in_file": (
+        "Preset {number} of the file: {words}",
+        "文件中的第 {number} 个预设：{words}",
+    ),
+    "preset_not_an_object": (
+        "It is not an object with `name`, `template`, `params` and `team`.",
+        "它不是包含 `name`、`template`、`params` 和 `team` 的对象。",
+    ),
+    "preset_unknown_field": (
+        "“{name}” is not a field of a presets file: remove it.",
+        "“{name}”不是预设文件的字段：请删除它。",
+    ),
+    "preset_wrong_type": (
+        "“{name}” must be {expected}.",
+        "“{name}”的类型应为：{expected}。",
+    ),
+    "preset_or": (" or ", "或"),
+    "preset_type_null": ("empty (`null`)", "空值 (`null`)"),
+    "preset_type_boolean": ("`true` or `false`", "`true` 或 `false`"),
+    "preset_type_integer": ("a whole number", "整数"),
+    "preset_type_string": ("text", "文本"),
+    "preset_type_object": ("an object", "对象"),
+    "preset_type_list": ("a list", "列表"),
+    "preset_empty": ("Give the preset a {name}.", "请填写预设的 {name}。"),
+    "preset_too_long": (
+        "“{name}” is too long: at most {most} characters.",
+        "“{name}”太长：最多 {most} 个字符。",
+    ),
+    "preset_too_many_placeholders": (
+        "A template takes at most {most} different placeholders.",
+        "一个模板最多含 {most} 个不同的占位符。",
+    ),
+    "preset_unknown_param": (
+        "“{name}” is not a parameter a preset keeps.",
+        "“{name}”不是预设可保存的参数。",
+    ),
+    "preset_missing_value": ("Fill in “{name}” first.", "请先填写“{name}”。"),
+    "preset_too_many": (
+        "That makes more than {most} presets, the most one person keeps: delete some first.",
+        "预设将超过每人 {most} 个的上限：请先删除一些。",
+    ),
+    "preset_read_only": (
+        "A built-in example cannot be changed: save it under a name of your own.",
+        "内置示例不能修改：请以你自己的名称另存。",
+    ),
+    "preset_not_found": (
+        "You have no such preset (only its maker changes or deletes one).",
+        "你没有这个预设（只有创建者能修改或删除）。",
+    ),
+    "preset_name_taken": (
+        "You already have a preset named “{name}”.",
+        "你已有名为“{name}”的预设。",
+    ),
+    "preset_file_too_large": (
+        "The file is larger than {most} KB: that is not a presets file.",
+        "文件超过 {most} KB，不是预设文件。",
+    ),
+    "preset_bad_json": (
+        "That is not valid JSON ({detail}).",
+        "这不是有效的 JSON（{detail}）。",
+    ),
+    "preset_not_a_preset_file": (
+        "That is not a presets file exported from this app.",
+        "这不是从本应用导出的预设文件。",
+    ),
+    "preset_wrong_version": (
+        "The file is of another version: this app reads version {version}.",
+        "文件版本不同：本应用读取第 {version} 版。",
+    ),
+    "preset_name_repeated": (
+        "The name “{name}” is used twice in the file.",
+        "文件中名称“{name}”出现了两次。",
+    ),
 }
 """key → (English, Chinese)."""
 
