@@ -21,10 +21,11 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
-MOST_BYTES_OF_A_BARE_PAGE = 2.3
+MOST_BYTES_OF_A_BARE_PAGE = 2.35
 """The page's first visit, in a bare Gradio page's bytes: a guard against growing back, not the
 goal (bench/page_weight.py aims at 2, which issue 22 still tracks). The page grew from 2.06x to
-2.28x when Region boxes' drawing canvas, the version tree and the tokens panel joined it."""
+2.28x when Region boxes' drawing canvas, the version tree and the tokens panel joined it, and to
+2.32x with the Presets, Batch and budget panels."""
 CLOSED_PANEL_TYPES = {"code"}
 """Component types only closed panels used: each was a script download of every visit (a code
 editor of 130 KB for two JSON fields). The HTML component's 35 KB came back with the Region
