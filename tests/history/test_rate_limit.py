@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -69,7 +70,7 @@ def test_two_replicas_taking_turns_at_once_never_pass_the_limit(open_store, tmp_
         thread.join()
     taken.sort()
     assert len(taken) == 24
-    gaps = [later - earlier for earlier, later in zip(taken, taken[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(taken)]
     assert min(gaps) >= 0.1 - 1e-6
     for first in taken:  # any one second holds at most 600 / 60 = 10
         assert sum(first <= when < first + 1.0 for when in taken) <= 10
