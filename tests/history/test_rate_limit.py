@@ -8,12 +8,16 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from history.rate_limit import RateLimit, RateLimitError, parse_rate_limit
 from ui.core.config import AppConfig, ConfigError
+from ui.core.fair_share import FairSlots
+from ui.core.jobs import Job
 from ui.core.runs import Runner, StoppedBeforeSending
+from ui.editor.handlers import progress_text
 
 WAN = "wan2.7-image-pro"
 QWEN = "qwen-image-2.0-pro"
@@ -94,16 +98,33 @@ def test_a_429s_back_off_holds_every_replica(open_store, tmp_path):
     assert second.take(QWEN, now=1010.5) == pytest.approx(0.5)  # 60 a minute: 1 s apart
 
 
-def test_stop_while_waiting_for_a_turn_takes_none(open_store, tmp_path):
-    """A run waiting for its turn says so (`waiting`) and, stopped, raises before sending and
-    leaves the turn to the next run."""
+def test_a_run_waiting_its_turn_says_so_and_stopped_sends_nothing(open_store, tmp_path):
+    """A run waiting for its turn says so on its status line (in English and Chinese) and,
+    stopped, raises before sending and leaves the turn to the next run."""
     store = open_store(tmp_path / "h")
-    limiter = store.rate_limiter(RateLimit(per_model=((WAN, 60.0),)))
+    limiter = store.rate_limiter(RateLimit(per_model=((WAN, 6.0),)))
     runner = Runner(None, store, limiter=limiter)  # the backend is not reached while waiting
     limiter.back_off(WAN, 30.0)
-    stopped, waiting = threading.Event(), threading.Event()
-    threading.Timer(0.3, stopped.set).start()
-    with pytest.raises(StoppedBeforeSending):
-        runner.wait_turn(WAN, stopped, waiting)
-    assert not waiting.is_set()
-    assert 29 < limiter.take(WAN) <= 30.0  # the back-off still holds, no turn moved it on
+    job = Job("anon:alice", "session", "a prompt", WAN)
+    waiter = threading.Thread(target=wait_for_turn, args=(runner, job))
+    waiter.start()
+    assert job.waiting.wait(10)
+    english = progress_text(None, job, None, FairSlots(None), limiter)
+    chinese = progress_text(CHINESE, job, None, FairSlots(None), limiter)
+    job.stopped.set()
+    waiter.join()
+    assert "Waiting for the service's rate limit**: about 30 s" in english
+    assert f"at most 6 {WAN} requests a minute" in english
+    assert "正在等待服务的速率限制**：约 30 秒" in chinese
+    assert isinstance(job.error, StoppedBeforeSending) and not job.waiting.is_set()
+    assert 29 < limiter.take(WAN) <= 30.0  # the back-off still holds: no turn moved it on
+
+
+CHINESE = SimpleNamespace(headers={"accept-language": "zh-CN,zh"})
+
+
+def wait_for_turn(runner: Runner, job: Job) -> None:
+    try:
+        runner.wait_turn(WAN, job.stopped, job.waiting)
+    except StoppedBeforeSending as stopped:
+        job.error = stopped
