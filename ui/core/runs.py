@@ -145,7 +145,7 @@ class Runner:
         operation watch and bound the runs (ui/ops/). `limiter` gives each request its turn
         under the gateway's rate limit (history/rate_limit.py; made on the store, with no limit
         but a 429's back-off, if None)."""
-        self.limiter = limiter or store.rate_limiter()
+        self._limiter = limiter
         self.hooks = hooks or RunHooks()
         self.backend = backend
         self.store = store
@@ -160,6 +160,13 @@ class Runner:
             if self._journal is None:
                 self._journal = RunJournal(self.store)
             return self._journal
+
+    @property
+    def limiter(self) -> Limiter:
+        with self._journal_made:
+            if self._limiter is None:
+                self._limiter = self.store.rate_limiter()
+            return self._limiter
 
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
