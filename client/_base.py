@@ -302,6 +302,7 @@ class ClientCore:
             code=self.redact(code),
             request_id=request_id,
             body=self.redact(body),
+            retry_after=parse_retry_after(reply.headers),
         )
 
     def parse(self, reply: Reply, call: PreparedCall) -> ParsedResponse:

@@ -175,8 +175,11 @@ class APIStatusError(ImageEditError):
         code: str | None = None,
         request_id: str | None = None,
         body: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
+        self.retry_after = retry_after
+        """The seconds the service asked to wait (its Retry-After), if it said."""
         self.code = code
         self.message = message
         self.request_id = request_id

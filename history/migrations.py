@@ -317,3 +317,15 @@ def m013_batches(db: Any, sql: Dialect) -> None:
     if "batch" not in sql.columns(db, "runs"):
         db.execute(f"ALTER TABLE runs ADD COLUMN batch {sql.key}")
     db.execute("CREATE INDEX IF NOT EXISTS runs_by_batch ON runs (batch, owner)")
+
+
+@migration
+def m014_rate_limit(db: Any, sql: Dialect) -> None:
+    """The rate limit's turns (rate_limit.py): per model, when its next request to the gateway
+    may leave; taken under the write lock by every replica, pushed on by a 429's back-off."""
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS rate_turns (
+            model {sql.key} PRIMARY KEY,
+            next_at {sql.real} NOT NULL
+        )"""
+    )

@@ -38,6 +38,7 @@ from .blobs import STALE_TEMP_S, BlobStore, FileBlobs, StoredImage
 from .databases import open_database
 from .lineage import LINEAGE, Tree, TreeShape
 from .permissions import private_folder
+from .rate_limit import Limiter, RateLimit
 from .sql import Database
 from .usage import Usage, usage_of
 
@@ -697,6 +698,11 @@ class HistoryStore:
             return budget_rules.left_of(
                 db, self.budget, owner, model, time.time() if now is None else now
             )
+
+    def rate_limiter(self, limit: RateLimit | None = None) -> Limiter:
+        """The turns of requests to the gateway, kept in this store's database, so every
+        replica on it holds one rate together (rate_limit.py)."""
+        return Limiter(self._sql, limit)
 
     def use_today(self, now: float | None = None) -> list[budget_rules.Use]:
         """Everyone's images of the UTC day per person and model (the admins' list)."""

@@ -13,6 +13,7 @@ import json
 import logging
 import random
 import secrets
+import time
 from collections import OrderedDict, deque
 from http import HTTPStatus
 from typing import Any
@@ -160,7 +161,11 @@ def _edits(state: SimulatorState):
         request_id = _request_id()
         state.in_flight += 1
         state.max_in_flight = max(state.max_in_flight, state.in_flight)
-        record: dict[str, Any] = {"request_id": request_id, "fault": fault is not None}
+        record: dict[str, Any] = {
+            "request_id": request_id,
+            "fault": fault is not None,
+            "arrived": time.time(),  # when it came, for tests of the rate the app sends at
+        }
         try:
             response = await _handle(state, request, fault, request_id, record)
         finally:

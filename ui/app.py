@@ -178,7 +178,13 @@ def build_app(config: AppConfig) -> App:
     journal = RunJournal(store)
     journal.start()  # runs a crash interrupted are marked, answers kept in the spool saved
     runner = Runner(
-        backend, store, PreparationCache(), config.max_concurrent_runs, journal, ops.run_hooks
+        backend,
+        store,
+        PreparationCache(),
+        config.max_concurrent_runs,
+        journal,
+        ops.run_hooks,
+        store.rate_limiter(config.rate_limit),
     )
     context = PageContext(config, backend, store, runner, secret)
     demo = build_blocks(context)

@@ -17,6 +17,8 @@ from client.limit_texts import models_text
 from client.models import WIRE_FORMATS
 from history.budgets import BUDGET_ENV, Budget, BudgetError, parse_budget
 from history.budgets import EXAMPLE as BUDGET_EXAMPLE
+from history.rate_limit import EXAMPLE as RATE_EXAMPLE
+from history.rate_limit import RATE_ENV, RateLimit, RateLimitError, parse_rate_limit
 from ui.core.prices import EXAMPLE as PRICE_EXAMPLE
 from ui.core.prices import PRICE_PER_IMAGE_ENV, PriceError, Prices, parse_prices
 
@@ -56,6 +58,12 @@ SETTINGS = (
         " resets at 00:00 UTC",
     ),
     ("APP_ADMINS", "unset", "logins (of APP_AUTH) who see everyone's use of the day"),
+    (
+        RATE_ENV,
+        "unset",
+        f"requests per minute to the service, for every model and per model ({RATE_EXAMPLE});"
+        " every replica on one database holds it together",
+    ),
     ("DRAIN_SECONDS", "30", "on SIGTERM: refuse new runs, finish those going, exit within this"),
 )
 
@@ -96,6 +104,8 @@ class AppConfig:
     mcp: bool = False
     prices: Prices = field(default_factory=Prices)
     budget: Budget = field(default_factory=Budget)
+    rate_limit: RateLimit = field(default_factory=RateLimit)
+    """Requests per minute to the gateway, per model, held by every replica together."""
     admins: tuple[str, ...] = ()
     drain_seconds: float = 30.0
     """On SIGTERM the server takes no new run and exits within this (ui/ops/drain.py)."""
@@ -143,6 +153,7 @@ class AppConfig:
             mcp=args.mcp or env.get("GRADIO_MCP_SERVER", "").lower() in ("1", "true", "yes"),
             prices=_prices(env),
             budget=_budget(env),
+            rate_limit=_rate_limit(env),
             admins=_admins(env),
             drain_seconds=_float(env, "DRAIN_SECONDS", 30.0),
         )
@@ -185,6 +196,13 @@ def _budget(env: dict[str, str]) -> Budget:
         return parse_budget(env.get(BUDGET_ENV) or "")
     except BudgetError as error:
         raise ConfigError(f"{BUDGET_ENV} {error}") from None
+
+
+def _rate_limit(env: dict[str, str]) -> RateLimit:
+    try:
+        return parse_rate_limit(env.get(RATE_ENV) or "")
+    except RateLimitError as error:
+        raise ConfigError(f"{RATE_ENV} {error}") from None
 
 
 def _admins(env: dict[str, str]) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from client import (
     EditResult,
     ImageEditError,
     InvalidImageError,
+    RateLimitError,
     ValidationError,
     model_spec,
 )
@@ -36,6 +37,7 @@ from client.sendable import sendable
 from history import Finished, HistoryStore, HistoryUnavailable, NewRun, RunJournal
 from history.budgets import OverBudget
 from history.lineage import Lineage
+from history.rate_limit import Limiter
 from ui.core.backend import Backend, VisitorKey
 from ui.core.budgets import OverBudgetRefused, check_fits
 from ui.core.controls import check_upload_size
@@ -44,6 +46,9 @@ from ui.core.owner import Owner
 from ui.core.texts import text_in
 
 logger = logging.getLogger(__name__)
+
+TURN_CHECK_S = 0.25
+"""How often a run waiting for its turn under the rate limit asks again (and looks at Stop)."""
 
 
 @dataclass
@@ -131,12 +136,16 @@ class Runner:
         max_sending: int | None = None,
         journal: RunJournal | None = None,
         hooks: RunHooks | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         """`max_sending`: at most this many requests at the service at once, from runs and
         from a comparison's cells alike (MAX_CONCURRENT_RUNS), shared fairly between owners
         (ui/core/fair_share.py); None: no bound here. `journal` records the runs around their
         sending (made on the store at the first run if None). `hooks` let the server's
-        operation watch and bound the runs (ui/ops/)."""
+        operation watch and bound the runs (ui/ops/). `limiter` gives each request its turn
+        under the gateway's rate limit (history/rate_limit.py; made on the store, with no limit
+        but a 429's back-off, if None)."""
+        self._limiter = limiter
         self.hooks = hooks or RunHooks()
         self.backend = backend
         self.store = store
@@ -151,6 +160,13 @@ class Runner:
             if self._journal is None:
                 self._journal = RunJournal(self.store)
             return self._journal
+
+    @property
+    def limiter(self) -> Limiter:
+        with self._journal_made:
+            if self._limiter is None:
+                self._limiter = self.store.rate_limiter()
+            return self._limiter
 
     def prepared(self, params: EditParams, images: list[str]) -> list[PreparedImage]:
         """The inputs prepared for the model (from the cache when they were seen before)."""
@@ -218,7 +234,24 @@ class Runner:
             with self.sending.slot(owner.id, stopped, waiting) as granted:
                 if not granted or stopped.is_set():
                     raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
+                self.wait_turn(params.model, stopped, waiting)
                 return self._send(params, request, images, owner, visitor_key, stopped, place)
+
+    def wait_turn(
+        self, model: str, stopped: threading.Event, waiting: threading.Event | None = None
+    ) -> None:
+        """Waits for `model`'s turn under the rate limit and takes it (the request must then
+        leave); `waiting` is set while it waits. Raises StoppedBeforeSending, having taken no
+        turn, when `stopped` is set first."""
+        try:
+            while (wait := self.limiter.take(model)) > 0:
+                if waiting is not None:
+                    waiting.set()
+                if stopped.wait(min(wait, TURN_CHECK_S)):
+                    raise StoppedBeforeSending("Stopped before it was sent: nothing was billed.")
+        finally:
+            if waiting is not None:
+                waiting.clear()
 
     def _send(
         self,
@@ -244,6 +277,8 @@ class Runner:
         except ImageEditError as error:
             if not _reached_service(error):
                 raise
+            if isinstance(error, RateLimitError):  # every replica holds this model's sends
+                self.limiter.back_off(params.model, error.retry_after)
             elapsed = time.monotonic() - started
             logger.info("run failed: %s", type(error).__name__)
             failed = RunOutcome(

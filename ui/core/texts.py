@@ -375,6 +375,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "**正在等待空闲位置** · {seconds} 秒。本应用同时最多发送 {slots} 个请求，目前都已占用"
         "{yours}。一有空位就发送你的请求；现在停止则不会发送任何内容。",
     ),
+    "waiting_rate": (
+        "**Waiting for the service's rate limit**: about {seconds} s{why}. Yours goes at its "
+        "turn; Stop now and nothing is sent.",
+        "**正在等待服务的速率限制**：约 {seconds} 秒{why}。轮到你时即发送；现在停止则不会发送"
+        "任何内容。",
+    ),
+    "rate_limit_is": (
+        " · the service takes at most {limit} {model} requests a minute",
+        " · 该服务每分钟最多接受 {limit} 个 {model} 请求",
+    ),
     "waiting_yours": (
         ", {mine} by your earlier runs still at the service",
         "，其中 {mine} 个是你之前仍在服务端处理的运行",

@@ -29,6 +29,7 @@ from client import (
 from client.models import DEFAULT_SIZE
 from client.validation import image_count_problem
 from history.lineage import Lineage
+from history.rate_limit import Limiter
 from ui.core.api_inputs import (
     IMAGES_ARGUMENT,
     IMAGES_DOC,
@@ -101,12 +102,20 @@ def running_text(request: Any, job: Job, typical: float | None) -> str:
     return say(request, "running_status", seconds=f"{job.elapsed_s:.0f}", usual=usual)
 
 
-def progress_text(request: Any, job: Job, typical: float | None, slots: FairSlots) -> str:
+def progress_text(
+    request: Any, job: Job, typical: float | None, slots: FairSlots, limiter: Limiter | None = None
+) -> str:
     """The run's status while it goes: waiting for a slot only while it really waits (no
     slot was free), naming the bound and how many slots the visitor's own earlier runs hold
-    (a stopped run's request keeps its slot until the service answers); else running."""
+    (a stopped run's request keeps its slot until the service answers), or for its turn under
+    the service's rate limit (`limiter`, history/rate_limit.py); else running."""
     if not job.waiting.is_set():
         return running_text(request, job, typical)
+    rate_wait = limiter.seconds_left(job.model) if limiter is not None else 0.0
+    if limiter is not None and rate_wait > 0:
+        limit = limiter.limit.of_model(job.model)
+        why = say(request, "rate_limit_is", limit=f"{limit:g}", model=job.model) if limit else ""
+        return say(request, "waiting_rate", seconds=f"{max(rate_wait, 1):.0f}", why=why)
     mine = slots.sending(job.owner)
     yours = say(request, "waiting_yours", mine=mine) if mine else ""
     return say(request, "waiting", seconds=f"{job.elapsed_s:.0f}", slots=slots.slots, yours=yours)
@@ -451,7 +460,11 @@ class EditorHandlers:
             return
         typical = self.ctx.store.typical_seconds(params.model)
         while not job.wait(PROGRESS_EVERY_S):  # Stop ends the wait at once, freeing the event
-            yield {self.tab.status: progress_text(request, job, typical, runner.sending)}
+            yield {
+                self.tab.status: progress_text(
+                    request, job, typical, runner.sending, runner.limiter
+                )
+            }
         if job.stopped.is_set():  # the page may already show the next run: leave it be
             yield gr.skip()
             return
