@@ -234,8 +234,8 @@ def test_a_browser_only_endpoint_is_no_tool_and_calling_it_says_which_are(app):
 
     assert result.isError
     assert words(result) == (
-        "There is no tool 'history_restore'; the tools are edit, compare, list_runs, open_run, "
-        "share_run, revoke_link, history_tree, replay."
+        "There is no tool 'history_restore'; the tools are edit, compare, batch, list_runs, "
+        "open_run, share_run, revoke_link, history_tree, replay."
     )
 
 

@@ -162,7 +162,8 @@ def test_a_refusal_names_the_control_the_page_shows(language, control):
     ],
 )
 def test_the_plan_claims_no_count_for_an_n_the_model_does_not_take(model, n, plan):
-    ctx = SimpleNamespace(config=SimpleNamespace(prices=SimpleNamespace(configured=False)))
+    unset = SimpleNamespace(configured=False)  # no prices, no budget
+    ctx = SimpleNamespace(config=SimpleNamespace(prices=unset), store=SimpleNamespace(budget=unset))
     assert UsageHandlers(ctx).plan(model, "", n).startswith(plan)
 
 
