@@ -97,7 +97,7 @@ def main() -> None:
     ours, plain = alternated(
         timed(client_body, paths, client_sizes),
         timed(plain_pillow_body, paths, plain_sizes),
-        options.rounds,
+        rounds=options.rounds,
     )
     mb = 1024 * 1024
     print(

@@ -1,5 +1,5 @@
 """The house way of timing a measured path against its baseline (see bench/tree.py): both in one
-run, alternated round by round (the first of each pair swapped every round, so neither always
+run, alternated round by round (the order turned every round, so neither always
 runs on a warmer or a busier machine), then the median and spread of each and of their ratio.
 Shared by the benches so that each prints its figures the same way."""
 
@@ -16,18 +16,16 @@ def seconds(function: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def alternated(
-    measured: Callable[[], float], baseline: Callable[[], float], rounds: int
-) -> tuple[list[float], list[float]]:
-    """(measured figures, baseline figures), one of each per round, alternated: each callable
-    returns its own figure (seconds, bytes...) so that it can leave its set-up out of it."""
-    ours: list[float] = []
-    theirs: list[float] = []
+def alternated(*functions: Callable[[], float], rounds: int) -> tuple[list[float], ...]:
+    """Each function's figures, one per round, alternated: the order turns by one every round
+    (for two, the first of the pair is swapped). Each function returns its own figure (seconds,
+    bytes...), so that it can leave its set-up out of it."""
+    figures: tuple[list[float], ...] = tuple([] for _ in functions)
     for round_number in range(rounds):
-        pair = [(ours, measured), (theirs, baseline)]
-        for figures, function in pair if round_number % 2 == 0 else pair[::-1]:
-            figures.append(function())
-    return ours, theirs
+        for offset in range(len(functions)):
+            position = (round_number + offset) % len(functions)
+            figures[position].append(functions[position]())
+    return figures
 
 
 def line(label: str, figures: list[float], unit: str = "ms", scale: float = 1000) -> str:
