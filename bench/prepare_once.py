@@ -17,6 +17,7 @@ import argparse
 import base64
 import io
 import json
+import re
 import socket
 import tempfile
 import threading
@@ -80,7 +81,10 @@ def upload_to_request(page: Page, url: str, paths: list[Path]) -> float:
     deadline = time.monotonic() + 120
     while len(RecordingUpstream.arrivals) == before and time.monotonic() < deadline:
         time.sleep(0.002)
-    page.get_by_text("1 of 1 images").wait_for(timeout=60_000)
+    if len(RecordingUpstream.arrivals) == before:
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "bench-prepare-once.png"))
+        raise SystemExit("no request reached the upstream: see bench-prepare-once.png in tmp")
+    page.get_by_text(re.compile(r"1 image in [\d.]+ s")).wait_for(timeout=60_000)  # run over
     return prepared + RecordingUpstream.arrivals[before] - clicked
 
 
@@ -115,9 +119,16 @@ def main() -> None:
 
     try:
         with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
+
+            def in_a_new_page() -> float:  # its own context: nothing kept from the last round
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                try:
+                    return upload_to_request(page, app.demo.local_url, fresh_photos())
+                finally:
+                    page.close()
+
             ours, plain = alternated(
-                lambda: upload_to_request(page, app.demo.local_url, fresh_photos()),
+                in_a_new_page,
                 lambda: seconds(lambda: plain_pillow_body(photos)),
                 rounds=options.rounds,
             )
