@@ -12,6 +12,7 @@ the other fields stay at the top level, and since that shape takes no top-level 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,22 +32,55 @@ class EncodedBody:
 
 
 def encode_json(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
-    uris = [image.data_uri for image in images]
-    return _json_body({**fields, "image": uris[0] if len(uris) == 1 else uris})
+    slots = _Slots(images)
+    return _json_body({**fields, "image": slots[0] if len(slots) == 1 else list(slots)}, slots)
 
 
 def encode_messages(fields: dict[str, Any], images: Sequence[PreparedImage]) -> EncodedBody:
     body = {name: value for name, value in fields.items() if name not in ("prompt", "extra")}
     extra = fields.get("extra") or {}
-    content = [{"image": image.data_uri} for image in images] + [{"text": fields["prompt"]}]
+    slots = _Slots(images)
+    content = [{"image": slot} for slot in slots] + [{"text": fields["prompt"]}]
     body["input"] = {**extra.get("input", {}), "messages": [{"role": "user", "content": content}]}
     for name, value in extra.get("parameters", {}).items():
         body.setdefault(name, value)
-    return _json_body(body)
+    return _json_body(body, slots)
 
 
-def _json_body(body: dict[str, Any]) -> EncodedBody:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+class _Slots(list):
+    """One JSON string per image: an https URL as it is, and for bytes a placeholder that
+    `spliced` replaces with the image's data URI, base64-encoded once when it was prepared (a
+    data URI needs no JSON escaping), so the megabytes of base64 are neither encoded again nor
+    scanned by `json.dumps`. The placeholders carry a random nonce: a prompt cannot name them."""
+
+    def __init__(self, images: Sequence[PreparedImage]) -> None:
+        nonce = secrets.token_hex(16)
+        self.uris: dict[bytes, bytes] = {}
+        for position, image in enumerate(images):
+            if image.url is not None or image.data is None:
+                self.append(image.data_uri)
+                continue
+            placeholder = f"image-{position}-{nonce}"
+            self.uris[f'"{placeholder}"'.encode("ascii")] = image.data_uri_bytes
+            self.append(placeholder)
+
+    def spliced(self, body: bytes) -> bytes:
+        """`body` with each quoted placeholder replaced by its quoted data URI: the bytes
+        `json.dumps` would have made of the data URIs themselves."""
+        found = sorted((body.find(quoted), quoted) for quoted in self.uris)
+        if any(start < 0 for start, _quoted in found):
+            raise AssertionError("an image placeholder is missing from the body")
+        pieces, done = [], 0
+        for start, quoted in found:
+            pieces += [body[done:start], b'"', self.uris[quoted], b'"']
+            done = start + len(quoted)
+        pieces.append(body[done:])
+        return b"".join(pieces)
+
+
+def _json_body(body: dict[str, Any], slots: _Slots) -> EncodedBody:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    content = slots.spliced(text)
     _check_size(len(content))
     return EncodedBody(
         {"content": content, "headers": {"content-type": "application/json"}}, len(content)

@@ -21,8 +21,9 @@ import io
 import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -103,11 +104,24 @@ class PreparedImage:
             return True
         return self.limits == spec.input_limits and len(self.data or b"") <= budget
 
+    wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The data URI once encoded, as ASCII bytes: one box shared by every `reused` copy (as
+    `replace` hands it on), so an image prepared once is base64-encoded once in its life."""
+
     @property
     def data_uri(self) -> str:
         if self.url is not None:
             return self.url
-        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+        return self.data_uri_bytes.decode("ascii")
+
+    @property
+    def data_uri_bytes(self) -> bytes:
+        """`data:<mime>;base64,<data>` as ASCII bytes, encoded on first use and kept."""
+        source, uri = self.wire.get("encoded", (None, b""))
+        if source is not self.data:  # encoded from these very bytes (one atomic entry), or again
+            uri = b"data:%s;base64,%s" % (self.mime.encode("ascii"), base64.b64encode(self.data))
+            self.wire["encoded"] = (self.data, uri)
+        return uri
 
     @property
     def filename(self) -> str:

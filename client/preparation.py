@@ -158,9 +158,12 @@ class PreparationCache:
 
     def _prepare_now(self, path: str | Path, spec: ModelSpec, index: int | None) -> Entry:
         try:
-            return prepare_image(path, spec, index=index, memory=self.memory.reserve)
+            prepared = prepare_image(path, spec, index=index, memory=self.memory.reserve)
         except InvalidImageError as error:
             return error
+        if prepared.data is not None:
+            prepared.data_uri_bytes  # noqa: B018 - base64 once, here, off the path of every send
+        return prepared
 
     def _digest(self, path: Path, index: int | None) -> str:
         try:
@@ -184,7 +187,7 @@ class PreparationCache:
         return digest
 
     def _remember(self, key: tuple, entry: Entry) -> None:
-        size = len(entry.data or b"") if isinstance(entry, PreparedImage) else 0
+        size = _held_bytes(entry)
         if size > self.max_bytes:
             return
         with self._lock:
@@ -194,8 +197,14 @@ class PreparationCache:
             self._bytes += size
             while self._bytes > self.max_bytes:
                 _key, dropped = self._entries.popitem(last=False)
-                if isinstance(dropped, PreparedImage):
-                    self._bytes -= len(dropped.data or b"")
+                self._bytes -= _held_bytes(dropped)
+
+
+def _held_bytes(entry: Entry) -> int:
+    """What a cached entry holds: the prepared bytes and their data URI, encoded when prepared."""
+    if not isinstance(entry, PreparedImage) or entry.data is None:
+        return 0
+    return len(entry.data) + len(entry.data_uri_bytes)
 
 
 def _blake2() -> hashlib.blake2b:
