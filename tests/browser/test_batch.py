@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from simulator import RunningServer
 from tests.app_process import AppProcess, app_on_simulator
-from tests.browser.test_page import DESKTOP, PHONE, open_in_history, shows_whole_picture
+from tests.browser.test_page import DESKTOP, open_in_history, shows_whole_picture
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def pictures(tmp_path) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("viewport", [DESKTOP], ids=["desktop"])
 def test_a_batch_is_confirmed_once_then_fills_its_grid_and_offers_one_zip(
     browser, app, sim, pictures, tmp_path, viewport
 ):

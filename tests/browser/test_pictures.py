@@ -253,5 +253,5 @@ def test_an_unreadable_upload_is_taken_out_and_said_beside_the_inputs(
     page.screenshot(path=str(tmp_path / "unreadable.png"))
 
     add_inputs(page, pictures / "photo-3.png")  # the inputs changed: the sentence has been read
-    expect(notes).not_to_contain_text(said)
+    expect(notes).not_to_contain_text(said, timeout=20_000)  # once the new input is checked
     page.context.close()

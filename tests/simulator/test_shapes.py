@@ -38,7 +38,7 @@ SAME_REQUESTS = {
     "chinese prompt": body(prompt="把天空变成晚霞，保留人物"),
     "extra": body(extra={"input": {"mask_strength": 0.3}, "parameters": {"steps": 30}}),
 }
-LOGGED_PER_REQUEST = {"request_id", "wire_format"}
+LOGGED_PER_REQUEST = {"request_id", "wire_format", "arrived"}
 
 
 @pytest.mark.parametrize("flat", SAME_REQUESTS.values(), ids=SAME_REQUESTS)
